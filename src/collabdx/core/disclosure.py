@@ -1,0 +1,120 @@
+"""Disclosure control: no figure and no count for a group under the minimum size k.
+
+Primary suppression hides every group with fewer than k respondents. That alone is
+not enough: anyone who sees the total and the other groups can subtract. So a
+breakdown also gets *complementary* suppression, strong enough against this
+attacker:
+
+* they see the total, every visible group's count, and for each hidden group
+  whether it is "fewer than k" (primary) or hidden to protect another group
+  (complementary, so at least k);
+* they know every listed group has at least ``lower_bound`` respondents.
+
+From that, each hidden group's count lies in an interval. We keep hiding more
+groups, smallest first, until every hidden group's interval holds at least two
+values, so no hidden count can be worked out. When that is impossible without
+hiding every group, or when the total itself is under k, the whole breakdown is
+withheld.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE_FLOOR = 3
+
+
+class DisclosureError(ValueError):
+    pass
+
+
+def check_min_group_size(k: int) -> int:
+    """Validate a configured k; it may never go below 3."""
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise DisclosureError(f"minimum group size must be a whole number, got {k!r}")
+    if k < MIN_GROUP_SIZE_FLOOR:
+        raise DisclosureError(
+            f"minimum group size must be at least {MIN_GROUP_SIZE_FLOOR}, got {k}"
+        )
+    return k
+
+
+def fewer_than(k: int) -> str:
+    return f"fewer than {k}"
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Which groups of a breakdown may be shown.
+
+    ``withheld`` means nothing of the breakdown may be shown, not even its groups'
+    counts. Otherwise ``suppressed`` lists the groups shown only as "fewer than k"
+    or "not shown"; ``reasons`` says, per suppressed group, whether it was under k
+    (primary) or hidden to protect another group (complementary).
+    """
+
+    withheld: bool
+    suppressed: frozenset[str]
+    reasons: Mapping[str, str]
+
+    def visible(self, label: str) -> bool:
+        return not self.withheld and label not in self.suppressed
+
+
+def protect(counts: Mapping[str, int], k: int, *, lower_bound: int = 1) -> Protected:
+    """Decide suppression for one breakdown.
+
+    ``counts`` maps every group label to its respondent count and must cover the
+    whole population (include a "Not answered" group), so that the groups add up
+    to the total. ``lower_bound`` is the smallest count an outsider can assume a
+    listed group has: 1 when groups only appear if someone is in them, 0 when the
+    list of groups is fixed in advance (e.g. a collaboration's partners).
+    """
+    check_min_group_size(k)
+    total = sum(counts.values())
+    if total < k:
+        return Protected(True, frozenset(counts), {g: "total under k" for g in counts})
+    reasons = {g: "primary" for g, n in counts.items() if n < k}
+    if not reasons:
+        return Protected(False, frozenset(), {})
+    # Smallest first, label as tie-break so the outcome is deterministic.
+    candidates = sorted((n, g) for g, n in counts.items() if g not in reasons)
+    while not _safe(counts, reasons, k, lower_bound, total):
+        if not candidates:
+            return Protected(True, frozenset(counts), {g: "withheld" for g in counts})
+        _, g = candidates.pop(0)
+        reasons[g] = "complementary"
+    if len(reasons) == len(counts):
+        # Every group hidden: showing the labels alone tells nothing useful.
+        return Protected(True, frozenset(counts), {g: "withheld" for g in counts})
+    return Protected(False, frozenset(reasons), reasons)
+
+
+def hidden_bounds(reason: str, k: int, lower_bound: int, total: int) -> tuple[int, int]:
+    """What an outsider knows of one hidden group's count from how it is shown."""
+    return (lower_bound, k - 1) if reason == "primary" else (k, total)
+
+
+def _safe(
+    counts: Mapping[str, int], reasons: Mapping[str, str], k: int, lower_bound: int, total: int
+) -> bool:
+    if len(reasons) < 2:
+        return False
+    hidden_sum = sum(counts[g] for g in reasons)
+    bounds = {g: hidden_bounds(r, k, lower_bound, total) for g, r in reasons.items()}
+    lo_all = sum(lo for lo, _ in bounds.values())
+    hi_all = sum(hi for _, hi in bounds.values())
+    for lo, hi in bounds.values():
+        # The group's feasible range given the others' bounds and the hidden sum.
+        low = max(lo, hidden_sum - (hi_all - hi))
+        high = min(hi, hidden_sum - (lo_all - lo))
+        if high <= low:
+            return False
+    return True
+
+
+def stat_visible(n: int, k: int) -> bool:
+    """A single statistic (e.g. one item's mean in a visible group) needs n ≥ k."""
+    return n >= k

@@ -1,0 +1,46 @@
+"""Keying and scale scores, vectorised over respondents.
+
+The rule (issue 2, derived: the seed gives blocks but no scoring rule): a scored
+item's keyed value is its code, or ``max + 1 - code`` when reverse-keyed (6 − code
+on a 1–5 item). A scale score is the mean of the scale's answered keyed items, and
+is missing when fewer than half of its items, rounded up, are answered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from collabdx.core.instruments import Instrument
+from collabdx.core.responses import ResponseSet
+
+
+def keyed_items(responses: ResponseSet) -> pd.DataFrame:
+    """Scored items only, keyed so that higher is always more favourable."""
+    instrument = responses.instrument
+    scored = instrument.scored_items
+    arr = responses.codes[[i.id for i in scored]].to_numpy(dtype=float, copy=True)
+    for col, item in enumerate(scored):
+        if item.reverse:
+            arr[:, col] = (item.max_code + 1) - arr[:, col]
+    return pd.DataFrame(arr, index=responses.codes.index, columns=[i.id for i in scored])
+
+
+def scale_scores_from_keyed(keyed: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    arr = keyed.to_numpy(dtype=float)
+    position = {c: n for n, c in enumerate(keyed.columns)}
+    out = np.full((arr.shape[0], len(instrument.scales)), np.nan)
+    for s, scale in enumerate(instrument.scales.values()):
+        sub = arr[:, [position[i] for i in scale.items]]
+        answered = (~np.isnan(sub)).sum(axis=1)
+        total = np.nansum(sub, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / answered
+        mean[answered < scale.min_answered] = np.nan
+        out[:, s] = mean
+    return pd.DataFrame(out, index=keyed.index, columns=list(instrument.scales))
+
+
+def scale_scores(responses: ResponseSet) -> pd.DataFrame:
+    """One row per respondent, one column per scale id; NaN where missing."""
+    return scale_scores_from_keyed(keyed_items(responses), responses.instrument)

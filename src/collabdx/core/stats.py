@@ -1,0 +1,117 @@
+"""Group statistics per item and per scale, and the display bands.
+
+Percent favourable/neutral/unfavourable use keyed item answers (4–5, 3, 1–2).
+For a multi-item scale they are taken over all the scale's answered item
+responses pooled, so they mean exactly what they mean for a single item.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from collabdx.core.instruments import Instrument
+from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
+from collabdx.core.responses import ResponseSet
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: str
+    description: str
+
+
+# Heuristic cut-points on the 1–5 keyed scale (issue 2). Not validated thresholds.
+BANDS = (
+    Band("attention", "Needs attention", "Mean below 3.0: on balance unfavourable."),
+    Band("mixed", "Mixed", "Mean from 3.0 to below 4.0: neither clearly favourable nor unfavourable."),
+    Band("strength", "Strength", "Mean 4.0 or above: on balance favourable."),
+)
+BAND_NOTE = (
+    "Bands are a rule of thumb for reading the 1–5 scores (below 3.0; 3.0 to below 4.0; "
+    "4.0 and above). They are not validated cut-offs."
+)
+
+
+def band_for(mean: float | None) -> Band | None:
+    if mean is None or math.isnan(mean):
+        return None
+    if mean < 3.0:
+        return BANDS[0]
+    if mean < 4.0:
+        return BANDS[1]
+    return BANDS[2]
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    mean: float | None
+    sd: float | None
+    ci95: tuple[float, float] | None
+    pct_favourable: float | None
+    pct_neutral: float | None
+    pct_unfavourable: float | None
+
+    @property
+    def band(self) -> Band | None:
+        return band_for(self.mean)
+
+
+def summarise(values: np.ndarray, keyed_answers: np.ndarray | None = None) -> Summary:
+    """n, mean, SD (n − 1), t-based 95% CI and favourable shares.
+
+    ``values`` are the per-respondent numbers (a keyed item or a scale score);
+    ``keyed_answers`` the item answers behind them for the favourable shares
+    (defaults to ``values``).
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    n = int(v.size)
+    if n == 0:
+        return Summary(0, None, None, None, None, None, None)
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n > 1 else None
+    ci = None
+    if sd is not None:
+        half = float(sps.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        ci = (mean - half, mean + half)
+    k = v if keyed_answers is None else np.asarray(keyed_answers, dtype=float).ravel()
+    k = k[~np.isnan(k)]
+    if k.size:
+        fav = float((k >= 4).mean() * 100)
+        neu = float((k == 3).mean() * 100)
+        unf = float((k <= 2).mean() * 100)
+    else:
+        fav = neu = unf = None  # type: ignore[assignment]
+    return Summary(n, mean, sd, ci, fav, neu, unf)
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    n_respondents: int
+    items: dict[str, Summary]
+    scales: dict[str, Summary]
+
+
+def group_stats(responses: ResponseSet) -> GroupStats:
+    instrument: Instrument = responses.instrument
+    keyed = keyed_items(responses)
+    scores = scale_scores_from_keyed(keyed, instrument)
+    return stats_from_frames(keyed, scores, instrument)
+
+
+def stats_from_frames(
+    keyed: pd.DataFrame, scores: pd.DataFrame, instrument: Instrument
+) -> GroupStats:
+    items = {c: summarise(keyed[c].to_numpy()) for c in keyed.columns}
+    scales = {
+        s.id: summarise(scores[s.id].to_numpy(), keyed[list(s.items)].to_numpy())
+        for s in instrument.scales.values()
+    }
+    return GroupStats(len(keyed), items, scales)
