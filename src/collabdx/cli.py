@@ -1,0 +1,270 @@
+"""The ``collabdx`` command line.
+
+Every command reads everything and computes everything before it writes
+anything, and writes atomically, so bad input never leaves a half-written file.
+Errors go to stderr with exit status 2 and name what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, DisclosureError
+from collabdx.core.instruments import InstrumentError, load_instrument, load_instrument_file
+
+app = typer.Typer(
+    help="Diagnose collaboration between health and care organisations "
+    "(after Millar et al. 2023, HSDR 11(6), CC BY 4.0).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+theory_app = typer.Typer(help="The programme theory: mechanisms, CMOCs, action statements.")
+instrument_app = typer.Typer(help="Survey instruments bundled with collabdx.")
+app.add_typer(theory_app, name="theory")
+app.add_typer(instrument_app, name="instrument")
+
+out = Console()
+err = Console(stderr=True)
+
+DEMO = "demo"
+ResponsesArg = Annotated[
+    str,
+    typer.Argument(
+        help="Responses file (CSV, XLSX or Qualtrics CSV export), or 'demo' for the "
+        "bundled synthetic demo data."
+    ),
+]
+InstrumentOpt = Annotated[str, typer.Option(help="Instrument id the responses answer.")]
+VersionOpt = Annotated[
+    str | None, typer.Option("--instrument-version", help="Instrument version (default: latest).")
+]
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+class TheoryFormat(StrEnum):
+    json = "json"
+    graphml = "graphml"
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Error:[/bold red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _load(responses: str, instrument: str, version: str | None):  # noqa: ANN202
+    """Read responses with a progress bar; return (ResponseSet, demo label or None)."""
+    from collabdx.core.demo import DEMO_LABEL, demo_responses
+    from collabdx.io.errors import ResponseImportError
+    from collabdx.io.importers import read_responses
+
+    try:
+        ins = load_instrument(instrument, version)
+    except InstrumentError as exc:
+        raise fail(str(exc)) from exc
+    if responses == DEMO:
+        return demo_responses(instrument=ins), DEMO_LABEL
+    path = Path(responses)
+    if not path.exists():
+        raise fail(f"{path}: no such file")
+    with Progress(
+        TextColumn("Reading {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} rows"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(path.name, total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            result = read_responses(path, ins, progress=tick)
+        except ResponseImportError as exc:
+            raise fail(str(exc)) from exc
+    s = result.summary
+    err.print(f"Read {s.rows_kept} responses from {path.name} ({s.format}).", highlight=False)
+    for line in s.notes():
+        err.print(f"  {line}", highlight=False)
+    return result.responses, None
+
+
+def _write_text(path: Path, text: str) -> None:
+    from collabdx.io.atomic import atomic_write_text
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, text)
+
+
+@app.command()
+def score(
+    responses: ResponsesArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Scores CSV to write.")],
+    instrument: InstrumentOpt = "readiness",
+    instrument_version: VersionOpt = None,
+) -> None:
+    """Score every respondent: one row each, a column per scale, blank when missing."""
+    from collabdx.core.scoring import scale_scores
+    from collabdx.io.exporters import scores_csv
+
+    rs, _ = _load(responses, instrument, instrument_version)
+    _write_text(output, scores_csv(scale_scores(rs)))
+    out.print(f"Wrote scores for {rs.n} respondents to {output}", highlight=False)
+
+
+@app.command()
+def report(
+    responses: ResponsesArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML report to write.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON.")] = None,
+    min_group_size: Annotated[
+        int, typer.Option(help="Minimum group size k (3 or more).")
+    ] = DEFAULT_MIN_GROUP_SIZE,
+    instrument: InstrumentOpt = "readiness",
+    instrument_version: VersionOpt = None,
+) -> None:
+    """Write the group report: scale profile, breakdowns and action statements."""
+    from collabdx.reports.html import render_html
+    from collabdx.reports.json_report import report_to_dict
+    from collabdx.reports.model import build_report
+
+    rs, demo = _load(responses, instrument, instrument_version)
+    try:
+        model = build_report(rs, min_group_size=min_group_size, demo_label=demo)
+    except DisclosureError as exc:
+        raise fail(f"--min-group-size: {exc}") from exc
+    html = render_html(model)
+    data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
+    _write_text(output, html)
+    if json_out is not None:
+        _write_text(json_out, data + "\n")
+    _print_profile(model)
+    out.print(f"Wrote {output}" + (f" and {json_out}" if json_out else ""), highlight=False)
+
+
+def _print_profile(model) -> None:  # noqa: ANN001
+    if model.withheld:
+        out.print(f"Fewer than {model.min_group_size} responses: nothing is shown yet.")
+        return
+    table = Table(title=f"{model.instrument_title}: {model.n_respondents} respondents")
+    for col in ("Scale", "n", "Mean", "95% CI", "Band"):
+        table.add_column(col, justify="left" if col in ("Scale", "Band") else "right")
+    for row in model.scales:
+        s = row.summary
+        if s is None:
+            table.add_row(row.name, "–", "not shown", "", "")
+            continue
+        ci = f"{s.ci95[0]:.2f}–{s.ci95[1]:.2f}" if s.ci95 else "–"
+        mean = "–" if s.mean is None else f"{s.mean:.2f}"
+        table.add_row(row.name, str(s.n), mean, ci, s.band.label if s.band else "–")
+    out.print(table)
+    if model.recommendations:
+        out.print(f"{len(model.recommendations)} action statements selected; see the report.")
+
+
+@app.command()
+def export(
+    responses: ResponsesArg,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    instrument: InstrumentOpt = "readiness",
+    instrument_version: VersionOpt = None,
+) -> None:
+    """Export tidy data with a codebook. Cells that look like formulas are neutralised."""
+    from collabdx.core.scoring import scale_scores
+    from collabdx.io.exporters import export_responses
+
+    rs, _ = _load(responses, instrument, instrument_version)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    export_responses(rs, output, fmt.value, scores=scale_scores(rs))
+    out.print(f"Wrote {rs.n} responses to {output}", highlight=False)
+
+
+@theory_app.command("export")
+def theory_export(
+    fmt: Annotated[TheoryFormat, typer.Option("--format", help="json or graphml.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: standard output).")
+    ] = None,
+) -> None:
+    """Export the programme theory and its causal web."""
+    from collabdx.core.theory import load_theory, to_json_dict, write_graphml
+
+    theory = load_theory()
+    if fmt is TheoryFormat.json:
+        text = json.dumps(to_json_dict(theory), indent=2, ensure_ascii=False) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write_text(output, text)
+        return
+    if output is None:
+        raise fail("--format graphml needs -o FILE")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_graphml(theory, output)
+    out.print(f"Wrote {output}", highlight=False)
+
+
+@instrument_app.command("show")
+def instrument_show(
+    instrument_id: Annotated[str, typer.Argument(help="Instrument id.")] = "readiness",
+    instrument_version: VersionOpt = None,
+) -> None:
+    """Show an instrument's blocks, items, codes and scales."""
+    try:
+        ins = load_instrument(instrument_id, instrument_version)
+    except InstrumentError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"[bold]{ins.title}[/bold] ({ins.id} v{ins.version}) – source: {ins.source}")
+    if ins.derived:
+        out.print(f"[yellow]Derived, not validated:[/yellow] {ins.status}")
+    for block in ins.blocks:
+        out.print(f"\n[bold]{block.title}[/bold]")
+        for item_id in block.items:
+            item = ins.items[item_id]
+            flags = [item.role] + (["reverse-keyed"] if item.reverse else [])
+            flags += [f"scale {item.scale}"] if item.scale else []
+            out.print(f"  {item.id}. {item.text}  [dim]({', '.join(flags)})[/dim]", highlight=False)
+            codes = "; ".join(f"{o.label} ({o.code})" for o in item.options) or "free text"
+            out.print(f"      {codes}", highlight=False)
+
+
+@instrument_app.command("validate")
+def instrument_validate(
+    path: Annotated[
+        Path | None, typer.Argument(help="An instrument TOML file (default: all bundled).")
+    ] = None,
+) -> None:
+    """Validate an instrument file, or every bundled one."""
+    from collabdx.core.instruments import available
+
+    try:
+        if path is not None:
+            ins = load_instrument_file(path)
+            out.print(f"OK: {ins.id} v{ins.version}, {len(ins.items)} items", highlight=False)
+            return
+        for iid, version in available():
+            ins = load_instrument(iid, version)
+            out.print(f"OK: {ins.id} v{ins.version}, {len(ins.items)} items", highlight=False)
+    except (InstrumentError, OSError) as exc:
+        raise fail(str(exc)) from exc
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,131 @@
+"""Breakdowns of scale scores by respondent group, under disclosure control.
+
+Every breakdown covers the whole population: people who left the grouping
+question blank form a "Not answered" group, so groups always add up to the total
+and the disclosure rule can reason about what a reader could subtract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from collabdx.core.disclosure import protect, stat_visible
+from collabdx.core.instruments import Instrument
+from collabdx.core.stats import Summary, summarise
+
+NOT_ANSWERED = "Not answered"
+HIDDEN_ORGANISATION = "Organisation not shown"
+
+# Descriptor name -> heading shown to people.
+BREAKDOWN_TITLES = {
+    "role": "Role in the collaboration",
+    "staff_group": "Staff group",
+    "organisation": "Organisation",
+    "tenure": "Time at organisation",
+}
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    label: str
+    suppressed: bool
+    reason: str | None  # "primary" (under k) or "complementary" (protects another)
+    n: int | None
+    scales: dict[str, Summary | None] | None  # None per scale when its own n < k
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    by: str
+    title: str
+    item: str
+    withheld: bool
+    groups: tuple[GroupResult, ...]
+
+
+def normalise_organisation(text: str) -> str:
+    """Grouping key for free-text organisation names: case and spacing ignored."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().casefold()
+
+
+def group_labels(
+    instrument: Instrument, codes: pd.DataFrame, text: pd.DataFrame, descriptor: str
+) -> pd.Series | None:
+    item = instrument.descriptor_item(descriptor)
+    if item is None:
+        return None
+    if item.type == "text":
+        raw = text[item.id].fillna("").astype(str)
+        keys = raw.map(normalise_organisation)
+        # Show the most common spelling of each organisation.
+        display = {}
+        for key, spellings in raw.groupby(keys):
+            display[key] = spellings.str.strip().value_counts().index[0] if key else NOT_ANSWERED
+        return keys.map(display)
+    labels = {float(o.code): o.label for o in item.options}
+    return codes[item.id].map(labels).fillna(NOT_ANSWERED)
+
+
+def breakdown(
+    instrument: Instrument,
+    codes: pd.DataFrame,
+    text: pd.DataFrame,
+    scores: pd.DataFrame,
+    keyed: pd.DataFrame,
+    descriptor: str,
+    k: int,
+) -> Breakdown | None:
+    labels = group_labels(instrument, codes, text, descriptor)
+    if labels is None:
+        return None
+    item = instrument.descriptor_item(descriptor)
+    assert item is not None
+    counts = labels.value_counts().to_dict()
+    # Option groups are a fixed list, so an outsider may assume an empty one; free
+    # text groups only exist when someone wrote them.
+    order = (
+        [o.label for o in item.options if o.label in counts] + [NOT_ANSWERED]
+        if item.type == "choice"
+        else sorted(counts, key=lambda g: (g == NOT_ANSWERED, g.casefold()))
+    )
+    order = [g for g in dict.fromkeys(order) if g in counts]
+    protected = protect({g: int(counts[g]) for g in order}, k, lower_bound=1)
+    groups = []
+    for g in order:
+        if not protected.visible(g):
+            label = HIDDEN_ORGANISATION if item.type == "text" and g != NOT_ANSWERED else g
+            groups.append(GroupResult(label, True, protected.reasons.get(g), None, None))
+            continue
+        mask = (labels == g).to_numpy()
+        per_scale: dict[str, Summary | None] = {}
+        for scale in instrument.scales.values():
+            values = scores.loc[mask, scale.id].to_numpy()
+            summary = summarise(values, keyed.loc[mask, list(scale.items)].to_numpy())
+            per_scale[scale.id] = summary if stat_visible(summary.n, k) else None
+        groups.append(GroupResult(g, False, None, int(mask.sum()), per_scale))
+    if protected.withheld:
+        groups = []
+    return Breakdown(
+        descriptor, BREAKDOWN_TITLES.get(descriptor, descriptor), item.id, protected.withheld,
+        tuple(groups),
+    )
+
+
+def all_breakdowns(
+    instrument: Instrument,
+    codes: pd.DataFrame,
+    text: pd.DataFrame,
+    scores: pd.DataFrame,
+    keyed: pd.DataFrame,
+    k: int,
+) -> list[Breakdown]:
+    out = []
+    for descriptor in BREAKDOWN_TITLES:
+        b = breakdown(instrument, codes, text, scores, keyed, descriptor, k)
+        if b is not None:
+            out.append(b)
+    return out
+

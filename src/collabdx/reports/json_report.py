@@ -1,0 +1,97 @@
+"""The report model as plain JSON-ready data (``collabdx report --json``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from collabdx.core.breakdowns import Breakdown
+from collabdx.core.stats import Summary
+from collabdx.reports.model import ReportModel, StatRow
+
+
+def _r(x: float | None, places: int = 4) -> float | None:
+    return None if x is None else round(x, places)
+
+
+def summary_dict(s: Summary | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    band = s.band
+    return {
+        "n": s.n,
+        "mean": _r(s.mean),
+        "sd": _r(s.sd),
+        "ci95": None if s.ci95 is None else [_r(s.ci95[0]), _r(s.ci95[1])],
+        "band": None if band is None else band.id,
+        "band_label": None if band is None else band.label,
+        "pct_favourable": _r(s.pct_favourable, 2),
+        "pct_neutral": _r(s.pct_neutral, 2),
+        "pct_unfavourable": _r(s.pct_unfavourable, 2),
+    }
+
+
+def _row(row: StatRow) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row.id, "name": row.name, "source": row.source}
+    stats = summary_dict(row.summary)
+    out["suppressed"] = stats is None
+    empty = dict.fromkeys(("n", "mean", "sd", "ci95", "band"))
+    out.update(stats if stats is not None else empty)
+    return out
+
+
+def _breakdown(b: Breakdown) -> dict[str, Any]:
+    return {
+        "by": b.by,
+        "title": b.title,
+        "item": b.item,
+        "withheld": b.withheld,
+        "groups": [
+            {
+                "label": g.label,
+                "suppressed": g.suppressed,
+                "reason": g.reason,
+                "n": g.n,
+                "scales": None
+                if g.scales is None
+                else {sid: summary_dict(s) for sid, s in g.scales.items()},
+            }
+            for g in b.groups
+        ],
+    }
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    return obj
+
+
+def report_to_dict(model: ReportModel) -> dict[str, Any]:
+    return {
+        "title": model.title,
+        "generated_on": model.generated_on,
+        "demo": model.demo_label,
+        "instrument": {
+            "id": model.instrument_id,
+            "version": model.instrument_version,
+            "title": model.instrument_title,
+            "status": model.instrument_status,
+            "derived": model.instrument_derived,
+            "scoring_rule": model.scoring_rule,
+        },
+        "min_group_size": model.min_group_size,
+        "withheld": model.withheld,
+        "n_respondents": model.n_respondents,
+        "band_note": model.band_note,
+        "scales": [_row(r) for r in model.scales],
+        "items": [_row(r) for r in model.items],
+        "breakdowns": [_breakdown(b) for b in model.breakdowns],
+        "recommendations": _plain(model.recommendations),
+        "maturity": _plain(model.maturity),
+        "attribution": model.attribution,
+    }

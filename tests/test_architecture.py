@@ -1,0 +1,38 @@
+"""The core stays framework-free: no module under collabdx/core imports Django."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[1] / "src" / "collabdx" / "core"
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_source_never_imports_django():
+    files = list(CORE.rglob("*.py"))
+    assert len(files) > 5
+    offenders = [str(f) for f in files if "django" in _imports(f)]
+    assert offenders == []
+
+
+def test_importing_the_core_does_not_load_django():
+    code = (
+        "import importlib, pkgutil, sys, collabdx.core as c\n"
+        "for m in pkgutil.iter_modules(c.__path__):\n"
+        "    importlib.import_module('collabdx.core.' + m.name)\n"
+        "print(any(k == 'django' or k.startswith('django.') for k in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
