@@ -124,3 +124,14 @@ def test_broken_file_on_disk_names_file_and_problem():
 def test_unknown_instrument_or_version_lists_what_exists():
     with pytest.raises(InstrumentError, match="known: performance_check v1, readiness v1"):
         load_instrument("readiness", "9")
+
+
+def test_instrument_links_to_the_theory_resolve():
+    from collabdx.core.theory import load_theory
+
+    theory = load_theory()
+    check = load_instrument("performance_check", "1")
+    assert {i.mechanism for i in check.scored_items} == set(theory.performance_mechanisms)
+    readiness = load_instrument("readiness", "1")
+    for scale in readiness.scales.values():
+        assert scale.mechanism in theory.mechanisms, scale.id
