@@ -65,7 +65,7 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _load(responses: str, instrument: str, version: str | None):  # noqa: ANN202
+def _load(responses: str, instrument: str, version: str | None):
     """Read responses with a progress bar; return (ResponseSet, demo label or None)."""
     from collabdx.core.demo import DEMO_LABEL, demo_responses
     from collabdx.io.errors import ResponseImportError
@@ -158,7 +158,7 @@ def report(
     out.print(f"Wrote {output}" + (f" and {json_out}" if json_out else ""), highlight=False)
 
 
-def _print_profile(model) -> None:  # noqa: ANN001
+def _print_profile(model) -> None:
     if model.withheld:
         out.print(f"Fewer than {model.min_group_size} responses: nothing is shown yet.")
         return

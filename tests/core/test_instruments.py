@@ -40,7 +40,8 @@ def test_verbatim_wording_and_codes_copied_from_appendix_4():
         ("Strongly disagree", 1), ("Somewhat disagree", 2), ("Neither agree nor disagree", 3),
         ("Somewhat agree", 4), ("Strongly agree", 5),
     ]
-    assert [(o.label, o.code) for o in ins.items["Q20"].options][0] == ("Very favourable", 1)
+    q20 = ins.items["Q20"].options[0]
+    assert (q20.label, q20.code) == ("Very favourable", 1)
     assert [(o.label, o.code) for o in ins.items["Q19"].options] == [
         ("Yes, fully", 1), ("Partially", 2), ("No", 3),
     ]

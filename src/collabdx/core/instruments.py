@@ -199,7 +199,10 @@ def _parse_options(raw: Mapping[str, Any]) -> dict[str, tuple[Option, ...]]:
     sets: dict[str, tuple[Option, ...]] = {}
     for name, entries in raw.get("option_sets", {}).items():
         options = tuple(
-            Option(int(_require(e, "code", f"option set {name!r}")), str(_require(e, "label", name)))
+            Option(
+                int(_require(e, "code", f"option set {name!r}")),
+                str(_require(e, "label", f"option set {name!r}")),
+            )
             for e in entries
         )
         codes = [o.code for o in options]

@@ -15,8 +15,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from collabdx.core.instruments import Instrument
-from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 from collabdx.core.responses import ResponseSet
+from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Band:
 # Heuristic cut-points on the 1–5 keyed scale (issue 2). Not validated thresholds.
 BANDS = (
     Band("attention", "Needs attention", "Mean below 3.0: on balance unfavourable."),
-    Band("mixed", "Mixed", "Mean from 3.0 to below 4.0: neither clearly favourable nor unfavourable."),
+    Band("mixed", "Mixed", "Mean from 3.0 to below 4.0: neither clearly favourable nor not."),
     Band("strength", "Strength", "Mean 4.0 or above: on balance favourable."),
 )
 BAND_NOTE = (

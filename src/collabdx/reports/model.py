@@ -17,11 +17,12 @@ from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 from collabdx.core.stats import BAND_NOTE, Summary, summarise
 
 ATTRIBUTION = (
-    "Built on Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, Faulks D. "
-    "Towards achieving interorganisational collaboration between health-care providers: a realist "
-    "evidence synthesis. Health Soc Care Deliv Res 2023;11(6). https://doi.org/10.3310/KPLT1423. "
-    "Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). collabdx adapts its "
-    "survey, action statements, maturity matrix and programme theory; changes are marked as derived."
+    "Built on Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, "
+    "Faulks D. Towards achieving interorganisational collaboration between health-care "
+    "providers: a realist evidence synthesis. Health Soc Care Deliv Res 2023;11(6). "
+    "https://doi.org/10.3310/KPLT1423. Licensed under CC BY 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/). collabdx adapts its survey, action "
+    "statements, maturity matrix and programme theory; changes are marked as derived."
 )
 
 

@@ -1,0 +1,93 @@
+"""A suggested starting level on the Table 11 maturity matrix, from survey means.
+
+Derived by collabdx: Table 11 asks people to "rate for each element according to
+which type of culture you perceive your organisation to have"; it gives no link
+to the survey. We read a readiness scale mean (1-5, higher is more favourable)
+as pathological below 3.0 (on the disagree side of "neither"), bureaucratic from
+3.0 to below 4.0, and generative from 4.0 ("agree") up. The result is offered
+only as a prompt for the team's own rating, never as a rating.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from collabdx.core.theory_model import Level
+
+LABEL = "A starting point for discussion, not a rating"
+BUREAUCRATIC_FROM = 3.0
+GENERATIVE_FROM = 4.0
+
+# Table 11 element -> (readiness scale, name for the basis text), in Table 11
+# order. Omitted on purpose: confidence (Q6 is one double-barrelled item inside
+# initial trust, and a high Q6 cannot tell "suitable" legal frameworks from the
+# "overabundance" Table 11 calls pathological in a voluntary collaboration),
+# interpersonal communication and risk tolerance (no survey item).
+ELEMENT_SCALES: Mapping[str, tuple[str, str]] = {
+    "trust": ("initial_trust", "Initial trust"),
+    "faith": ("initial_faith", "Initial faith"),
+    "cultural_integration": ("cultural_integration", "Cultural integration"),
+    "perceived_legitimacy": ("perceived_legitimacy", "Perceived legitimacy"),
+    "clarity_of_vision": ("clarity_of_vision", "Clarity of vision"),
+    "shared_vision": ("shared_vision", "Shared vision"),
+}
+
+
+@dataclass(frozen=True)
+class MaturitySuggestion:
+    element_id: str
+    level: Level
+    basis: str
+    scale_id: str
+    mean: float
+    label: str = LABEL
+
+
+def _clean(value: float) -> float:
+    # Means of fractions computed in floating point can land a hair off an exact
+    # boundary (2.9999999999999996 for 3); nine decimals is far below any real
+    # difference between 1-5 answers.
+    return round(value, 9)
+
+
+def below(value: float, threshold: float) -> bool:
+    """``value < threshold``, ignoring floating-point noise; False for NaN."""
+    return not math.isnan(value) and _clean(value) < threshold
+
+
+def format_score(value: float) -> str:
+    """Up to two decimals, truncated rather than rounded so that a score below a
+    threshold never prints as the threshold (2.996 -> "2.99", not "3.00")."""
+    truncated = math.floor(_clean(value) * 100 + 1e-6) / 100
+    text = f"{truncated:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def maturity_level(mean: float) -> Level:
+    if below(mean, BUREAUCRATIC_FROM):
+        return "pathological"
+    if below(mean, GENERATIVE_FROM):
+        return "bureaucratic"
+    return "generative"
+
+
+_RANGE_TEXT: Mapping[Level, str] = {
+    "pathological": f"below {format_score(BUREAUCRATIC_FROM)}",
+    "bureaucratic": f"{format_score(BUREAUCRATIC_FROM)} to below {format_score(GENERATIVE_FROM)}",
+    "generative": f"{format_score(GENERATIVE_FROM)} or above",
+}
+
+
+def suggest_maturity(scale_means: Mapping[str, float | None]) -> list[MaturitySuggestion]:
+    """One suggestion per Table 11 element that has a survey mean, in Table 11 order."""
+    out = []
+    for element, (scale, name) in ELEMENT_SCALES.items():
+        mean = scale_means.get(scale)
+        if mean is None or math.isnan(mean):
+            continue
+        level = maturity_level(mean)
+        basis = f"{name} mean {format_score(mean)} ({_RANGE_TEXT[level]})"
+        out.append(MaturitySuggestion(element, level, basis, scale, float(mean)))
+    return out
