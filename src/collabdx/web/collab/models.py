@@ -1,0 +1,152 @@
+"""Collaborations, their partners, survey waves and events.
+
+A facilitator owns a collaboration and may add co-facilitators; nobody else can
+see it. Access is always checked through ``Collaboration.objects.for_user``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def new_token() -> str:
+    # 32 random bytes: unguessable, so a partner link is the only key a respondent needs.
+    return secrets.token_urlsafe(32)
+
+
+class CollaborationQuerySet(models.QuerySet["Collaboration"]):
+    def for_user(self, user: object) -> CollaborationQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(owner=user) | Q(co_facilitators=user)).distinct()
+
+
+class Collaboration(models.Model):
+    name = models.CharField(max_length=200)
+    collaboration_type = models.CharField(max_length=40)  # Table 2 id
+    mandated = models.BooleanField()
+    cross_sector = models.BooleanField()
+    life_cycle_stage = models.CharField(max_length=40)  # Chapter 2 / Figure 7 id
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_collaborations"
+    )
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="shared_collaborations"
+    )
+    is_demo = models.BooleanField(default=False)
+    created_on = models.DateField(auto_now_add=True)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="partners"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "name"], name="unique_partner_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(models.Model):
+    """A survey round: one instrument version, open between two dates."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="waves"
+    )
+    name = models.CharField(max_length=120)
+    instrument_id = models.CharField(max_length=60)
+    instrument_version = models.CharField(max_length=20)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    maturity_token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opens_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerLink(models.Model):
+    """The anonymous survey link for one partner in one wave."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="links")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="links")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "partner"], name="one_link_per_partner")
+        ]
+
+
+class Event(models.Model):
+    """A dated event on the collaboration's timeline (the seed's Figure 13)."""
+
+    KINDS = [
+        ("quick_win", "Quick win"),
+        ("leadership_change", "Change of leader"),
+        ("conflict", "Conflict"),
+        ("funding", "Funding decision"),
+        ("regulation", "Regulatory change"),
+        ("other", "Other"),
+    ]
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="events"
+    )
+    happened_on = models.DateField()
+    kind = models.CharField(max_length=30, choices=KINDS)
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+
+class ActionPlanItem(models.Model):
+    """A Table 10 action statement adopted into the collaboration's plan."""
+
+    STATUSES = [
+        ("not_started", "Not started"),
+        ("in_progress", "In progress"),
+        ("done", "Done"),
+        ("dropped", "Dropped"),
+    ]
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="plan_items"
+    )
+    adopted_in = models.ForeignKey(Wave, on_delete=models.SET_NULL, null=True, blank=True)
+    action_id = models.CharField(max_length=20)  # t10.NN
+    owner_name = models.CharField(max_length=120, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default="not_started")
+    note = models.TextField(blank=True)
+    reviewed_in = models.ForeignKey(
+        Wave, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_items"
+    )
+
+    class Meta:
+        ordering = ["action_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "action_id"], name="one_plan_item_per_action"
+            )
+        ]

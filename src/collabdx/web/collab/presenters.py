@@ -1,0 +1,100 @@
+"""Display formatting for collaboration pages. No writes, no queries beyond reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+
+from collabdx.core.disclosure import fewer_than, protect
+from collabdx.core.instruments import load_instrument
+from collabdx.core.theory import load_theory
+from collabdx.web.collab.models import Collaboration, Wave
+
+
+def type_name(type_id: str) -> str:
+    t = load_theory().collaboration_types.get(type_id)
+    return t.name if t else type_id
+
+
+def stage_name(stage_id: str) -> str:
+    s = load_theory().life_cycle_stages.get(stage_id)
+    return s.name if s else stage_id
+
+
+def context_summary(collab: Collaboration) -> list[dict[str, object]]:
+    """Summary-list rows describing the collaboration's context."""
+    return [
+        {"key": {"text": "Type"}, "value": {"text": type_name(collab.collaboration_type)}},
+        {"key": {"text": "Mandated or voluntary"},
+         "value": {"text": "Mandated" if collab.mandated else "Voluntary"}},
+        {"key": {"text": "Cross-sector"}, "value": {"text": "Yes" if collab.cross_sector else "No"}},
+        {"key": {"text": "Life-cycle stage"}, "value": {"text": stage_name(collab.life_cycle_stage)}},
+    ]
+
+
+def wave_status(wave: Wave, today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    if today < wave.opens_on:
+        return "Not open yet"
+    if today > wave.closes_on:
+        return "Closed"
+    return "Open"
+
+
+def instrument_label(wave: Wave) -> str:
+    ins = load_instrument(wave.instrument_id, wave.instrument_version)
+    label = f"{ins.title}, version {ins.version}"
+    return label + " (derived, not validated)" if ins.derived else label
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    partner: str
+    url: str
+    qr_svg: str
+    responses: str  # a count, or "fewer than k", under disclosure control
+
+
+def response_counts(wave: Wave, k: int) -> tuple[dict[str, str], str]:
+    """Responses per partner and in total, as text that respects the minimum group size."""
+    counts = {
+        p.name: p.n
+        for p in wave.collaboration.partners.annotate(
+            n=Count("responses", filter=Q(responses__wave=wave))
+        )
+    }
+    total = sum(counts.values())
+    protected = protect(counts, k, lower_bound=0)
+    shown = {}
+    for name, n in counts.items():
+        if protected.visible(name):
+            shown[name] = str(n)
+        elif protected.withheld:
+            shown[name] = "not shown yet"
+        elif protected.reasons.get(name) == "primary":
+            shown[name] = fewer_than(k)
+        else:
+            shown[name] = "not shown, to protect a smaller group"
+    total_text = str(total) if total >= k else fewer_than(k)
+    return shown, total_text
+
+
+def qr_svg(url: str) -> str:
+    # segno writes a self-contained SVG with no scripts; safe to inline under our CSP.
+    return segno.make(url, error="m").svg_inline(scale=4, title="QR code for the survey link")
+
+
+def link_rows(request: HttpRequest, wave: Wave) -> list[LinkRow]:
+    k = settings.MIN_GROUP_SIZE
+    counts, _ = response_counts(wave, k)
+    rows = []
+    for link in wave.links.select_related("partner").order_by("partner__name"):
+        url = request.build_absolute_uri(reverse("survey:start", args=[link.token]))
+        rows.append(LinkRow(link.partner.name, url, qr_svg(url), counts[link.partner.name]))
+    return rows

@@ -1,0 +1,267 @@
+"""Facilitator pages for collaborations, partners, waves and events.
+
+Views parse input and render; writes go through ``services``; display through
+``presenters``. Every object is fetched via ``access`` so another facilitator's
+collaboration answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from collabdx.web.collab import presenters, services
+from collabdx.web.collab.access import collaboration_for, wave_for
+from collabdx.web.collab.forms import (
+    CoFacilitatorForm,
+    CollaborationForm,
+    EventForm,
+    PartnerForm,
+    WaveForm,
+)
+from collabdx.web.collab.models import Collaboration
+from collabdx.web.forms import error_list
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    collabs = Collaboration.objects.for_user(request.user).prefetch_related("partners", "waves")
+    rows = [
+        {
+            "collab": c,
+            "type": presenters.type_name(c.collaboration_type),
+            "partners": c.partners.count(),
+            "waves": c.waves.count(),
+            "shared": c.owner_id != request.user.pk,
+        }
+        for c in collabs
+    ]
+    return render(request, "collab/home.jinja", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_new(request: HttpRequest) -> HttpResponse:
+    form = CollaborationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        collab = services.create_collaboration(
+            owner=request.user,
+            name=d["name"],
+            collaboration_type=d["collaboration_type"],
+            mandated=d["mandated"] == "mandated",
+            cross_sector=d["cross_sector"] == "yes",
+            life_cycle_stage=d["life_cycle_stage"],
+            partner_names=d["partners"],
+        )
+        messages.success(request, f"Created {collab.name}. Next, open a survey wave.")
+        return redirect("collab:detail", collab.pk)
+    return render(
+        request,
+        "collab/collaboration_form.jinja",
+        {"form": form, "form_errors": error_list(form), "editing": False},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    initial = {
+        "name": collab.name,
+        "collaboration_type": collab.collaboration_type,
+        "mandated": "mandated" if collab.mandated else "voluntary",
+        "cross_sector": "yes" if collab.cross_sector else "no",
+        "life_cycle_stage": collab.life_cycle_stage,
+    }
+    form = CollaborationForm(request.POST or None, initial=initial, require_partners=False)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.update_collaboration(
+            collab,
+            name=d["name"].strip(),
+            collaboration_type=d["collaboration_type"],
+            mandated=d["mandated"] == "mandated",
+            cross_sector=d["cross_sector"] == "yes",
+            life_cycle_stage=d["life_cycle_stage"],
+        )
+        messages.success(request, "Saved the collaboration's details.")
+        return redirect("collab:detail", collab.pk)
+    return render(
+        request,
+        "collab/collaboration_form.jinja",
+        {"form": form, "form_errors": error_list(form), "editing": True, "collab": collab},
+    )
+
+
+@login_required
+def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    k = settings.MIN_GROUP_SIZE
+    waves = [
+        {
+            "wave": w,
+            "status": presenters.wave_status(w),
+            "instrument": presenters.instrument_label(w),
+            "responses": presenters.response_counts(w, k)[1],
+        }
+        for w in collab.waves.all()
+    ]
+    return render(
+        request,
+        "collab/detail.jinja",
+        {
+            "collab": collab,
+            "context_rows": presenters.context_summary(collab),
+            "partners": list(collab.partners.all()),
+            "waves": waves,
+            "co_facilitators": list(collab.co_facilitators.all()),
+            "is_owner": collab.owner_id == request.user.pk,
+            "partner_form": PartnerForm(),
+            "cofac_form": CoFacilitatorForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    form = PartnerForm(request.POST)
+    if form.is_valid():
+        try:
+            partner = services.add_partner(collab, form.cleaned_data["name"])
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Added {partner.name}.")
+    else:
+        messages.error(request, "Enter the partner organisation's name")
+    return redirect("collab:detail", collab.pk)
+
+
+@login_required
+@require_POST
+def cofacilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    if collab.owner_id != request.user.pk:
+        messages.error(request, "Only the owner can add co-facilitators.")
+        return redirect("collab:detail", collab.pk)
+    form = CoFacilitatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_co_facilitator(collab, form.cleaned_data["username"])
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Added the co-facilitator.")
+    else:
+        messages.error(request, " ".join(e["text"] for e in error_list(form)))
+    return redirect("collab:detail", collab.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    today = dt.date.today()
+    n = collab.waves.count() + 1
+    form = WaveForm(
+        request.POST or None,
+        initial={
+            "name": f"Wave {n}",
+            "instrument": "readiness:1",
+            "opens_on": today,
+            "closes_on": today + dt.timedelta(days=21),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        instrument_id, version = d["instrument"].split(":")
+        try:
+            wave = services.open_wave(
+                collab, name=d["name"], instrument_id=instrument_id, instrument_version=version,
+                opens_on=d["opens_on"], closes_on=d["closes_on"],
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Opened {wave.name}. Share each partner's link below.")
+            return redirect("collab:wave", collab.pk, wave.pk)
+    return render(
+        request,
+        "collab/wave_form.jinja",
+        {"collab": collab, "form": form, "form_errors": error_list(form)},
+    )
+
+
+@login_required
+def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    wave = wave_for(request, pk, wave_pk)
+    _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
+    maturity_url = request.build_absolute_uri(
+        reverse("workshop:rate", args=[wave.maturity_token])
+    )
+    return render(
+        request,
+        "collab/wave.jinja",
+        {
+            "collab": wave.collaboration,
+            "wave": wave,
+            "status": presenters.wave_status(wave),
+            "instrument": presenters.instrument_label(wave),
+            "links": presenters.link_rows(request, wave),
+            "total": total,
+            "maturity_url": maturity_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    wave = wave_for(request, pk, wave_pk)
+    services.close_wave(wave)
+    messages.success(request, f"Closed {wave.name}. The links no longer accept answers.")
+    return redirect("collab:wave", pk, wave_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    form = EventForm(request.POST or None, initial={"happened_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        services.record_event(collab, **form.cleaned_data)
+        messages.success(request, "Added the event to the timeline.")
+        return redirect("collab:detail", collab.pk)
+    return render(
+        request,
+        "collab/event_form.jinja",
+        {"collab": collab, "form": form, "form_errors": error_list(form)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    if collab.owner_id != request.user.pk:
+        messages.error(request, "Only the owner can delete a collaboration.")
+        return redirect("collab:detail", collab.pk)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != collab.name:
+            messages.error(request, "Type the collaboration's name exactly to delete it.")
+            return redirect("collab:delete", collab.pk)
+        name = collab.name
+        services.delete_collaboration(collab)
+        messages.success(request, f"Deleted {name} and all its data.")
+        return redirect("home")
+    return render(request, "collab/delete.jinja", {"collab": collab})

@@ -1,0 +1,42 @@
+"""The Jinja2 environment: our templates first, then the NHS.UK frontend macros."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from collabdx.core.disclosure import fewer_than
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    loader = options.pop("loader", None)
+    dirs = [str(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    options["undefined"] = ChainableUndefined  # the nhsuk macros rely on it
+    options.pop("autoescape", None)
+    env = Environment(
+        autoescape=True,
+        loader=ChoiceLoader(
+            [loader or FileSystemLoader(dirs), PackageLoader("nhsuk_frontend_jinja")]
+        ),
+        extensions=["jinja2.ext.do"],
+        **options,
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        get_messages=get_messages,
+        service_name=settings.SERVICE_NAME,
+        show_nhs_logo=settings.SHOW_NHS_LOGO,
+        allow_signup=settings.ALLOW_SIGNUP,
+        fewer_than=fewer_than,
+    )
+    return env

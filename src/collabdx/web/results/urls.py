@@ -1,0 +1,12 @@
+from django.urls import path
+
+from collabdx.web.results import views
+
+app_name = "results"
+
+urlpatterns = [
+    path("<int:pk>/waves/<int:wave_pk>/report/", views.report, name="report"),
+    path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/trends/", views.trends, name="trends"),
+    path("<int:pk>/plan/", views.plan, name="plan"),
+]

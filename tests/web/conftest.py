@@ -1,0 +1,60 @@
+"""Shared fixtures for the web tests. The same suite runs on SQLite and PostgreSQL
+(set DATABASE_URL); see .ci/run."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.web.factories import CollaborationFactory, PartnerFactory, UserFactory, WaveFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):  # noqa: ANN001
+    # The manifest storage needs collectstatic; tests serve static files from finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def owner(db):  # noqa: ANN001
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def stranger(db):  # noqa: ANN001
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:  # noqa: ANN001
+    c = Client()
+    c.force_login(owner)
+    return c
+
+
+@pytest.fixture
+def stranger_client(stranger) -> Client:  # noqa: ANN001
+    c = Client()
+    c.force_login(stranger)
+    return c
+
+
+@pytest.fixture
+def collab(owner):  # noqa: ANN001
+    c = CollaborationFactory(owner=owner, name="North Alliance")
+    for name in ("Alpha Trust", "Beta Care", "Gamma Health"):
+        PartnerFactory(collaboration=c, name=name)
+    return c
+
+
+@pytest.fixture
+def wave(collab):  # noqa: ANN001
+    from collabdx.web.collab.models import PartnerLink
+
+    w = WaveFactory(collaboration=collab, name="Wave 1")
+    for p in collab.partners.all():
+        PartnerLink.objects.create(wave=w, partner=p)
+    return w
