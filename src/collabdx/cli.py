@@ -98,15 +98,13 @@ def _load(responses: str, instrument: str, version: str | None):
             result = read_responses(path, ins, progress=tick)
         except ResponseImportError as exc:
             raise fail(str(exc)) from exc
-    s = result.summary
-    err.print(f"Read {s.rows_kept} responses from {path.name} ({s.format}).", highlight=False)
-    for line in s.notes():
-        err.print(f"  {line}", highlight=False)
+    for line in result.summary.lines():
+        err.print(line, highlight=False)
     return result.responses, None
 
 
 def _write_text(path: Path, text: str) -> None:
-    from collabdx.io.atomic import atomic_write_text
+    from collabdx.io.exporters import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)

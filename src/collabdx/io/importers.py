@@ -1,0 +1,122 @@
+"""Read survey responses from CSV, XLSX or a Qualtrics export.
+
+:func:`read_responses` is the one entry point. It decides the format from the
+extension and the content, validates every cell against the instrument, and
+either returns a :class:`ResponseSet` with a summary or raises one
+:class:`ResponseImportError` listing every problem found (up to
+:data:`~collabdx.io.errors.MAX_PROBLEMS`). Reading never writes anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collabdx.core.instruments import Instrument, load_instrument
+from collabdx.core.responses import from_records
+from collabdx.io.columns import CleanTable, classify, data_row_count, drop_personal
+from collabdx.io.errors import ProblemLog
+from collabdx.io.qualtrics import is_qualtrics, read_qualtrics
+from collabdx.io.results import ImportResult, ImportSummary
+from collabdx.io.rows import AnswerReader, IdRegistry, Progress, report_progress
+from collabdx.io.sources import Cell, is_blank_row, read_table
+from collabdx.io.values import read_text_cell
+
+ID_COLUMN = "respondent_id"
+_HINTS = {
+    name: f"the respondent id column must be called {ID_COLUMN}"
+    for name in ("id", "respondent", "respondentid", "respondent id", "response_id", "responseid")
+}
+
+
+def read_responses(
+    path: Path,
+    instrument: Instrument | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import responses to ``instrument`` (default: readiness v1) from ``path``.
+
+    ``progress(done, total)`` is called every few rows with data-row counts.
+    Raises :class:`~collabdx.io.errors.ResponseImportError` for any bad input.
+    """
+    path = Path(path)
+    instrument = instrument or load_instrument("readiness", "1")
+    raw = read_table(path)
+    # Personal-data columns go first, before any other code sees the rows.
+    table = drop_personal(raw, instrument)
+    del raw
+    if is_qualtrics(table.rows):
+        return read_qualtrics(
+            table, "qualtrics-csv" if _is_csv(path) else "qualtrics-xlsx", instrument, progress
+        )
+    return _read_plain(table, "csv" if _is_csv(path) else "xlsx", instrument, progress)
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() in (".csv", ".tsv")
+
+
+def _read_plain(
+    table: CleanTable, kind: str, instrument: Instrument, progress: Progress | None
+) -> ImportResult:
+    """A table with one heading row: respondent_id (optional), then item columns."""
+    log = ProblemLog(table.file_name)
+    data = table.rows[1:]
+    known = [ID_COLUMN, "instrument_id", "instrument_version"]
+    known += [f"scale_{s}" for s in instrument.scales]  # collabdx's own export; recomputed
+    columns = classify(table, data, instrument, known, log, hints=_HINTS)
+    total = data_row_count(data)
+    if total == 0:
+        log.add("the file has a heading row but no responses below it")
+    answers = AnswerReader(instrument, columns, log)
+    ids = IdRegistry(log, ID_COLUMN)
+    id_col = columns.meta.get(ID_COLUMN)
+    records: list[dict[str, object]] = []
+    kept_ids: list[str] = []
+    done = 0
+    report_progress(progress, 0, total)
+    for offset, row in enumerate(data):
+        if is_blank_row(row):
+            continue
+        sheet_row = offset + 2
+        done += 1
+        _check_instrument(row, columns.meta, instrument, sheet_row, log)
+        rid = ids.check(row[id_col], sheet_row) if id_col is not None else str(offset + 1)
+        record = answers.read(row, sheet_row)
+        if rid is not None:
+            records.append(record)
+            kept_ids.append(rid)
+        report_progress(progress, done, total)
+    log.raise_if_any()
+    summary = ImportSummary(
+        file_name=table.file_name,
+        format=kind,
+        value_style=answers.value_style(),
+        rows_read=total,
+        rows_kept=len(records),
+        excluded_previews=0,
+        excluded_tests=0,
+        incomplete_kept=0,
+        personal_columns_dropped=table.dropped,
+        items_missing=columns.missing_items,
+    )
+    return ImportResult(from_records(instrument, records, kept_ids), summary)
+
+
+def _check_instrument(
+    row: list[Cell], meta: dict[str, int], instrument: Instrument, sheet_row: int, log: ProblemLog
+) -> None:
+    """A collabdx export names its instrument; refuse to read it as another one."""
+    for name, expected in (
+        ("instrument_id", instrument.id),
+        ("instrument_version", instrument.version),
+    ):
+        if name in meta:
+            value = read_text_cell(row[meta[name]])
+            if value and value != expected:
+                log.add(
+                    f"'{value}' does not match the instrument being imported "
+                    f"({instrument.id} v{instrument.version})",
+                    sheet_row,
+                    name,
+                )

@@ -1,0 +1,105 @@
+"""The command line, end to end through Typer's runner."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from collabdx.cli import app
+
+runner = CliRunner()
+
+
+def test_report_on_demo_writes_html_and_json(tmp_path):
+    out, js = tmp_path / "r.html", tmp_path / "r.json"
+    result = runner.invoke(app, ["report", "demo", "-o", str(out), "--json", str(js)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(js.read_text())
+    assert data["n_respondents"] == 65
+    assert data["demo"].startswith("Synthetic demo data")
+    assert {s["id"] for s in data["scales"]} == {
+        "initial_trust", "perceived_legitimacy", "initial_faith", "cultural_integration",
+        "conflict_resolution", "clarity_of_vision", "shared_vision",
+    }
+    for s in data["scales"]:
+        assert set(s) >= {"id", "n", "mean", "sd", "ci95", "band"}
+    by = {b["by"]: b for b in data["breakdowns"]}
+    assert set(by) >= {"role", "staff_group", "organisation"}
+    for b in by.values():
+        for g in b["groups"]:
+            assert set(g) >= {"label", "suppressed", "n", "scales"}
+            if g["suppressed"]:
+                assert g["n"] is None and g["scales"] is None
+            else:
+                assert g["n"] >= 5
+    # The 3-person fictional hospice is never named.
+    assert "Hilltop" not in out.read_text() and "Hilltop" not in js.read_text()
+    assert "CC BY 4.0" in out.read_text()
+
+
+def test_score_matches_hand_worked_rule(tmp_path):
+    src = tmp_path / "in.csv"
+    # Q7=1 keys to 5, Q9=2 keys to 4: initial trust from Q6,Q7,Q8,Q9 = (5+5+4+4)/4 = 4.5;
+    # Q26 alone = 2; shared vision: none answered -> blank.
+    src.write_text("respondent_id,Q6,Q7,Q8,Q9,Q26\nA,5,1,4,2,2\n")
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out, dtype={"respondent_id": str})
+    assert list(df.columns)[0] == "respondent_id"
+    row = df.iloc[0]
+    assert row["respondent_id"] == "A"
+    assert row["initial_trust"] == 4.5
+    assert row["conflict_resolution"] == 2.0
+    assert pd.isna(row["shared_vision"])
+
+
+def test_bad_input_names_row_and_column_and_writes_nothing(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_text("Q1,Q9\n1,7\n")
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "row 2, column Q9: code 7 is out of range" in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [src]
+
+
+def test_missing_file_and_bad_k(tmp_path):
+    r = runner.invoke(app, ["score", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")])
+    assert r.exit_code == 2 and "no such file" in r.output
+    r = runner.invoke(app, ["report", "demo", "-o", str(tmp_path / "r.html"),
+                            "--min-group-size", "2"])
+    assert r.exit_code == 2 and "at least 3" in r.output
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_export_formats(tmp_path, fmt):
+    out = tmp_path / f"data.{fmt}"
+    result = runner.invoke(app, ["export", "demo", "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+
+
+def test_theory_export_json_and_graphml(tmp_path):
+    r = runner.invoke(app, ["theory", "export", "--format", "json"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert len(data["action_statements"]) == 34
+    g = tmp_path / "web.graphml"
+    r = runner.invoke(app, ["theory", "export", "--format", "graphml", "-o", str(g)])
+    assert r.exit_code == 0 and g.read_text().startswith("<?xml")
+
+
+def test_instrument_show_and_validate(tmp_path):
+    r = runner.invoke(app, ["instrument", "show", "readiness"])
+    assert r.exit_code == 0
+    assert "There is a history of competition with your partner(s)" in r.output
+    r = runner.invoke(app, ["instrument", "validate"])
+    assert r.exit_code == 0 and "OK: readiness v1" in r.output
+    broken = tmp_path / "x-v1.toml"
+    broken.write_text("[instrument]\nid='x'\n")
+    r = runner.invoke(app, ["instrument", "validate", str(broken)])
+    assert r.exit_code == 2 and "missing required field 'version'" in r.output
