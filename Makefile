@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run report test lint typecheck clean
+.PHONY: setup assets run report test lint typecheck clean
 
 # uv installs the locked dependencies (uv.lock) into .venv on Python 3.12
 # (.python-version selects it on the development and CI machines).
@@ -17,12 +17,19 @@ $(BIN)/collabdx: pyproject.toml uv.lock
 
 setup: $(BIN)/collabdx
 
-# Main job: the group report on the bundled synthetic demo data.
-run: setup
-	$(BIN)/collabdx report demo -o out/report.html --json out/report.json
-	@echo "Open out/report.html in a browser."
+assets: package.json package-lock.json
+	bash scripts/assets.sh
 
-test: setup
+# Main job: the web app on http://127.0.0.1:8000 with a demo collaboration
+# (synthetic data). Sign in as "demo" with password "demo-collabdx-2023".
+run: setup assets
+	$(BIN)/collabdx serve --demo
+
+# The command-line group report on the bundled synthetic demo data.
+report: setup
+	$(BIN)/collabdx report demo -o out/report.html --json out/report.json
+
+test: setup assets
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -10,5 +10,5 @@ src=node_modules/nhsuk-frontend/dist/nhsuk
 dst=src/collabdx/web/static/nhsuk
 rm -rf "$dst"
 mkdir -p "$dst"
-cp "$src/nhsuk-frontend.min.css" "$src/nhsuk-frontend.min.js" "$dst/"
+cp "$src"/nhsuk-frontend.min.css* "$src"/nhsuk-frontend.min.js* "$dst/"
 cp -r "$src/assets" "$dst/assets"

@@ -264,5 +264,38 @@ def instrument_validate(
         raise fail(str(exc)) from exc
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo collaboration first.")
+    ] = False,
+) -> None:
+    """Set up the database and serve the web app with gunicorn."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    nhsuk_css = Path(settings.STATICFILES_DIRS[0]) / "nhsuk" / "nhsuk-frontend.min.css"
+    if not nhsuk_css.exists():
+        raise fail("NHS.UK frontend assets are missing: run `bash scripts/assets.sh` first.")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if demo:
+        call_command("load_demo")
+    out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
+    sys.stdout.flush()
+    # gunicorn writes no access log unless asked, so no IP address is ever logged.
+    args = [sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10"]
+    os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+
+
 def main() -> None:  # pragma: no cover
     app()

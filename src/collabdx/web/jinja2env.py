@@ -33,6 +33,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         url=url,
         static=static,
+        static_url=settings.STATIC_URL,
         get_messages=get_messages,
         service_name=settings.SERVICE_NAME,
         show_nhs_logo=settings.SHOW_NHS_LOGO,

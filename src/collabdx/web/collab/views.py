@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from collabdx.core.theory import load_theory
 from collabdx.web.collab import presenters, services
 from collabdx.web.collab.access import collaboration_for, wave_for
 from collabdx.web.collab.forms import (
@@ -28,6 +29,14 @@ from collabdx.web.collab.forms import (
 )
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
+
+
+def _hints() -> dict[str, dict[str, str]]:
+    theory = load_theory()
+    return {
+        "type_hints": {t.id: t.definition for t in theory.collaboration_types.values()},
+        "stage_hints": {s.id: s.description for s in theory.life_cycle_stages.values()},
+    }
 
 
 @login_required
@@ -66,7 +75,7 @@ def collaboration_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collab/collaboration_form.jinja",
-        {"form": form, "form_errors": error_list(form), "editing": False},
+        {"form": form, "form_errors": error_list(form), "editing": False, **_hints()},
     )
 
 
@@ -97,7 +106,13 @@ def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "collab/collaboration_form.jinja",
-        {"form": form, "form_errors": error_list(form), "editing": True, "collab": collab},
+        {
+            "form": form,
+            "form_errors": error_list(form),
+            "editing": True,
+            "collab": collab,
+            **_hints(),
+        },
     )
 
 
