@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup assets run report test lint typecheck clean
+.PHONY: setup assets run report test test-postgres lint typecheck clean
 
 # uv installs the locked dependencies (uv.lock) into .venv on Python 3.12
 # (.python-version selects it on the development and CI machines).
@@ -42,3 +42,8 @@ typecheck: setup
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+
+# The web tests again on PostgreSQL. Needs a server and TEST_DATABASE_URL, e.g.
+# postgres://collabdx:collabdx@127.0.0.1:5432/collabdx (.ci/run sets this up).
+test-postgres: setup assets
+	DATABASE_URL=$${TEST_DATABASE_URL:?set TEST_DATABASE_URL} $(BIN)/python -m pytest -q tests/web
