@@ -1,0 +1,390 @@
+"""The causal web of the programme theory as a self-contained SVG.
+
+A pure function of a :class:`~collabdx.core.theory.Theory`, so the web page and the
+PDF report draw the same picture. The page's Content Security Policy forbids
+``style=`` attributes and ``<style>`` blocks, so everything is set with SVG
+presentation attributes; no script, no external font, no external reference.
+
+Positive and negative edges differ in line style (solid/dashed) *and* colour (the
+Okabe-Ito blue/vermillion pair, distinguishable with the common colour-vision
+deficiencies), and a highlighted node carries a text badge, so colour is never the
+only cue. The layout is in :mod:`collabdx.reports.causal_web_layout`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from collabdx.core.theory import Theory
+from collabdx.reports.causal_web_layout import (
+    COL_GAP,
+    FONT,
+    GHOST_GAP,
+    LINE,
+    Box,
+    Layout,
+    Route,
+    layout,
+    text_width,
+)
+
+__all__ = ["HIGHLIGHTS", "SIGN_WORDS", "EdgeRow", "edge_rows", "svg"]
+
+SIGN_WORDS = {1: "increases", -1: "decreases"}
+HIGHLIGHTS = ("weak", "strong")
+
+FONT_FAMILY = "Arial, Helvetica, Liberation Sans, sans-serif"
+TEXT = "#212b32"
+POSITIVE = "#0072b2"  # Okabe-Ito blue
+NEGATIVE = "#d55e00"  # Okabe-Ito vermillion
+DASH = "7 4"
+NODE_STYLE = {  # fill, stroke, stroke width, font weight
+    "mechanism": ("#e8f1fa", "#005eb8", "2", "bold"),
+    "performance": ("#f2edf7", "#6a3d9a", "1.5", "normal"),
+    "factor": ("#ffffff", "#768692", "1", "normal"),
+}
+MARK = {"weak": ("#d5281b", "weak"), "strong": ("#007f3b", "strong")}
+MARGIN = 12
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    """One line of the data-table alternative to the drawing."""
+
+    source: str
+    source_label: str
+    target: str
+    target_label: str
+    sign: int
+    sign_word: str
+    cmocs: tuple[str, ...]
+
+
+def edge_rows(theory: Theory) -> list[EdgeRow]:
+    """Every edge of the web in data order, labelled for a table."""
+    return [
+        EdgeRow(
+            e.source,
+            theory.nodes[e.source].label,
+            e.target,
+            theory.nodes[e.target].label,
+            e.sign,
+            SIGN_WORDS[e.sign],
+            e.cmocs,
+        )
+        for e in theory.edges
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_layout(theory: Theory) -> Layout:
+    return layout(theory)
+
+
+def _n(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _ports(lay: Layout) -> dict[tuple[int, str], float]:
+    """y of each edge end on a box side, spread in the order of the far ends.
+
+    Keyed by (route index, "out"/"in"). Sorting by where the other end lies keeps
+    edges leaving one box from crossing each other at the box.
+    """
+    sides: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for i, r in enumerate(lay.routes):
+        first, last = lay.boxes[r.chain[0]], lay.boxes[r.chain[-1]]
+        if first.real:
+            sides.setdefault((first.id, "out"), []).append((lay.boxes[r.chain[1]].cy, i))
+        sides.setdefault((last.id, "in"), []).append((lay.boxes[r.chain[-2]].cy, i))
+    trunk_ids = [i for i, r in enumerate(lay.routes) if r.trunk_from]
+    for node in dict.fromkeys(lay.routes[i].trunk_from for i in trunk_ids):
+        # The trunk leaves at the bottom of the side: it heads down to the next band.
+        sides.setdefault((str(node), "out"), []).append((float("inf"), -1))
+    ports: dict[tuple[int, str], float] = {}
+    for (node, side), ends in sides.items():
+        box = lay.boxes[node]
+        ends.sort()
+        for k, (_y, i) in enumerate(ends):
+            y = box.y + box.h * (k + 1) / (len(ends) + 1)
+            if i == -1:
+                for t in trunk_ids:
+                    if lay.routes[t].trunk_from == node:
+                        ports[(t, "trunk")] = y
+            else:
+                ports[(i, side)] = y
+    return ports
+
+
+def _points(
+    lay: Layout, i: int, r: Route, ports: Mapping[tuple[int, str], float]
+) -> list[tuple[float, float]]:
+    boxes = lay.boxes
+    pts: list[tuple[float, float]] = []
+    first = boxes[r.chain[0]]
+    if first.real:
+        pts.append((first.x + first.w, ports[(i, "out")]))
+    for name in r.chain[1:-1]:
+        d = boxes[name]
+        pts += [(d.x, d.cy), (d.x + d.w, d.cy)]
+    last = boxes[r.chain[-1]]
+    pts.append((last.x, ports[(i, "in")]))
+    if r.trunk_from:
+        # Down the trunk, then a comb: each branch leaves it level with its target.
+        src = boxes[r.trunk_from]
+        drop, channel = _trunk(lay, src)
+        y0 = ports[(i, "trunk")]
+        pts[:0] = [
+            (src.x + src.w, y0),
+            (drop, y0),
+            (drop, channel),
+            (first.x, channel),
+            (first.x, pts[0][1]),
+        ]
+    return pts[::-1] if r.reversed else pts
+
+
+def _trunk(lay: Layout, src: Box) -> tuple[float, float]:
+    """Where a trunk to the next band turns down (x) and runs left (y, between bands)."""
+    channel = next(b.top for b in lay.bands[1:] if b.top > src.y) - LINE * 0.6
+    return src.x + src.w + COL_GAP * 0.4, channel
+
+
+def _path(pts: list[tuple[float, float]]) -> str:
+    """Straight where axis-aligned, else an S-curve with horizontal ends.
+
+    Horizontal tangents make every arrowhead meet its box square on.
+    """
+    d = [f"M{_n(pts[0][0])} {_n(pts[0][1])}"]
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        if abs(y0 - y1) < 0.05 or abs(x0 - x1) < 0.05:
+            d.append(f"L{_n(x1)} {_n(y1)}")
+        else:
+            xm = (x0 + x1) / 2
+            d.append(f"C{_n(xm)} {_n(y0)} {_n(xm)} {_n(y1)} {_n(x1)} {_n(y1)}")
+    return " ".join(d)
+
+
+def _edge(
+    lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str
+) -> str:
+    r = lay.routes[i]
+    e = r.edge
+    pos = e.sign > 0
+    label = (
+        f"{theory.nodes[e.source].label} {SIGN_WORDS[e.sign]} "
+        f"{theory.nodes[e.target].label} (CMOC {', '.join(e.cmocs)})"
+    )
+    attrs = [
+        f'd="{_path(_points(lay, i, r, ports))}"',
+        'fill="none"',
+        f'stroke="{POSITIVE if pos else NEGATIVE}"',
+        'stroke-width="1.6"',
+        f'marker-end="url(#{prefix}-arrow-{"pos" if pos else "neg"})"',
+        f'class="cw-edge cw-{"pos" if pos else "neg"}"',
+        f"data-from={quoteattr(e.source)}",
+        f"data-to={quoteattr(e.target)}",
+        f'data-sign="{e.sign}"',
+    ]
+    if not pos:
+        attrs.insert(4, f'stroke-dasharray="{DASH}"')
+    return f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
+
+
+def _badge(x_right: float, y: float, level: str) -> str:
+    colour, word = MARK[level]
+    w = text_width(word, 11, bold=True) + 10
+    return (
+        f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
+        f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
+        f'font-size="11" font-weight="bold" fill="#ffffff" text-anchor="middle">'
+        f"{word}</text>"
+    )
+
+
+def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str) -> str:
+    fill, stroke, width, weight = NODE_STYLE[box.kind]
+    if level:
+        stroke, width = MARK[level][0], "4"
+    block = len(box.lines) * LINE
+    top = box.y + (box.h - block) / 2
+    spans = "".join(
+        f'<tspan x="{_n(box.x + box.w / 2)}" y="{_n(top + LINE * (k + 0.76))}">{escape(s)}</tspan>'
+        for k, s in enumerate(box.lines)
+    )
+    parts = [
+        f'<g class="cw-node cw-{box.kind}" id={quoteattr(f"{prefix}-node-{box.id}")} '
+        f"data-node={quoteattr(box.id)}>",
+        f"<title>{escape(label)}{f' ({level})' if level else ''}</title>",
+        f'<rect class="cw-box" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" '
+        f'height="{_n(box.h)}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>',
+        f'<text font-size="{FONT}" font-weight="{weight}" fill="{TEXT}" '
+        f'text-anchor="middle">{spans}</text>',
+    ]
+    if level:
+        parts.append(_badge(box.x + box.w + 4, box.y - 9, level))
+    parts.append("</g>")
+    g = "".join(parts)
+    return f"<a href={quoteattr(href)}>{g}</a>" if href else g
+
+
+def _legend_items(levels: list[str], prefix: str) -> list[tuple[str, str, float]]:
+    """(graphic, text, text x) for each legend entry."""
+    # <line>, not <path>: every <path> in the drawing is an edge of the web.
+    arrow = (
+        '<line x1="0" y1="9" x2="34" y2="9" stroke="{c}" stroke-width="1.6"{dash} '
+        'marker-end="url(#{m})"/>'
+    )
+    items = [
+        (
+            arrow.format(c=POSITIVE, dash="", m=f"{prefix}-arrow-pos"),
+            "increases: more of one, more of the other",
+            44.0,
+        ),
+        (
+            arrow.format(c=NEGATIVE, dash=f' stroke-dasharray="{DASH}"', m=f"{prefix}-arrow-neg"),
+            "decreases: more of one, less of the other",
+            44.0,
+        ),
+    ]
+    for kind, text in (
+        ("mechanism", "Table 7 mechanism"),
+        ("performance", "Table 9 performance mechanism"),
+        ("factor", "other factor"),
+    ):
+        fill, stroke, sw, _w = NODE_STYLE[kind]
+        items.append(
+            (
+                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="{sw}"/>',
+                text,
+                44.0,
+            )
+        )
+    for level in levels:
+        badge_w = text_width(MARK[level][1], 11, bold=True) + 10
+        items.append(
+            (
+                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="#ffffff" '
+                f'stroke="{MARK[level][0]}" stroke-width="4"/>' + _badge(44 + badge_w, 1, level),
+                f"rated {level}",
+                52 + badge_w,
+            )
+        )
+    return items
+
+
+def _legend(levels: list[str], width: float, prefix: str, column: bool) -> tuple[str, float]:
+    """Legend entries in a wrapped row, or in a column; returns markup and height."""
+    out: list[str] = []
+    x, y = 0.0, 0.0
+    for graphic, text, shift in _legend_items(levels, prefix):
+        w = shift + text_width(text, FONT) + 28
+        if column and out:
+            y += 24
+        elif x and x + w > width:
+            x, y = 0.0, y + 24
+        out.append(
+            f'<g transform="translate({_n(x)} {_n(y)})">{graphic}'
+            f'<text x="{_n(shift)}" y="14" font-size="{FONT}" fill="{TEXT}">'
+            f"{escape(text)}</text></g>"
+        )
+        x = 0.0 if column else x + w
+    return "".join(out), y + 24
+
+
+def svg(
+    theory: Theory,
+    highlight: Mapping[str, str] | None = None,
+    *,
+    node_href: Callable[[str], str] | None = None,
+    id_prefix: str = "cw",
+) -> str:
+    """The causal web as an ``<svg>`` string.
+
+    ``highlight`` maps node id to "weak" or "strong" (the report's overlay);
+    ``node_href`` makes each node a link; ``id_prefix`` keeps element ids unique when
+    two drawings share a page.
+    """
+    highlight = dict(highlight or {})
+    for node, level in highlight.items():
+        if node not in theory.nodes:
+            raise ValueError(f"highlight: unknown node {node!r}")
+        if level not in HIGHLIGHTS:
+            raise ValueError(f"highlight: {node!r}: level must be one of {HIGHLIGHTS}")
+    lay = _cached_layout(theory)
+    p = id_prefix
+    levels = [lv for lv in HIGHLIGHTS if lv in highlight.values()]
+    # The legend goes in the free space right of the last band when there is room
+    # (it saves height, which is what limits the print size); else in a row on top.
+    widest = max(text_width(t, FONT) + sh + 28 for _g, t, sh in _legend_items(levels, p))
+    last = lay.bands[-1] if lay.bands else None
+    beside = last is not None and last.right + COL_GAP + widest <= lay.width
+    legend, legend_h = _legend(levels, lay.width, p, column=beside)
+    top = 0.0 if beside else legend_h + 8
+    width, height = lay.width + 2 * MARGIN, lay.height + top + 2 * MARGIN
+    legend_at = (last.right + COL_GAP, last.top + LINE * 2) if last and beside else (0.0, -top)
+    desc = (
+        f"{sum(b.real for b in lay.boxes.values())} factors and {len(lay.routes)} links, "
+        "drawn by collabdx from the context-mechanism-outcome configurations of Boxes 1 "
+        "and 2 of Millar et al. 2023 (derived, not a figure from the report). Arrows run "
+        "from cause to effect. Solid blue arrows: more of one leads to more of the other. "
+        "Dashed orange arrows: more of one leads to less of the other. "
+        "A table of every link accompanies the drawing."
+    )
+    marker = (
+        '<marker id="{id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
+        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+        '<polygon points="0,0 10,5 0,10" fill="{colour}"/></marker>'
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="{_n(width)}" height="{_n(height)}" role="img" '
+        f'aria-labelledby="{p}-title" aria-describedby="{p}-desc" class="cdx-causal-web" '
+        f'font-family="{FONT_FAMILY}">',
+        f'<title id="{p}-title">Causal web of the programme theory</title>'
+        f'<desc id="{p}-desc">{escape(desc)}</desc>',
+        "<defs>",
+        marker.format(id=f"{p}-arrow-pos", colour=POSITIVE),
+        marker.format(id=f"{p}-arrow-neg", colour=NEGATIVE),
+        "</defs>",
+        f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
+        f'<g transform="translate({MARGIN} {_n(MARGIN + top)})">',
+        f'<g class="cw-legend" transform="translate({_n(legend_at[0])} {_n(legend_at[1])})">'
+        f"{legend}</g>",
+    ]
+    out += _band_titles(lay, theory)
+    order = sorted(range(len(lay.routes)), key=lambda i: theory.edges.index(lay.routes[i].edge))
+    ports = _ports(lay)
+    out.append('<g class="cw-edges">')
+    out += [_edge(lay, theory, i, ports, p) for i in order]
+    out.append('</g><g class="cw-nodes">')
+    for node in theory.nodes:
+        box = lay.boxes.get(node)
+        if box is not None:
+            href = node_href(node) if node_href else None
+            out.append(_node(box, theory.nodes[node].label, highlight.get(node), href, p))
+    out.append("</g></g></svg>")
+    return "".join(out)
+
+
+def _band_titles(lay: Layout, theory: Theory) -> list[str]:
+    """Each band's heading, and a label naming the node each trunk comes from."""
+    out = [
+        f'<text x="{_n(GHOST_GAP * 0.5 + 12)}" y="{_n(band.top + LINE)}" '
+        f'font-size="{FONT + 2}" font-weight="bold" fill="{TEXT}">{escape(band.title)}</text>'
+        for band in lay.bands
+        if band.title
+    ]
+    for node in dict.fromkeys(r.trunk_from for r in lay.routes if r.trunk_from):
+        drop, channel = _trunk(lay, lay.boxes[str(node)])
+        label = f"from {theory.nodes[str(node)].label}"
+        out.append(
+            f'<text x="{_n(drop - 8)}" y="{_n(channel + LINE)}" font-size="{FONT}" '
+            f'fill="{TEXT}" text-anchor="end">{escape(label)}</text>'
+        )
+    return out
