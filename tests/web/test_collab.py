@@ -137,3 +137,17 @@ def test_pages_show_attribution_and_no_external_assets(client, db):
 
     for attr in re.findall(r'(?:src|href)="([^"]+)"', home):
         assert not attr.startswith(("http://", "https://", "//")) or "creativecommons.org" in attr
+
+
+def test_not_found_and_csrf_pages_are_plain_english(owner, client):
+    from django.test import Client
+
+    r = client.get("/s/not-a-real-token/")
+    assert r.status_code == 404
+    r = client.get("/collaborations/99999/")
+    assert r.status_code in (302, 404)
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(owner)
+    r = c.post("/collaborations/new/", {"name": "x"})
+    assert r.status_code == 403
+    assert "Your form could not be sent" in r.content.decode()

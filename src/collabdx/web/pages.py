@@ -26,3 +26,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.jinja", {})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A plain-English page instead of Django's technical one; still a 403."""
+    return render(request, "403_csrf.html", {}, status=403)

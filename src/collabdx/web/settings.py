@@ -188,3 +188,5 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
+
+CSRF_FAILURE_VIEW = "collabdx.web.pages.csrf_failure"
