@@ -6,6 +6,7 @@ app_name = "workshop"
 
 urlpatterns = [
     path("m/<str:token>/", views.rate, name="rate"),
+    path("m/<str:token>/thanks/", views.thanks, name="thanks"),
     path(
         "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/",
         views.facilitate,
