@@ -38,12 +38,16 @@ class SubmissionReceipt(models.Model):
 
 
 class Draft(models.Model):
-    """Answers saved so far on one device, found by the secret kept in its session."""
+    """Answers saved so far on one device, found by the secret kept in its session.
+
+    Deleted on submission; ignored once ``expires_on`` has passed and deleted by the
+    next write (``services.purge_expired_drafts``).
+    """
 
     key = models.CharField(max_length=64, unique=True)  # sha256 of the device's secret
     link = models.ForeignKey(
         "collab.PartnerLink", on_delete=models.CASCADE, related_name="drafts"
     )
-    answers = models.JSONField(default=dict)
-    updated_on = models.DateField()
-    expires_on = models.DateField()
+    answers = models.JSONField(default=dict)  # item id -> code (int) or text
+    updated_on = models.DateField()  # dates only, like everything else here
+    expires_on = models.DateField(db_index=True)  # updated_on + settings.DRAFT_DAYS

@@ -1,5 +1,318 @@
-from django.http import HttpRequest, HttpResponse
+"""The respondent journey: start, one page per block, check, submit, feedback.
+
+Respondents have no accounts. The partner link's token says which wave and
+partner the answers belong to. Answers saved so far sit in a ``Draft`` found by
+``sha256(secret)``; the secret is kept in the session under
+``session["drafts"][token]``. GET never writes (not even the session); every write
+goes through ``services``. After submitting, the secret leaves the session and only
+``session["feedback"]`` (the respondent's own scores and advice) stays.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from collabdx.core.instruments import Instrument
+from collabdx.web.collab.models import PartnerLink
+from collabdx.web.forms import error_list
+from collabdx.web.survey import presenters, services
+from collabdx.web.survey.forms import PageForm
+from collabdx.web.survey.models import Draft
+
+SESSION_DRAFTS = "drafts"
+SESSION_FEEDBACK = "feedback"
 
 
+# ------------------------------------------------------------------ helpers
+
+
+def _link(token: str) -> PartnerLink:
+    try:
+        return PartnerLink.objects.select_related("wave", "partner", "wave__collaboration").get(
+            token=token
+        )
+    except PartnerLink.DoesNotExist as exc:
+        raise Http404("No such survey link") from exc
+
+
+def _secret(request: HttpRequest, token: str) -> str | None:
+    drafts = request.session.get(SESSION_DRAFTS)
+    if isinstance(drafts, dict):
+        secret = drafts.get(token)
+        return secret if isinstance(secret, str) and secret else None
+    return None
+
+
+def _set_secret(request: HttpRequest, token: str, secret: str | None) -> None:
+    drafts = request.session.get(SESSION_DRAFTS)
+    drafts = dict(drafts) if isinstance(drafts, dict) else {}
+    if secret is None:
+        drafts.pop(token, None)
+    else:
+        drafts[token] = secret
+    if drafts:
+        request.session[SESSION_DRAFTS] = drafts
+    else:
+        request.session.pop(SESSION_DRAFTS, None)
+    request.session.modified = True
+
+
+def _context(link: PartnerLink, instrument: Instrument, **extra: object) -> dict[str, object]:
+    return {
+        "link": link,
+        "token": link.token,
+        "wave": link.wave,
+        "partner": link.partner,
+        "instrument": instrument,
+        "hide_navigation": True,
+        "min_group_size": settings.MIN_GROUP_SIZE,
+        **extra,
+    }
+
+
+def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpResponse:
+    wave = link.wave
+    return render(
+        request,
+        "survey/unavailable.jinja",
+        {
+            "partner": link.partner,
+            "not_yet": services.today() < wave.opens_on,
+            "opens_on": presenters.long_date(wave.opens_on),
+            "closes_on": presenters.long_date(wave.closes_on),
+            "hide_navigation": True,
+        },
+        status=status,
+    )
+
+
+def _bad_request(request: HttpRequest, link: PartnerLink, page: int) -> HttpResponse:
+    return render(
+        request,
+        "survey/bad_request.jinja",
+        {"token": link.token, "page": page, "hide_navigation": True},
+        status=400,
+    )
+
+
+def _page_number(instrument: Instrument, page: int) -> int:
+    if not 1 <= page <= len(instrument.blocks):
+        raise Http404("No such page")
+    return page
+
+
+# ------------------------------------------------------------------ views
+
+
+@require_safe
 def start(request: HttpRequest, token: str) -> HttpResponse:
-    return HttpResponse("survey placeholder")
+    link = _link(token)
+    if not services.wave_is_open(link.wave):
+        return _unavailable(request, link, 200)
+    instrument = services.instrument_for(link.wave)
+    draft = services.find_draft(link, _secret(request, token))
+    resume_page = services.first_incomplete_page(instrument, draft.answers) if draft else None
+    return render(
+        request,
+        "survey/start.jinja",
+        _context(
+            link,
+            instrument,
+            intro=presenters.intro_parts(instrument),
+            minutes=presenters.minutes_to_answer(instrument),
+            pages=len(instrument.blocks),
+            questions=len(instrument.items),
+            closes_on=presenters.long_date(link.wave.closes_on),
+            draft=draft,
+            resume_page=resume_page,
+            resume_is_check=resume_page is not None and resume_page > len(instrument.blocks),
+            draft_days=settings.DRAFT_DAYS,
+        ),
+    )
+
+
+@require_POST
+def restart(request: HttpRequest, token: str) -> HttpResponse:
+    """"Start again": delete the saved answers; page 1 starts a fresh draft."""
+    link = _link(token)
+    if not services.wave_is_open(link.wave):
+        return _unavailable(request, link, 403)
+    secret = _secret(request, token)
+    if secret:
+        services.discard_draft(link, secret)
+        _set_secret(request, token, None)
+    return redirect("survey:page", token, 1)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    link = _link(token)
+    if not services.wave_is_open(link.wave):
+        return _unavailable(request, link, 403 if request.method == "POST" else 200)
+    instrument = services.instrument_for(link.wave)
+    number = _page_number(instrument, number)
+    block = instrument.blocks[number - 1]
+    secret = _secret(request, token)
+    draft: Draft | None = services.find_draft(link, secret)
+    saved = draft.answers if draft else {}
+    reachable = services.first_incomplete_page(instrument, saved)
+    if number > reachable:
+        # Pages are answered in order: go to the first one still to do.
+        if draft is None:
+            return redirect("survey:start", token)
+        return redirect("survey:page", token, reachable)
+    changing = request.GET.get("change") == "1"
+
+    if request.method == "POST":
+        form = PageForm(instrument, block, data=request.POST)
+        valid = form.is_valid()
+        if form.tampered():
+            return _bad_request(request, link, number)
+        if valid:
+            if secret is None or draft is None:
+                # First save on this device (or the old draft expired): a fresh secret.
+                secret = services.new_secret()
+            try:
+                services.save_page(link, secret, block, form.cleaned_answers())
+            except services.WaveNotOpen:
+                return _unavailable(request, link, 403)
+            except services.SurveyError:
+                return _bad_request(request, link, number)
+            _set_secret(request, token, secret)  # also refreshes the session's expiry
+            if changing or number == len(instrument.blocks):
+                return redirect("survey:check", token)
+            return redirect("survey:page", token, number + 1)
+    else:
+        form = PageForm(instrument, block, initial={k: saved.get(k) for k in block.items})
+
+    if changing:
+        back = reverse("survey:check", args=[token])
+    elif number > 1:
+        back = reverse("survey:page", args=[token, number - 1])
+    else:
+        back = reverse("survey:start", args=[token])
+    return render(
+        request,
+        "survey/page.jinja",
+        _context(
+            link,
+            instrument,
+            form=form,
+            form_errors=error_list(form),
+            block=block,
+            items=[instrument.items[i] for i in block.items],
+            number=number,
+            pages=len(instrument.blocks),
+            back=back,
+            changing=changing,
+        ),
+    )
+
+
+@require_safe
+def check(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link(token)
+    if not services.wave_is_open(link.wave):
+        return _unavailable(request, link, 200)
+    instrument = services.instrument_for(link.wave)
+    secret = _secret(request, token)
+    draft = services.find_draft(link, secret)
+    if draft is None or secret is None:
+        return redirect("survey:start", token)
+    todo = services.first_incomplete_page(instrument, draft.answers)
+    if todo <= len(instrument.blocks):
+        return redirect("survey:page", token, todo)
+    return render(
+        request,
+        "survey/check.jinja",
+        _context(
+            link,
+            instrument,
+            sections=presenters.check_sections(instrument, draft.answers, token),
+            draft_key=services.draft_key(secret),
+            pages=len(instrument.blocks),
+        ),
+    )
+
+
+@require_POST
+def submit(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link(token)
+    if not services.wave_is_open(link.wave):
+        return _unavailable(request, link, 403)
+    instrument = services.instrument_for(link.wave)
+    posted_key = request.POST.get("draft", "")
+    secret = _secret(request, token)
+    if secret is None or posted_key != services.draft_key(secret):
+        # A replay after success (the secret has left the session), or a check page
+        # left over from before "Start again".
+        if posted_key and services.was_submitted(posted_key):
+            return _already(request, link, instrument)
+        return redirect("survey:check" if secret else "survey:start", token)
+    try:
+        outcome = services.submit_response(link, secret)
+    except services.WaveNotOpen:
+        return _unavailable(request, link, 403)
+    except services.Incomplete as exc:
+        return redirect("survey:page", token, exc.page)
+    except services.DraftMissing:
+        _set_secret(request, token, None)
+        messages.info(request, "Your saved answers have expired. Please start again.")
+        return redirect("survey:start", token)
+    except services.SurveyError:  # saved answers that no longer fit: nothing stored
+        return _bad_request(request, link, 1)
+    if isinstance(outcome, services.AlreadySubmitted):
+        # Another request for the same draft won; leave the session as it left it.
+        return _already(request, link, instrument)
+    feedback = presenters.feedback_payload(instrument, outcome.answers)
+    _set_secret(request, token, None)
+    request.session[SESSION_FEEDBACK] = feedback
+    # A new session key: the session that held the draft secret is deleted.
+    request.session.cycle_key()
+    return redirect("survey:thanks", token)
+
+
+def _already(request: HttpRequest, link: PartnerLink, instrument: Instrument) -> HttpResponse:
+    return render(
+        request,
+        "survey/already.jinja",
+        _context(
+            link,
+            instrument,
+            has_feedback=presenters.feedback_view(request.session.get(SESSION_FEEDBACK))
+            is not None,
+        ),
+    )
+
+
+@require_safe
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link(token)
+    feedback = presenters.feedback_view(request.session.get(SESSION_FEEDBACK))
+    return render(
+        request,
+        "survey/thanks.jinja",
+        {
+            "link": link,
+            "token": token,
+            "partner": link.partner,
+            "feedback": feedback,
+            "hide_navigation": True,
+            "min_group_size": settings.MIN_GROUP_SIZE,
+        },
+    )
+
+
+@require_POST
+def forget(request: HttpRequest, token: str) -> HttpResponse:
+    """Remove the respondent's feedback from this device's session."""
+    _link(token)
+    if SESSION_FEEDBACK in request.session:
+        del request.session[SESSION_FEEDBACK]
+        messages.info(request, "Your feedback has been removed from this device.")
+    return redirect("survey:thanks", token)
