@@ -41,6 +41,14 @@ def test_two_groups_at_k_minus_one_are_not_enough():
     assert p.suppressed == {"b", "c", "d"}
 
 
+def test_hidden_groups_together_reach_k():
+    # Hiding b and c (2 + 2) would expose the pooled mean of 4 people (overall minus a);
+    # hiding a as well hides everything, so the breakdown is withheld.
+    assert protect({"a": 10, "b": 2, "c": 2}, 5).withheld
+    p = protect({"a": 10, "b": 2, "c": 2, "d": 7}, 5)
+    assert p.suppressed == {"b", "c", "d"}
+
+
 def test_total_under_k_withholds_everything():
     assert protect({"a": 2, "b": 2}, 5).withheld
 
@@ -87,6 +95,8 @@ def test_no_suppressed_count_can_be_worked_out(sizes, k):
     if not p.suppressed:
         return
     assert len(p.suppressed) >= 2
+    # The hidden groups pooled are derivable (total minus visible), so they reach k.
+    assert sum(counts[g] for g in p.suppressed) >= k
     candidates = _consistent_candidates(counts, k, 1)
     assert {g: counts[g] for g in p.suppressed} in candidates
     for g in p.suppressed:

@@ -12,7 +12,9 @@ attacker:
 
 From that, each hidden group's count lies in an interval. We keep hiding more
 groups, smallest first, until every hidden group's interval holds at least two
-values, so no hidden count can be worked out. When that is impossible without
+values, so no hidden count can be worked out, and until the hidden groups together
+hold at least k people: their combined figures equal the total's minus the visible
+groups', so together they are a group that must not be under k either. When that is impossible without
 hiding every group, or when the total itself is under k, the whole breakdown is
 withheld.
 """
@@ -103,6 +105,10 @@ def _safe(
     if len(reasons) < 2:
         return False
     hidden_sum = sum(counts[g] for g in reasons)
+    # The hidden groups together form a group whose figures anyone can work out
+    # (overall figure minus the visible groups), so together they must reach k too.
+    if hidden_sum < k:
+        return False
     bounds = {g: hidden_bounds(r, k, lower_bound, total) for g, r in reasons.items()}
     lo_all = sum(lo for lo, _ in bounds.values())
     hi_all = sum(hi for _, hi in bounds.values())

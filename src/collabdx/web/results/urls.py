@@ -6,7 +6,9 @@ app_name = "results"
 
 urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/report/", views.report, name="report"),
+    path("<int:pk>/waves/<int:wave_pk>/report/adopt/", views.adopt, name="adopt"),
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
     path("<int:pk>/trends/", views.trends, name="trends"),
     path("<int:pk>/plan/", views.plan, name="plan"),
+    path("<int:pk>/plan/<int:item_pk>/", views.plan_item, name="plan_item"),
 ]

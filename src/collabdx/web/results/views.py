@@ -1,17 +1,243 @@
-from django.http import HttpRequest, HttpResponse
+"""Facilitator results pages: the group report, exports, trends and the action plan.
+
+Every object comes through ``collab.access`` (another facilitator gets 404), every
+page carries ``Cache-Control: no-store`` (results must not linger in shared
+caches or the back-button history of a shared computer), writes are POST only
+and go through ``services``, and figures are formatted in ``presenters``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from collabdx.core.disclosure import fewer_than
+from collabdx.core.responses import ResponseSet
+from collabdx.io.exporters import FORMATS, ExportFormat
+from collabdx.reports.model import build_report
+from collabdx.web.collab.access import collaboration_for, wave_for
+from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
+from collabdx.web.collab.presenters import context_summary
+from collabdx.web.collab.services import ServiceError
+from collabdx.web.forms import error_list
+from collabdx.web.results import presenters, services
+from collabdx.web.results.data import MixedInstrumentError, load_wave
+from collabdx.web.results.forms import AdoptForm, PlanItemForm
+
+DEMO_BANNER = (
+    "Demo collaboration: synthetic responses from fictional organisations. Not real data."
+)
 
 
+def _problem(request: HttpRequest, collab: Collaboration, wave: Wave, message: str) -> HttpResponse:
+    return render(
+        request, "results/problem.jinja",
+        {"collab": collab, "wave": wave, "message": message}, status=409,
+    )  # fmt: skip
+
+
+@never_cache
+@login_required
+@require_safe
 def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    return HttpResponse("report placeholder")
+    wave = wave_for(request, pk, wave_pk)
+    collab = wave.collaboration
+    k = settings.MIN_GROUP_SIZE
+    try:
+        data = load_wave(wave)
+    except MixedInstrumentError as exc:
+        return _problem(request, collab, wave, str(exc))
+    rs = data.responses
+    context: dict[str, object] = {
+        "collab": collab,
+        "wave": wave,
+        "k": k,
+        "demo_banner": DEMO_BANNER if collab.is_demo else "",
+        "instrument": presenters.instrument_label(rs.instrument),
+        "dates": f"{presenters.long_date(wave.opens_on)} to {presenters.long_date(wave.closes_on)}",
+    }
+    if rs.n < k:
+        # Nothing at all: not the count, not the partners, not a figure.
+        return render(request, "results/report.jinja", {**context, "withheld": True})
+    model = build_report(
+        rs, min_group_size=k, title=f"{wave.name}: group report",
+        demo_label=DEMO_BANNER if collab.is_demo else None,
+    )  # fmt: skip
+    partner_rows, protected = presenters.partner_rows(data.partner_counts, k)
+    model = presenters.protect_organisations(model, data.partner_counts, protected)
+    instrument = rs.instrument
+    scale_ids = [s.id for s in instrument.scales.values()]
+    adopted = set(collab.plan_items.values_list("action_id", flat=True))
+    context.update(
+        withheld=False,
+        model=model,
+        n=str(model.n_respondents),
+        partner_rows=partner_rows,
+        partners_withheld=protected.withheld,
+        scales=[presenters.stat_view(r.id, r.name, r.summary) for r in model.scales],
+        scale_names=[s.name for s in instrument.scales.values()],
+        breakdowns=presenters.breakdown_views(model.breakdowns, scale_ids, k),
+        item_groups=presenters.item_groups(model, instrument),
+        actions=presenters.action_views(model.recommendations, adopted),
+        maturity=presenters.maturity_views(model.maturity),
+        context_rows=context_summary(collab),
+        formats=FORMATS,
+    )
+    return render(request, "results/report.jinja", context)
 
 
+@never_cache
+@login_required
+@require_POST
+def adopt(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    wave = wave_for(request, pk, wave_pk)
+    collab = wave.collaboration
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an action statement to add.")
+        return redirect("results:report", collab.pk, wave.pk)
+    try:
+        item = services.adopt(collab, form.cleaned_data["action_id"], wave)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("results:report", collab.pk, wave.pk)
+    task = presenters.plan_rows(collab, [item])[0].task
+    messages.success(request, f"Added “{task}” to the action plan.")
+    return redirect(reverse("results:report", args=[collab.pk, wave.pk]) + "#actions")
+
+
+@never_cache
+@login_required
+@require_safe
 def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpResponse:
-    return HttpResponse("export placeholder")
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    wave = wave_for(request, pk, wave_pk)
+    collab = wave.collaboration
+    k = settings.MIN_GROUP_SIZE
+    try:
+        file = services.export_wave(wave, cast(ExportFormat, fmt), k)
+    except MixedInstrumentError as exc:
+        return _problem(request, collab, wave, str(exc))
+    except services.ExportRefused:
+        return render(
+            request, "results/export_refused.jinja",
+            {"collab": collab, "wave": wave, "k": k}, status=409,
+        )  # fmt: skip
+    return FileResponse(
+        io.BytesIO(file.data), as_attachment=True, filename=file.filename,
+        content_type=file.content_type,
+    )  # fmt: skip
 
 
+def _selected_scales(request: HttpRequest) -> dict[str, set[str]]:
+    chosen: dict[str, set[str]] = {}
+    for value in request.GET.getlist("scale")[:100]:
+        iid, _, sid = value.partition(":")
+        if iid and sid:
+            chosen.setdefault(iid, set()).add(sid)
+    return chosen
+
+
+@never_cache
+@login_required
+@require_safe
 def trends(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("trends placeholder")
+    collab = collaboration_for(request, pk)
+    k = settings.MIN_GROUP_SIZE
+    usable: list[presenters.WaveStats] = []
+    skipped: list[presenters.SkippedWave] = []
+    for wave in collab.waves.all():
+        try:
+            rs: ResponseSet = load_wave(wave).responses
+        except MixedInstrumentError:
+            skipped.append(presenters.SkippedWave(
+                wave.name, "holds answers to more than one survey version, so it cannot be scored"
+            ))  # fmt: skip
+            continue
+        if rs.n < k:
+            skipped.append(presenters.SkippedWave(
+                wave.name, f"{fewer_than(k)} responses, so it is left out"
+            ))  # fmt: skip
+            continue
+        usable.append(presenters.WaveStats(wave, rs))
+    events = list(collab.events.all())
+    return render(
+        request,
+        "results/trends.jinja",
+        {
+            "collab": collab,
+            "k": k,
+            "demo_banner": DEMO_BANNER if collab.is_demo else "",
+            "charts": presenters.trend_charts(usable, events, k, _selected_scales(request)),
+            "skipped": skipped,
+            "events": presenters.event_rows(events),
+        },
+    )
 
 
+@never_cache
+@login_required
+@require_safe
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("plan placeholder")
+    collab = collaboration_for(request, pk)
+    items = collab.plan_items.select_related("adopted_in", "reviewed_in")
+    return render(
+        request,
+        "results/plan.jinja",
+        {
+            "collab": collab,
+            "demo_banner": DEMO_BANNER if collab.is_demo else "",
+            "rows": presenters.plan_rows(collab, items),
+            "waves": list(collab.waves.all()),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    collab = collaboration_for(request, pk)
+    try:
+        item = collab.plan_items.select_related("adopted_in", "reviewed_in").get(pk=item_pk)
+    except ActionPlanItem.DoesNotExist as exc:
+        raise Http404("No such plan item") from exc
+    waves = list(collab.waves.all())
+    initial = {
+        "owner_name": item.owner_name,
+        "due_on": item.due_on.isoformat() if item.due_on else "",
+        "status": item.status,
+        "note": item.note,
+        "reviewed_in": str(item.reviewed_in_id) if item.reviewed_in_id else "",
+    }
+    form = PlanItemForm(
+        request.POST if request.method == "POST" else None, initial=initial, item=item, waves=waves
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.update_plan(
+                item, owner_name=d["owner_name"], due_on=d["due_on"], status=d["status"],
+                note=d["note"], reviewed_in=d["reviewed_in"],
+            )  # fmt: skip
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Saved the action plan item.")
+            return redirect(reverse("results:plan", args=[collab.pk]) + f"#item-{item.pk}")
+    row = presenters.plan_rows(collab, [item])[0]
+    return render(
+        request,
+        "results/plan_item.jinja",
+        {"collab": collab, "row": row, "form": form, "form_errors": error_list(form)},
+    )
