@@ -47,7 +47,7 @@ def test_score_matches_hand_worked_rule(tmp_path):
     result = runner.invoke(app, ["score", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
     df = pd.read_csv(out, dtype={"respondent_id": str})
-    assert list(df.columns)[0] == "respondent_id"
+    assert df.columns[0] == "respondent_id"
     row = df.iloc[0]
     assert row["respondent_id"] == "A"
     assert row["initial_trust"] == 4.5

@@ -10,7 +10,7 @@ from tests.web.factories import CollaborationFactory, PartnerFactory, UserFactor
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):  # noqa: ANN001
+def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests serve static files from finders.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -19,31 +19,31 @@ def _plain_static_storage(settings):  # noqa: ANN001
 
 
 @pytest.fixture
-def owner(db):  # noqa: ANN001
+def owner(db):
     return UserFactory(username="owner")
 
 
 @pytest.fixture
-def stranger(db):  # noqa: ANN001
+def stranger(db):
     return UserFactory(username="stranger")
 
 
 @pytest.fixture
-def owner_client(owner) -> Client:  # noqa: ANN001
+def owner_client(owner) -> Client:
     c = Client()
     c.force_login(owner)
     return c
 
 
 @pytest.fixture
-def stranger_client(stranger) -> Client:  # noqa: ANN001
+def stranger_client(stranger) -> Client:
     c = Client()
     c.force_login(stranger)
     return c
 
 
 @pytest.fixture
-def collab(owner):  # noqa: ANN001
+def collab(owner):
     c = CollaborationFactory(owner=owner, name="North Alliance")
     for name in ("Alpha Trust", "Beta Care", "Gamma Health"):
         PartnerFactory(collaboration=c, name=name)
@@ -51,7 +51,7 @@ def collab(owner):  # noqa: ANN001
 
 
 @pytest.fixture
-def wave(collab):  # noqa: ANN001
+def wave(collab):
     from collabdx.web.collab.models import PartnerLink
 
     w = WaveFactory(collaboration=collab, name="Wave 1")

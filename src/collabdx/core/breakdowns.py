@@ -83,16 +83,16 @@ def breakdown(
         return None
     item = instrument.descriptor_item(descriptor)
     assert item is not None
-    counts = labels.value_counts().to_dict()
+    counts: dict[str, int] = {str(g): int(n) for g, n in labels.value_counts().items()}
     # Option groups are a fixed list, so an outsider may assume an empty one; free
     # text groups only exist when someone wrote them.
-    order = (
+    order: list[str] = (
         [o.label for o in item.options if o.label in counts] + [NOT_ANSWERED]
         if item.type == "choice"
         else sorted(counts, key=lambda g: (g == NOT_ANSWERED, g.casefold()))
     )
     order = [g for g in dict.fromkeys(order) if g in counts]
-    protected = protect({g: int(counts[g]) for g in order}, k, lower_bound=1)
+    protected = protect({g: counts[g] for g in order}, k, lower_bound=1)
     groups = []
     for g in order:
         if not protected.visible(g):

@@ -13,10 +13,10 @@ attacker:
 From that, each hidden group's count lies in an interval. We keep hiding more
 groups, smallest first, until every hidden group's interval holds at least two
 values, so no hidden count can be worked out, and until the hidden groups together
-hold at least k people: their combined figures equal the total's minus the visible
-groups', so together they are a group that must not be under k either. When that is impossible without
-hiding every group, or when the total itself is under k, the whole breakdown is
-withheld.
+hold at least k people: their pooled figures equal the total's minus the visible
+groups', so together they form a group that must not be under k either. When that is
+impossible without hiding every group, or when the total itself is under k, the whole
+breakdown is withheld.
 """
 
 from __future__ import annotations

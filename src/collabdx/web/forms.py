@@ -9,7 +9,7 @@ from django import forms
 
 def error_list(form: forms.Form) -> list[dict[str, str]]:
     """Error summary items: each links to the field it is about."""
-    items = []
+    items: list[dict[str, str]] = []
     for name, errors in form.errors.items():
         if name == "__all__":
             items.extend({"text": str(e), "href": "#"} for e in errors)

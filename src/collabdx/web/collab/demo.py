@@ -17,7 +17,7 @@ DEMO_USERNAME = "demo"
 DEMO_NAME = "Demo: Riverside Mental Health Provider Collaborative"
 
 
-def _answers(rs, row: int) -> dict[str, object]:  # noqa: ANN001
+def _answers(rs, row: int) -> dict[str, object]:
     out: dict[str, object] = {}
     for item_id, value in rs.codes.iloc[row].items():
         if not math.isnan(value):
@@ -73,7 +73,7 @@ def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collabor
             )
         Response.objects.bulk_create(rows)
     events = [
-        (starts[0] - dt.timedelta(days=30), "funding", "Transformation funding agreed for two years"),
+        (starts[0] - dt.timedelta(days=30), "funding", "Transformation funding agreed"),
         (starts[0] + dt.timedelta(days=40), "quick_win", "Shared crisis line went live"),
         (starts[0] + dt.timedelta(days=70), "leadership_change", "New programme director"),
         (starts[1] - dt.timedelta(days=10), "conflict", "Disagreement over bed allocation"),

@@ -58,7 +58,7 @@ class CollaborationForm(forms.Form):
     )
 
     def __init__(self, *args: object, require_partners: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.require_partners = require_partners
 
     def clean_partners(self) -> list[str]:

@@ -29,13 +29,13 @@ def stage_name(stage_id: str) -> str:
 
 def context_summary(collab: Collaboration) -> list[dict[str, object]]:
     """Summary-list rows describing the collaboration's context."""
-    return [
-        {"key": {"text": "Type"}, "value": {"text": type_name(collab.collaboration_type)}},
-        {"key": {"text": "Mandated or voluntary"},
-         "value": {"text": "Mandated" if collab.mandated else "Voluntary"}},
-        {"key": {"text": "Cross-sector"}, "value": {"text": "Yes" if collab.cross_sector else "No"}},
-        {"key": {"text": "Life-cycle stage"}, "value": {"text": stage_name(collab.life_cycle_stage)}},
+    pairs = [
+        ("Type", type_name(collab.collaboration_type)),
+        ("Mandated or voluntary", "Mandated" if collab.mandated else "Voluntary"),
+        ("Cross-sector", "Yes" if collab.cross_sector else "No"),
+        ("Life-cycle stage", stage_name(collab.life_cycle_stage)),
     ]
+    return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]
 
 
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:
