@@ -19,302 +19,52 @@ not answered) is smaller than k, see ``_who``.
 from __future__ import annotations
 
 import numbers
-import string
-import tomllib
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from functools import reduce
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal, Protocol
 
 import pandas as pd
 
 from collabdx.core.disclosure import check_min_group_size
 from collabdx.core.maturity import below, format_score
-from collabdx.core.theory_model import CMOC, ActionStatement
+from collabdx.core.rules_model import (
+    CONTEXT_SHARE,
+    DEFAULT_GROUP_SHARE,
+    READINESS_V1_CODES,
+    READINESS_V1_SCALES,
+    Combined,
+    Condition,
+    ItemIn,
+    Recommendation,
+    Rule,
+    RulesError,
+    RuleSet,
+    ScaleBelow,
+    TheoryLike,
+    check_actions,
+    default_rules_path,
+    load_rules,
+)
 
-DEFAULT_GROUP_SHARE = 0.33
-# A context that describes the collaboration (e.g. "mandated") holds for a group
-# when at least half of those who answered it say so (derived heuristic).
-CONTEXT_SHARE = 0.5
-
-_ANY_OF_1_5 = tuple(range(1, 6))
-# Answer codes of the readiness survey v1, as printed in Appendix 4. Q3 is free
-# text and cannot appear in a condition. The lead's instrument module can pass
-# its own ``item_codes`` instead.
-READINESS_V1_CODES: Mapping[str, tuple[int, ...]] = {
-    "Q1": (1, 2), "Q2": (1, 2, 3), "Q4": (1, 2, 3, 4), "Q5": (1, 2, 3, 4),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(6, 12)},
-    "Q12": (1, 2), "Q13": (1, 2),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(14, 19)},
-    "Q19": (1, 2, 3),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(20, 23)},
-    "Q23": (1, 2),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(24, 31)},
-}  # fmt: skip
-READINESS_V1_SCALES: tuple[str, ...] = (
-    "initial_trust", "perceived_legitimacy", "initial_faith", "cultural_integration",
-    "conflict_resolution", "clarity_of_vision", "shared_vision",
-)  # fmt: skip
-
-_RULE_KEYS = {
-    "id", "title", "instrument", "version", "derived", "condition", "context_when",
-    "actions", "evidence", "group_share", "note",
-}  # fmt: skip
-_REQUIRED = ("id", "title", "instrument", "version", "derived", "condition", "actions", "evidence")
-
-
-class RulesError(ValueError):
-    """A rules file that cannot be trusted; the message names the rule and field."""
-
-
-class TheoryLike(Protocol):
-    """What the engine needs from ``collabdx.core.theory.Theory``."""
-
-    @property
-    def action_statements(self) -> Mapping[str, ActionStatement]: ...
-
-    @property
-    def cmocs(self) -> Mapping[str, CMOC]: ...
-
-
-@dataclass(frozen=True)
-class ItemIn:
-    item: str
-    codes: frozenset[int]
-
-
-@dataclass(frozen=True)
-class ScaleBelow:
-    scale: str
-    below: float
-
-
-@dataclass(frozen=True)
-class Combined:
-    op: Literal["all", "any"]
-    parts: tuple[Condition, ...]
-
-
-Condition = ItemIn | ScaleBelow | Combined
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
-    instrument: str
-    version: str
-    derived: bool
-    condition: Condition
-    actions: tuple[str, ...]
-    evidence: str
-    context_when: Condition | None = None
-    group_share: float | None = None  # None: the rule set's default
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    instrument: str
-    version: str
-    derived: bool
-    group_share: float
-    rules: tuple[Rule, ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """One Table 10 action statement, with the evidence of every rule that chose it."""
-
-    rule_id: str  # the first rule (in file order) that selected this action
-    action_id: str
-    task: str
-    text: str
-    if_text: str
-    then_text: str
-    because_text: str
-    evidence: tuple[str, ...]
-    cmocs: tuple[tuple[str, str, str], ...]  # (id, source, text)
-    mechanisms: tuple[str, ...]
-    path: str
-    rule_ids: tuple[str, ...] = ()
-
-
-# ------------------------------------------------------------------ loading
-
-
-def _fail(rule_id: str, field: str, message: str) -> RulesError:
-    return RulesError(f"rule {rule_id!r}, field {field!r}: {message}")
-
-
-def _share(value: Any, rule_id: str, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise _fail(rule_id, field, f"must be a number in (0, 1], got {value!r}")
-    return float(value)
-
-
-def _condition(
-    raw: Any,
-    rule_id: str,
-    field: str,
-    item_codes: Mapping[str, Sequence[int]],
-    scales: Collection[str],
-) -> Condition:
-    if not isinstance(raw, dict):
-        raise _fail(rule_id, field, f"a condition must be a table, got {raw!r}")
-    kinds = [k for k in ("item", "scale", "all", "any") if k in raw]
-    if len(kinds) != 1:
-        raise _fail(rule_id, field, "needs exactly one of 'item', 'scale', 'all', 'any'")
-    kind = kinds[0]
-    allowed = {"item": {"item", "codes"}, "scale": {"scale", "below"}}.get(kind, {kind})
-    if extra := set(raw) - allowed:
-        raise _fail(rule_id, field, f"unexpected key(s) {sorted(extra)} beside {kind!r}")
-    if kind == "item":
-        item = raw["item"]
-        if item not in item_codes:
-            raise _fail(rule_id, f"{field}.item", f"unknown item {item!r}")
-        codes = raw.get("codes")
-        if not isinstance(codes, list) or not codes:
-            raise _fail(rule_id, f"{field}.codes", "must be a non-empty list of codes")
-        for code in codes:
-            if isinstance(code, bool) or code not in item_codes[item]:
-                valid = ", ".join(str(c) for c in item_codes[item])
-                raise _fail(rule_id, f"{field}.codes", f"{item} has no code {code!r} ({valid})")
-        return ItemIn(item, frozenset(codes))
-    if kind == "scale":
-        if raw["scale"] not in scales:
-            raise _fail(rule_id, f"{field}.scale", f"unknown scale {raw['scale']!r}")
-        threshold = raw.get("below")
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-            raise _fail(rule_id, f"{field}.below", f"must be a number, got {threshold!r}")
-        return ScaleBelow(raw["scale"], float(threshold))
-    parts = raw[kind]
-    if not isinstance(parts, list) or not parts:
-        raise _fail(rule_id, f"{field}.{kind}", "must be a non-empty list of conditions")
-    return Combined(
-        "all" if kind == "all" else "any",
-        tuple(
-            _condition(p, rule_id, f"{field}.{kind}[{n}]", item_codes, scales)
-            for n, p in enumerate(parts)
-        ),
-    )
-
-
-def _check_evidence(template: Any, rule_id: str, condition: Condition) -> str:
-    # Counts are never written into a template: the engine words the subject
-    # ({who}/{whose}) itself, which is what lets it withhold small counts.
-    if not isinstance(template, str) or not template.strip():
-        raise _fail(rule_id, "evidence", "must be non-empty text")
-    if isinstance(condition, ScaleBelow):
-        allowed, lead = {"whose", "score", "threshold"}, "{whose}"
-    else:
-        allowed, lead = {"who"}, "{who}"
-    try:
-        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template)]
-    except ValueError as err:
-        raise _fail(rule_id, "evidence", f"bad template: {err}") from None
-    for name, spec, conv in fields:
-        if name is None:
-            continue
-        if name not in allowed or spec or conv:
-            raise _fail(rule_id, "evidence", f"placeholder {{{name}}} not allowed here")
-    if not template.startswith(lead):  # "You"/"Your" must open the sentence
-        raise _fail(rule_id, "evidence", f"must start with {lead}")
-    return template
-
-
-def _rule(
-    raw: Any,
-    position: int,
-    defaults: Mapping[str, str],
-    item_codes: Mapping[str, Sequence[int]],
-    scales: Collection[str],
-) -> Rule:
-    rid = raw.get("id") if isinstance(raw, dict) else None
-    rid = rid if isinstance(rid, str) and rid else f"#{position + 1}"
-    if not isinstance(raw, dict):
-        raise _fail(rid, "rule", "must be a table")
-    if extra := set(raw) - _RULE_KEYS:
-        raise _fail(rid, sorted(extra)[0], "unknown field")
-    for key in _REQUIRED:
-        if key not in raw:
-            raise _fail(rid, key, "missing")
-    for key in ("title", "instrument", "version"):
-        if not isinstance(raw[key], str) or not raw[key].strip():
-            raise _fail(rid, key, "must be non-empty text")
-        if key in defaults and raw[key] != defaults[key]:
-            raise _fail(rid, key, f"{raw[key]!r} does not match the file's {defaults[key]!r}")
-    if raw["derived"] is not True:
-        raise _fail(rid, "derived", "every rule is collabdx's derivation: must be true")
-    actions = raw["actions"]
-    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
-        raise _fail(rid, "actions", "must be a non-empty list of action ids")
-    if len(set(actions)) != len(actions):
-        raise _fail(rid, "actions", "lists an action twice")
-    condition = _condition(raw["condition"], rid, "condition", item_codes, scales)
-    context = raw.get("context_when")
-    if context is not None:
-        context = _condition(context, rid, "context_when", item_codes, scales)
-    share = raw.get("group_share")
-    share = None if share is None else _share(share, rid, "group_share")
-    evidence = _check_evidence(raw["evidence"], rid, condition)
-    return Rule(
-        rid, raw["title"], raw["instrument"], raw["version"], True, condition,
-        tuple(actions), evidence, context, share, str(raw.get("note", "")),
-    )  # fmt: skip
-
-
-def check_actions(rules: RuleSet | Iterable[Rule], theory: TheoryLike) -> None:
-    """Every action id the rules name must be a Table 10 statement in ``theory``."""
-    for rule in rules.rules if isinstance(rules, RuleSet) else rules:
-        for action in rule.actions:
-            if action not in theory.action_statements:
-                raise _fail(rule.id, "actions", f"unknown action statement {action!r}")
-
-
-def default_rules_path() -> Path:
-    return Path(str(resources.files("collabdx.data").joinpath("rules", "readiness-v1.toml")))
-
-
-def load_rules(
-    path: str | Path | None = None,
-    *,
-    theory: TheoryLike | None = None,
-    item_codes: Mapping[str, Sequence[int]] | None = None,
-    scales: Collection[str] | None = None,
-) -> RuleSet:
-    """Read and validate a rules file (the packaged readiness v1 rules by default)."""
-    source = Path(path) if path is not None else default_rules_path()
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise RulesError(f"{source.name}: not valid TOML: {err}") from None
-    codes = READINESS_V1_CODES if item_codes is None else item_codes
-    scale_ids = READINESS_V1_SCALES if scales is None else scales
-    header: dict[str, str] = {}
-    for key in ("instrument", "version"):
-        if not isinstance(value := data.get(key), str) or not value:
-            raise RulesError(f"{source.name}: needs top-level {key!r} text")
-        header[key] = value
-    if data.get("derived") is not True:
-        raise RulesError(f"{source.name}: top-level 'derived' must be true")
-    share = _share(data.get("group_share", DEFAULT_GROUP_SHARE), "(file)", "group_share")
-    raw_rules = data.get("rule")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise RulesError(f"{source.name}: no [[rule]] tables")
-    rules = tuple(_rule(r, n, header, codes, scale_ids) for n, r in enumerate(raw_rules))
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.id in seen:
-            raise _fail(rule.id, "id", "used by more than one rule")
-        seen.add(rule.id)
-    ruleset = RuleSet(header["instrument"], header["version"], True, share, rules, source.name)
-    if theory is not None:
-        check_actions(ruleset, theory)
-    return ruleset
+__all__ = [
+    "CONTEXT_SHARE",
+    "DEFAULT_GROUP_SHARE",
+    "READINESS_V1_CODES",
+    "READINESS_V1_SCALES",
+    "Combined",
+    "Condition",
+    "ItemIn",
+    "Recommendation",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "ScaleBelow",
+    "TheoryLike",
+    "check_actions",
+    "default_rules_path",
+    "evaluate_group",
+    "evaluate_respondent",
+    "load_rules",
+]
 
 
 # --------------------------------------------------------------- evaluation
