@@ -103,3 +103,24 @@ def test_instrument_show_and_validate(tmp_path):
     broken.write_text("[instrument]\nid='x'\n")
     r = runner.invoke(app, ["instrument", "validate", str(broken)])
     assert r.exit_code == 2 and "missing required field 'version'" in r.output
+
+
+def test_psychometrics_on_demo_and_synthetic(tmp_path):
+    js, html, long_dir = tmp_path / "p.json", tmp_path / "p.html", tmp_path / "long"
+    r = runner.invoke(
+        app, ["psychometrics", "demo", "--json", str(js), "-o", str(html), "--long", str(long_dir)]
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(js.read_text())
+    assert data["n_respondents"] == 65
+    assert {s["scale_id"] for s in data["reliability"]} >= {"initial_trust", "initial_faith"}
+    # n = 65 is below the CFA's threshold: the command says what n is needed instead.
+    assert data["structure"]["computed"] is False
+    assert "480" in data["structure"]["statement"]
+    assert (long_dir / "datapackage.json").exists()
+    assert "Hilltop" not in html.read_text()  # the 3-person partner is never named
+    r = runner.invoke(app, ["psychometrics", "synthetic", "--n", "600", "--json", str(js)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(js.read_text())
+    assert data["structure"]["computed"] is True
+    assert data["structure"]["fit"]["cfi"] > 0.95
