@@ -262,7 +262,7 @@ def psychometrics(
         out.print("Wrote " + ", ".join(written), highlight=False)
 
 
-def _print_psychometrics(result) -> None:  # noqa: ANN001
+def _print_psychometrics(result) -> None:
     if result.withheld:
         out.print(result.statement, highlight=False)
         return
@@ -270,7 +270,7 @@ def _print_psychometrics(result) -> None:  # noqa: ANN001
     for col in ("Scale", "Items", "n", "Alpha (95% CI)", "Omega (95% CI)", "Warning"):
         table.add_column(col)
 
-    def stat(x) -> str:  # noqa: ANN001
+    def stat(x) -> str:
         if x is None or x.value is None:
             return "–"
         ci = f" ({x.ci[0]:.2f}–{x.ci[1]:.2f})" if x.ci else ""
