@@ -8,7 +8,7 @@ error messages or exports: only their headings are kept, to tell the user.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from collabdx.core.instruments import Instrument, Item
@@ -77,6 +77,19 @@ def drop_personal(table: RawTable, instrument: Instrument) -> CleanTable:
     """Remove personal-data columns (judged by the first row) from every row."""
     header = table.rows[0] if table.rows else []
     width = max((len(r) for r in table.rows), default=0)
+    keep, dropped = kept_columns(header, width, instrument)
+    rows = [[row[i] if i < len(row) else None for i in keep] for row in table.rows]
+    return CleanTable(table.file_name, rows, [column_letter(i) for i in keep], dropped)
+
+
+def kept_columns(
+    header: Sequence[Cell], width: int, instrument: Instrument
+) -> tuple[list[int], tuple[str, ...]]:
+    """Indices of the columns to keep, and headings of the personal ones to drop.
+
+    The vectorised CSV reader passes the kept indices to pandas as ``usecols``, so
+    the values of dropped columns are never turned into Python objects at all.
+    """
     keep: list[int] = []
     dropped: list[str] = []
     item_ids = {i.casefold() for i in instrument.items}
@@ -86,8 +99,7 @@ def drop_personal(table: RawTable, instrument: Instrument) -> CleanTable:
             dropped.append(heading)
         else:
             keep.append(index)
-    rows = [[row[i] if i < len(row) else None for i in keep] for row in table.rows]
-    return CleanTable(table.file_name, rows, [column_letter(i) for i in keep], tuple(dropped))
+    return keep, tuple(dropped)
 
 
 @dataclass(frozen=True)
@@ -106,13 +118,21 @@ def classify(
     *,
     known_prefixes: tuple[str, ...] = (),
     hints: Mapping[str, str] | None = None,
+    has_data: Callable[[int], bool] | None = None,
 ) -> Columns:
     """Sort the headings of row 1 into items and known metadata; log the rest.
 
     ``known`` are metadata headings (matched ignoring case); headings starting
     with one of ``known_prefixes`` are metadata too. ``hints`` maps a lower-case
     heading to advice for a near miss (e.g. "id" → use respondent_id).
+    ``has_data(index)`` says whether a column holds any non-empty cell; by default
+    it is worked out from ``data_rows`` (the vectorised reader has no rows).
     """
+    if has_data is None:
+
+        def has_data(index: int) -> bool:
+            return any(index < len(r) and r[index] not in (None, "") for r in data_rows)
+
     header = table.rows[0]
     by_id = {i.casefold(): item for i, item in instrument.items.items()}
     canonical = {k.casefold(): k for k in known}
@@ -126,7 +146,7 @@ def classify(
         letter = table.letters[index]
         folded = heading.casefold()
         if not heading:
-            if any(index < len(r) and r[index] not in (None, "") for r in data_rows):
+            if has_data(index):
                 log.add("this column has no heading but holds data", 1, letter)
             continue
         if folded in seen:

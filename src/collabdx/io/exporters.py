@@ -19,11 +19,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from collabdx.core.responses import ResponseSet
 from collabdx.io.codebook import SCALE_PREFIX, build_codebook, codebook_table, instrument_meta
-from collabdx.io.safe import safe_cell
+from collabdx.io.safe import DANGEROUS_STARTS, QUOTE, safe_cell
 
 ExportFormat = Literal["csv", "xlsx", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "json")
@@ -212,13 +213,51 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def scores_csv(scores: pd.DataFrame) -> str:
-    """``collabdx score`` output: respondent_id, then one column per scale, blank when missing."""
+    """``collabdx score`` output: respondent_id, then one column per scale, blank when missing.
+
+    Floats are written as ``repr`` writes them (shortest round-trip form). With a
+    million respondents, formatting seven million floats one by one dominated
+    ``collabdx score``; scores take few distinct values (means of a few small codes),
+    so each column formats its distinct values once and numpy spreads them.
+    """
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([_csv_text(h) for h in ["respondent_id", *map(str, scores.columns)]])
-    for rid, row in zip(scores.index, scores.to_numpy(dtype=float), strict=True):
-        cells = ("" if math.isnan(v) else repr(float(v)) for v in row)
-        writer.writerow([_csv_text(str(rid)), *cells])
+    ids = [str(rid) for rid in scores.index]
+    values = scores.to_numpy(dtype=float)
+    if not _plain_cells(ids):  # quoting or formula guards needed: the csv module decides
+        # With lineterminator "\n" the csv module leaves a bare CR unquoted, and a
+        # spreadsheet starts a new row there: "x\r=HYPERLINK(..)" would put a live
+        # formula at the start of a line. Rows whose id holds a CR are fully quoted.
+        quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for rid, row in zip(ids, values, strict=True):
+            cells = ("" if math.isnan(v) else repr(float(v)) for v in row)
+            (quoted if "\r" in rid else writer).writerow([_csv_text(rid), *cells])
+        return buffer.getvalue()
+    columns = [ids] + [_float_texts(values[:, j]) for j in range(values.shape[1])]
+    if ids:
+        buffer.write("\n".join(map(",".join, zip(*columns, strict=True))))
+        buffer.write("\n")
     return buffer.getvalue()
+
+
+def _plain_cells(texts: list[str]) -> bool:
+    """True if the csv module would write every text as it is: none is empty, none
+    holds a delimiter, quote or line break, none needs :func:`safe_cell`'s guard."""
+    joined = "\x00" + "\x00".join(texts) + "\x00"  # ids hold no NUL: the reader refuses it
+    if "\x00\x00" in joined or any(c in joined for c in ',"\r\n'):
+        return False
+    return not any("\x00" + c in joined for c in DANGEROUS_STARTS | {QUOTE})
+
+
+def _float_texts(column: np.ndarray) -> list[str]:
+    """``repr`` of each value, "" for NaN, formatting each distinct bit pattern once
+    (so -0.0 stays "-0.0")."""
+    codes, distinct = pd.factorize(np.ascontiguousarray(column).view(np.int64))
+    texts = np.array(
+        ["" if math.isnan(v) else repr(v) for v in distinct.view(np.float64).tolist()],
+        dtype=object,
+    )
+    return texts[codes].tolist()

@@ -57,7 +57,7 @@ def _is_import_id(cell: Cell) -> bool:
     return isinstance(value, dict) and "ImportId" in value
 
 
-def _check_header_rows(table: CleanTable, log: ProblemLog) -> None:
+def check_header_rows(table: CleanTable, log: ProblemLog) -> None:
     """Rows 2 and 3 must be the question texts and the ImportIds, in that order.
 
     Cell values are not quoted back: if a header row is missing, these rows hold
@@ -88,7 +88,7 @@ def _check_header_rows(table: CleanTable, log: ProblemLog) -> None:
             log.add('expected an ImportId like {"ImportId":"QID1"}', 3, heading)
 
 
-def _status_kind(cell: Cell) -> str | None:
+def status_kind(cell: Cell) -> str | None:
     """'preview', 'test' or None (a real response) from the Status cell."""
     text = normalise(read_text_cell(cell))
     try:
@@ -104,23 +104,36 @@ def _status_kind(cell: Cell) -> str | None:
     return None
 
 
-def _channel_kind(cell: Cell) -> str | None:
+def channel_kind(cell: Cell) -> str | None:
     text = normalise(read_text_cell(cell))
     return text if text in ("preview", "test") else None
 
 
+def finished_says_unfinished(cell: Cell) -> bool | None:
+    """From the Finished cell: True (unfinished), False (finished) or None (unclear)."""
+    finished = normalise(read_text_cell(cell))
+    if finished in ("false", "0"):
+        return True
+    if finished in ("true", "1"):
+        return False
+    return None
+
+
+def progress_says_unfinished(cell: Cell) -> bool:
+    try:
+        return float(read_text_cell(cell)) < 100
+    except (ValueError, OverflowError):
+        return False
+
+
 def _unfinished(row: list[Cell], meta: dict[str, int]) -> bool:
+    # Cell by cell, so that the vectorised reader can apply the same rule per value.
     if "Finished" in meta:
-        finished = normalise(read_text_cell(row[meta["Finished"]]))
-        if finished in ("false", "0"):
-            return True
-        if finished in ("true", "1"):
-            return False
+        said = finished_says_unfinished(row[meta["Finished"]])
+        if said is not None:
+            return said
     if "Progress" in meta:
-        try:
-            return float(read_text_cell(row[meta["Progress"]])) < 100
-        except (ValueError, OverflowError):
-            return False
+        return progress_says_unfinished(row[meta["Progress"]])
     return False
 
 
@@ -128,7 +141,7 @@ def read_qualtrics(
     table: CleanTable, fmt: str, instrument: Instrument, progress: Progress | None
 ) -> ImportResult:
     log = ProblemLog(table.file_name)
-    _check_header_rows(table, log)
+    check_header_rows(table, log)
     # Without trustworthy header rows the data rows cannot be found: stop here.
     log.raise_if_any()
     data = table.rows[HEADER_ROWS:]
@@ -151,9 +164,9 @@ def read_qualtrics(
         sheet_row = offset + HEADER_ROWS + 1
         done += 1
         report_progress(progress, done, total)
-        kind = _status_kind(row[meta["Status"]]) if "Status" in meta else None
+        kind = status_kind(row[meta["Status"]]) if "Status" in meta else None
         if kind is None and "DistributionChannel" in meta:
-            kind = _channel_kind(row[meta["DistributionChannel"]])
+            kind = channel_kind(row[meta["DistributionChannel"]])
         if kind == "preview":
             previews += 1
             continue

@@ -39,6 +39,11 @@ _TRANSLATE = str.maketrans(
     }
 )
 _MAX_SHOWN = 40
+# A column holds few distinct strings ("1".."5", a handful of labels), so each
+# ChoiceReader remembers what it made of each one: a big file then costs one dict
+# lookup per cell instead of NFKC + regex. Capped so a column of free text cannot
+# grow the memo without bound.
+_MEMO_LIMIT = 4096
 
 
 class ValueProblem(ValueError):
@@ -73,14 +78,19 @@ class ChoiceReader:
         self.item = item
         self.by_label = {normalise(o.label): o.code for o in item.options}
         self.low, self.high = min(item.codes), max(item.codes)
+        # Item.codes builds a tuple on every call, and Parsed is immutable: a hot loop
+        # (a big XLSX file, whose numbers skip the memo) wants both made once.
+        self._as_code = {c: Parsed(c, "code") for c in item.codes}
+        self._memo: dict[str, Parsed | str] = {}  # text cell -> result or problem message
 
     def allowed(self) -> str:
         return "; ".join(f"{o.code} = {o.label}" for o in self.item.options)
 
-    def _code(self, number: int) -> int:
-        if number not in self.item.codes:
+    def _code(self, number: int) -> Parsed:
+        parsed = self._as_code.get(number)
+        if parsed is None:
             raise ValueProblem(f"code {number} is out of range (allowed {self.low}–{self.high})")
-        return number
+        return parsed
 
     def read(self, cell: Cell) -> Parsed:
         if cell is None:
@@ -88,19 +98,33 @@ class ChoiceReader:
         if isinstance(cell, bool):
             raise ValueProblem(f"{cell} is not an answer code (allowed {self.low}–{self.high})")
         if isinstance(cell, int):
-            return Parsed(self._code(cell), "code")
+            return self._code(cell)
         if isinstance(cell, float):
             if math.isnan(cell):
                 return Parsed(None)
             if not cell.is_integer():
                 raise ValueProblem(f"code {cell:g} is not a whole number")
-            return Parsed(self._code(int(cell)), "code")
+            return self._code(int(cell))
         if isinstance(cell, datetime | date | time):
             raise ValueProblem(
                 "holds a date or time, not an answer code "
                 f"(allowed {self.low}–{self.high}); check the cell format"
             )
-        return self._read_text(str(cell))
+        return self.read_text(str(cell))
+
+    def read_text(self, raw: str) -> Parsed:
+        """Parse a text cell; raises :class:`ValueProblem` (memoised, see _MEMO_LIMIT)."""
+        hit = self._memo.get(raw)
+        if hit is None:
+            try:
+                hit = self._read_text(raw)
+            except ValueProblem as exc:
+                hit = str(exc)
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[raw] = hit
+        if isinstance(hit, str):
+            raise ValueProblem(hit)
+        return hit
 
     def _read_text(self, raw: str) -> Parsed:
         text = normalise(raw)
@@ -110,7 +134,7 @@ class ChoiceReader:
             number = float(text)
             if not number.is_integer():
                 raise ValueProblem(f"code {text} is not a whole number")
-            return Parsed(self._code(int(number)), "code")
+            return self._code(int(number))
         if text in self.by_label:
             return Parsed(self.by_label[text], "text")
         m = _LABEL_CODE_RE.match(text)
