@@ -130,31 +130,78 @@ def score(
 @app.command()
 def report(
     responses: ResponsesArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML report to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML workshop pack to write.")],
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Also write the pack as a PDF (A4).")
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON.")] = None,
     min_group_size: Annotated[
         int, typer.Option(help="Minimum group size k (3 or more).")
     ] = DEFAULT_MIN_GROUP_SIZE,
+    collaboration_name: Annotated[
+        str | None, typer.Option(help="The collaboration's name (default: not recorded).")
+    ] = None,
+    collaboration_type: Annotated[
+        str | None,
+        typer.Option(help="Table 2 type, e.g. provider_collaborative (default: not recorded)."),
+    ] = None,
+    mandated: Annotated[
+        bool | None,
+        typer.Option(
+            "--mandated/--voluntary", help="Mandated or voluntary (default: not recorded)."
+        ),
+    ] = None,
+    cross_sector: Annotated[
+        bool | None,
+        typer.Option("--cross-sector/--single-sector",
+                     help="Organisations from more than one sector (default: not recorded)."),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(help="Life-cycle stage, e.g. planning or implementation (default: not "
+                     "recorded)."),
+    ] = None,
     instrument: InstrumentOpt = "readiness",
     instrument_version: VersionOpt = None,
 ) -> None:
-    """Write the group report: scale profile, breakdowns and action statements."""
+    """Write the workshop pack: summary and findings, every question, perception gaps,
+    action statements, the causal web, the maturity matrix and the methods, as HTML
+    (and optionally PDF and JSON)."""
+    from collabdx.cli_pack import context_from_options, write_bytes_atomic
     from collabdx.reports.html import render_html
     from collabdx.reports.json_report import report_to_dict
     from collabdx.reports.model import build_report
 
+    try:
+        context = context_from_options(
+            collaboration_name, collaboration_type, mandated, cross_sector, stage
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     rs, demo = _load(responses, instrument, instrument_version)
     try:
-        model = build_report(rs, min_group_size=min_group_size, demo_label=demo)
+        model = build_report(rs, min_group_size=min_group_size, demo_label=demo, context=context)
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     html = render_html(model)
     data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
+    pdf_bytes = None
+    if pdf is not None:
+        from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
+
+        try:
+            pdf_bytes = html_to_pdf(html)
+        except PdfUnavailable as exc:
+            raise fail(str(exc)) from exc
+    # Everything is computed; only now write, each file atomically.
     _write_text(output, html)
     if json_out is not None:
         _write_text(json_out, data + "\n")
+    if pdf is not None and pdf_bytes is not None:
+        write_bytes_atomic(pdf, pdf_bytes)
     _print_profile(model)
-    out.print(f"Wrote {output}" + (f" and {json_out}" if json_out else ""), highlight=False)
+    written = [str(p) for p in (output, pdf, json_out) if p is not None]
+    out.print("Wrote " + ", ".join(written), highlight=False)
 
 
 def _print_profile(model) -> None:

@@ -115,3 +115,46 @@ def stats_from_frames(
         for s in instrument.scales.values()
     }
     return GroupStats(len(keyed), items, scales)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Mean of group a minus mean of group b, with a Welch 95% confidence interval."""
+
+    n_a: int
+    n_b: int
+    mean_a: float
+    mean_b: float
+    diff: float
+    ci95: tuple[float, float] | None  # None when either group has fewer than 2 values
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.ci95 is not None and (self.ci95[0] > 0 or self.ci95[1] < 0)
+
+
+def welch_difference(a: np.ndarray, b: np.ndarray) -> Difference | None:
+    """Welch's unequal-variance t interval for mean(a) − mean(b); NaNs are dropped.
+
+    Welch rather than the pooled-variance t, because groups of respondents (a large
+    partner and a small one, leaders and the workforce) differ in size and spread.
+    None when either group is empty.
+    """
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    if not x.size or not y.size:
+        return None
+    mx, my = float(x.mean()), float(y.mean())
+    diff = mx - my
+    if x.size < 2 or y.size < 2:
+        return Difference(int(x.size), int(y.size), mx, my, diff, None)
+    vx, vy = float(x.var(ddof=1)) / x.size, float(y.var(ddof=1)) / y.size
+    se = math.sqrt(vx + vy)
+    if se == 0:
+        # Everyone in both groups gave the same answer: the difference is exact.
+        return Difference(int(x.size), int(y.size), mx, my, diff, (diff, diff))
+    # Welch–Satterthwaite degrees of freedom.
+    df = (vx + vy) ** 2 / (vx**2 / (x.size - 1) + vy**2 / (y.size - 1))
+    half = float(sps.t.ppf(0.975, df)) * se
+    return Difference(int(x.size), int(y.size), mx, my, diff, (diff - half, diff + half))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -31,24 +31,28 @@ from collabdx.reports.causal_web_layout import (
     layout,
     text_width,
 )
+from collabdx.reports.causal_web_legend import (
+    DASH,
+    EMPHASIS_WIDTH,
+    FADED,
+    FONT_FAMILY,
+    MARGIN,
+    MARK,
+    NEGATIVE,
+    NODE_STYLE,
+    POSITIVE,
+    TEXT,
+    _badge,
+    _legend,
+    _legend_items,
+    _n,
+)
 
 __all__ = ["HIGHLIGHTS", "SIGN_WORDS", "EdgeRow", "edge_rows", "svg"]
 
 SIGN_WORDS = {1: "increases", -1: "decreases"}
 HIGHLIGHTS = ("weak", "strong")
 
-FONT_FAMILY = "Arial, Helvetica, Liberation Sans, sans-serif"
-TEXT = "#212b32"
-POSITIVE = "#0072b2"  # Okabe-Ito blue
-NEGATIVE = "#d55e00"  # Okabe-Ito vermillion
-DASH = "7 4"
-NODE_STYLE = {  # fill, stroke, stroke width, font weight
-    "mechanism": ("#e8f1fa", "#005eb8", "2", "bold"),
-    "performance": ("#f2edf7", "#6a3d9a", "1.5", "normal"),
-    "factor": ("#ffffff", "#768692", "1", "normal"),
-}
-MARK = {"weak": ("#d5281b", "weak"), "strong": ("#007f3b", "strong")}
-MARGIN = 12
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,6 @@ def edge_rows(theory: Theory) -> list[EdgeRow]:
 @functools.lru_cache(maxsize=4)
 def _cached_layout(theory: Theory) -> Layout:
     return layout(theory)
-
-
-def _n(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
 def _ports(lay: Layout) -> dict[tuple[int, str], float]:
@@ -170,8 +170,9 @@ def _path(pts: list[tuple[float, float]]) -> str:
 
 
 def _edge(
-    lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str
-) -> str:
+    lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str,
+    emphasis: frozenset[tuple[str, str]] = frozenset(),
+) -> str:  # fmt: skip
     r = lay.routes[i]
     e = r.edge
     pos = e.sign > 0
@@ -192,18 +193,13 @@ def _edge(
     ]
     if not pos:
         attrs.insert(4, f'stroke-dasharray="{DASH}"')
+    if emphasis:
+        # The report's overlay: routes through weak mechanisms are drawn thick, the
+        # rest faded, so the route stands out by weight as well as by contrast.
+        on = (e.source, e.target) in emphasis
+        attrs += ['data-route="1"'] if on else [f'stroke-opacity="{FADED}"']
+        attrs[3] = f'stroke-width="{EMPHASIS_WIDTH if on else "1.6"}"'
     return f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
-
-
-def _badge(x_right: float, y: float, level: str) -> str:
-    colour, word = MARK[level]
-    w = text_width(word, 11, bold=True) + 10
-    return (
-        f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
-        f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
-        f'font-size="11" font-weight="bold" fill="#ffffff" text-anchor="middle">'
-        f"{word}</text>"
-    )
 
 
 def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str) -> str:
@@ -232,84 +228,22 @@ def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str
     return f"<a href={quoteattr(href)}>{g}</a>" if href else g
 
 
-def _legend_items(levels: list[str], prefix: str) -> list[tuple[str, str, float]]:
-    """(graphic, text, text x) for each legend entry."""
-    # <line>, not <path>: every <path> in the drawing is an edge of the web.
-    arrow = (
-        '<line x1="0" y1="9" x2="34" y2="9" stroke="{c}" stroke-width="1.6"{dash} '
-        'marker-end="url(#{m})"/>'
-    )
-    items = [
-        (
-            arrow.format(c=POSITIVE, dash="", m=f"{prefix}-arrow-pos"),
-            "increases: more of one, more of the other",
-            44.0,
-        ),
-        (
-            arrow.format(c=NEGATIVE, dash=f' stroke-dasharray="{DASH}"', m=f"{prefix}-arrow-neg"),
-            "decreases: more of one, less of the other",
-            44.0,
-        ),
-    ]
-    for kind, text in (
-        ("mechanism", "Table 7 mechanism"),
-        ("performance", "Table 9 performance mechanism"),
-        ("factor", "other factor"),
-    ):
-        fill, stroke, sw, _w = NODE_STYLE[kind]
-        items.append(
-            (
-                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="{fill}" '
-                f'stroke="{stroke}" stroke-width="{sw}"/>',
-                text,
-                44.0,
-            )
-        )
-    for level in levels:
-        badge_w = text_width(MARK[level][1], 11, bold=True) + 10
-        items.append(
-            (
-                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="#ffffff" '
-                f'stroke="{MARK[level][0]}" stroke-width="4"/>' + _badge(44 + badge_w, 1, level),
-                f"rated {level}",
-                52 + badge_w,
-            )
-        )
-    return items
-
-
-def _legend(levels: list[str], width: float, prefix: str, column: bool) -> tuple[str, float]:
-    """Legend entries in a wrapped row, or in a column; returns markup and height."""
-    out: list[str] = []
-    x, y = 0.0, 0.0
-    for graphic, text, shift in _legend_items(levels, prefix):
-        w = shift + text_width(text, FONT) + 28
-        if column and out:
-            y += 24
-        elif x and x + w > width:
-            x, y = 0.0, y + 24
-        out.append(
-            f'<g transform="translate({_n(x)} {_n(y)})">{graphic}'
-            f'<text x="{_n(shift)}" y="14" font-size="{FONT}" fill="{TEXT}">'
-            f"{escape(text)}</text></g>"
-        )
-        x = 0.0 if column else x + w
-    return "".join(out), y + 24
-
-
 def svg(
     theory: Theory,
     highlight: Mapping[str, str] | None = None,
     *,
     node_href: Callable[[str], str] | None = None,
     id_prefix: str = "cw",
+    emphasise: Collection[tuple[str, str]] = (),
 ) -> str:
     """The causal web as an ``<svg>`` string.
 
     ``highlight`` maps node id to "weak" or "strong" (the report's overlay);
     ``node_href`` makes each node a link; ``id_prefix`` keeps element ids unique when
-    two drawings share a page.
+    two drawings share a page; ``emphasise`` lists (source, target) edges to draw
+    thick, fading the others (the report's routes through weak mechanisms).
     """
+    emphasis = frozenset(emphasise)
     highlight = dict(highlight or {})
     for node, level in highlight.items():
         if node not in theory.nodes:
@@ -321,10 +255,11 @@ def svg(
     levels = [lv for lv in HIGHLIGHTS if lv in highlight.values()]
     # The legend goes in the free space right of the last band when there is room
     # (it saves height, which is what limits the print size); else in a row on top.
-    widest = max(text_width(t, FONT) + sh + 28 for _g, t, sh in _legend_items(levels, p))
+    route = bool(emphasis)
+    widest = max(text_width(t, FONT) + sh + 28 for _g, t, sh in _legend_items(levels, p, route))
     last = lay.bands[-1] if lay.bands else None
     beside = last is not None and last.right + COL_GAP + widest <= lay.width
-    legend, legend_h = _legend(levels, lay.width, p, column=beside)
+    legend, legend_h = _legend(levels, lay.width, p, column=beside, route=route)
     top = 0.0 if beside else legend_h + 8
     width, height = lay.width + 2 * MARGIN, lay.height + top + 2 * MARGIN
     legend_at = (last.right + COL_GAP, last.top + LINE * 2) if last and beside else (0.0, -top)
@@ -361,7 +296,7 @@ def svg(
     order = sorted(range(len(lay.routes)), key=lambda i: theory.edges.index(lay.routes[i].edge))
     ports = _ports(lay)
     out.append('<g class="cw-edges">')
-    out += [_edge(lay, theory, i, ports, p) for i in order]
+    out += [_edge(lay, theory, i, ports, p, emphasis) for i in order]
     out.append('</g><g class="cw-nodes">')
     for node in theory.nodes:
         box = lay.boxes.get(node)

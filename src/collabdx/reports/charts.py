@@ -1,45 +1,46 @@
-"""Server-drawn SVG charts for the report: no scripts, no external fonts, no inline CSS.
+"""Server-drawn SVG charts for the workshop pack: no scripts, no external fonts, no CSS.
 
-Every chart has a <title> and <desc> and is paired, in the templates, with a data
-table. Colour is never the only cue: values are printed on the marks, favourable
-answers always sit to the right, and bands are labelled in words. The palette is
+Every chart has a <title> and <desc> (named by ``aria-labelledby``) and is paired,
+in the templates, with a data table. Colour is never the only cue: values are
+printed on the marks, favourable answers always sit to the right of the centre
+line, and bands and colour bins are labelled in words. The palette is
 ColorBrewer's PuOr (orange for unfavourable, purple for favourable), which readers
 with the common colour-vision deficiencies can tell apart.
 
 Only SVG presentation attributes are used (fill, stroke, font-size...), because the
-app's Content Security Policy forbids inline ``style`` attributes.
+app's Content Security Policy forbids inline ``style`` attributes. Text is SVG
+text, so it stays selectable (and searchable) in the PDF. Ids come from the
+caller's ``id_prefix``, so a page's ids are unique and the same on every render.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-FONT = "Arial, Helvetica, sans-serif"
+from markupsafe import Markup
+
+from collabdx.reports.fmt import num
+
+FONT = "Arial, Helvetica, Liberation Sans, sans-serif"
 TEXT = "#212b32"
 MUTED = "#4c6272"
+WIDTH = 760.0
 # Keyed answer 1..5: strongly unfavourable .. strongly favourable (PuOr, 5 classes).
 KEYED_COLOURS = ("#e66101", "#fdb863", "#e8e8e8", "#b2abd2", "#5e3c99")
 KEYED_TEXT = ("#ffffff", TEXT, TEXT, TEXT, "#ffffff")
-KEYED_LABELS = (
-    "Most unfavourable (1)",
-    "Unfavourable (2)",
-    "Neutral (3)",
-    "Favourable (4)",
-    "Most favourable (5)",
-)
-_ids = itertools.count(1)
+KEYED_LABELS = ("1 least favourable", "2", "3 neutral", "4", "5 most favourable")
 
 
-def _esc(text: str) -> str:
+def _esc(text: object) -> str:
     return escape(str(text), {'"': "&quot;"})
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -50,99 +51,112 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _open(width: float, height: float, title: str, desc: str) -> tuple[str, str]:
-    n = next(_ids)
-    tid, did = f"chart-{n}-title", f"chart-{n}-desc"
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="100%" role="img" aria-labelledby="{tid} {did}" class="cdx-chart" '
+def _open(height: float, title: str, desc: str, id_prefix: str) -> str:
+    tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
+        f'role="img" aria-labelledby="{tid} {did}" class="cdx-chart" focusable="false" '
         f'font-family="{FONT}" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{tid}">{_esc(title)}</title><desc id="{did}">{_esc(desc)}</desc>'
     )
-    return head, "</svg>"
+
+
+def _text(x: float, y: float, s: str, size: int = 12, fill: str = TEXT, **attrs: str) -> str:
+    """An SVG text element; keyword attributes are written with dashes (text_anchor)."""
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{fill}"{extra}>{_esc(s)}</text>'
+
+
+def _swatches(x: float, y: float, entries: Sequence[tuple[str, str]], step: float) -> str:
+    out = []
+    for k, (colour, label) in enumerate(entries):
+        lx = x + k * step
+        out.append(
+            f'<rect x="{lx:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}" '
+            f'stroke="{MUTED}" stroke-width="0.5"/>' + _text(lx + 16, y + 10, label, 11)
+        )
+    return "".join(out)
+
+
+# ---- Diverging stacked bars (one row per question) ------------------------------------
 
 
 @dataclass(frozen=True)
 class Distribution:
-    """Shares (0–100) of keyed answers 1..5 for one item or scale."""
+    """Shares (0–100) of keyed answers 1..5 for one question; None when not shown."""
 
     label: str
-    shares: tuple[float, float, float, float, float]
-    n: int
+    shares: tuple[float, float, float, float, float] | None
+    n: int | None
 
 
-def diverging_bars(rows: Sequence[Distribution], title: str, desc: str) -> str:
-    """Diverging stacked bars centred on the neutral answer; favourable to the right."""
-    label_w, bar_w, row_h, top = 330.0, 520.0, 34.0, 56.0
-    wrapped = [_wrap(r.label, 44) for r in rows]
-    heights = [max(row_h, 15.0 * len(w) + 12) for w in wrapped]
-    height = top + sum(heights) + 30
-    width = label_w + bar_w + 20
-    head, tail = _open(width, height, title, desc)
+def diverging_bars(
+    rows: Sequence[Distribution], *, title: str, desc: str, id_prefix: str, hidden: str
+) -> Markup:
+    """Diverging stacked bars: neutral straddles the centre line, favourable answers
+    (keyed 4–5) always extend to the right, unfavourable (1–2) to the left.
+    ``hidden`` is the text for a row whose shares are not shown."""
+    label_w, bar_w, top, line_h = 250.0, 440.0, 62.0, 14.0
+    wrapped = [_wrap(r.label, 38) for r in rows]
+    heights = [max(32.0, line_h * len(w) + 10) for w in wrapped]
+    height = top + sum(heights) + 28
     centre = label_w + bar_w / 2
     scale = bar_w / 200.0  # 100% either side of the centre
-    out = [head, _legend(label_w, 10.0)]
+    entries = list(zip(KEYED_COLOURS, KEYED_LABELS, strict=True))
+    out = [_open(height, title, desc, id_prefix), _swatches(0, 4, entries, 140)]
+    out.append(_text(centre - 8, top - 12, "◀ unfavourable", 12, text_anchor="end"))
+    out.append(_text(centre + 8, top - 12, "favourable ▶", 12))
+    out.append(_text(WIDTH, top - 12, "answered", 11, text_anchor="end", fill=MUTED))
+    # The centre line goes under the bars, so it never crosses a printed percentage.
     out.append(
-        f'<line x1="{centre}" y1="{top - 6}" x2="{centre}" y2="{height - 24}" '
-        f'stroke="{MUTED}" stroke-width="1"/>'
-    )
-    for x_pct in (-100, -50, 50, 100):
-        x = centre + x_pct * scale
-        out.append(
-            f'<text x="{x:.1f}" y="{height - 8}" font-size="11" fill="{MUTED}" '
-            f'text-anchor="middle">{abs(x_pct)}%</text>'
-        )
-    out.append(
-        f'<text x="{centre - 8}" y="{top - 10}" font-size="12" fill="{TEXT}" '
-        f'text-anchor="end">◀ Unfavourable</text>'
-        f'<text x="{centre + 8}" y="{top - 10}" font-size="12" fill="{TEXT}">Favourable ▶</text>'
+        f'<line x1="{centre:.1f}" y1="{top - 4:.1f}" x2="{centre:.1f}" '
+        f'y2="{top + sum(heights) + 4:.1f}" stroke="{TEXT}" stroke-width="1.5"/>'
     )
     y = top
     for row, lines, h in zip(rows, wrapped, heights, strict=True):
+        out.append(
+            f'<line x1="0" y1="{y:.1f}" x2="{WIDTH:.0f}" y2="{y:.1f}" stroke="#d8dde0"/>'
+        )
         for i, line in enumerate(lines):
-            out.append(
-                f'<text x="0" y="{y + 16 + 15 * i:.1f}" font-size="12" fill="{TEXT}">'
-                f"{_esc(line)}</text>"
-            )
-        s1, s2, s3, s4, _ = row.shares
-        # Neutral straddles the centre; the rest stack outwards.
-        starts = [
+            out.append(_text(0, y + 15 + line_h * i, line, 12))
+        bar_y = y + (h - 22) / 2
+        if row.shares is None:
+            out.append(_text(centre, bar_y + 15, hidden, 11, text_anchor="middle", fill=MUTED))
+            y += h
+            continue
+        s1, s2, s3, s4, _s5 = row.shares
+        starts = (
             centre - (s3 / 2 + s2 + s1) * scale,
             centre - (s3 / 2 + s2) * scale,
             centre - (s3 / 2) * scale,
             centre + (s3 / 2) * scale,
             centre + (s3 / 2 + s4) * scale,
-        ]
-        bar_y, bar_h = y + 4, 22.0
+        )
         for k in range(5):
             w = row.shares[k] * scale
             if w <= 0:
                 continue
             out.append(
-                f'<rect x="{starts[k]:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h}" '
+                f'<rect x="{starts[k]:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="22" '
                 f'fill="{KEYED_COLOURS[k]}" stroke="#ffffff" stroke-width="0.5"/>'
             )
-            if w >= 26:
+            if w >= 22:
                 out.append(
-                    f'<text x="{starts[k] + w / 2:.1f}" y="{bar_y + 15:.1f}" font-size="11" '
-                    f'fill="{KEYED_TEXT[k]}" text-anchor="middle">{row.shares[k]:.0f}%</text>'
-                )
+                    _text(starts[k] + w / 2, bar_y + 15, f"{row.shares[k]:.0f}%", 11,
+                          text_anchor="middle", fill=KEYED_TEXT[k])
+                )  # fmt: skip
+        out.append(_text(WIDTH, bar_y + 15, str(row.n), 11, text_anchor="end"))
         y += h
-    out.append(tail)
-    return "".join(out)
+    for pct_at in (-100, -50, 50, 100):
+        out.append(
+            _text(centre + pct_at * scale, y + 20, f"{abs(pct_at)}%", 11, text_anchor="middle",
+                  fill=MUTED)
+        )  # fmt: skip
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
 
 
-def _legend(x: float, y: float) -> str:
-    parts = []
-    for k, label in enumerate(KEYED_LABELS):
-        lx = x + k * 104
-        parts.append(
-            f'<rect x="{lx:.0f}" y="{y}" width="12" height="12" fill="{KEYED_COLOURS[k]}" '
-            f'stroke="{MUTED}" stroke-width="0.5"/>'
-            f'<text x="{lx + 16:.0f}" y="{y + 10}" font-size="10" fill="{TEXT}">'
-            f"{_esc(label)}</text>"
-        )
-    return "".join(parts)
+# ---- Scale profile: means with 95% CIs over the bands ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -150,118 +164,140 @@ class ProfileRow:
     label: str
     mean: float | None
     ci: tuple[float, float] | None
-    band_label: str | None
 
 
-def scale_profile(rows: Sequence[ProfileRow], title: str, desc: str) -> str:
-    """Means with 95% CIs on the 1–5 scale, over the three labelled bands."""
-    label_w, plot_w, row_h, top = 230.0, 520.0, 30.0, 40.0
-    height = top + row_h * len(rows) + 34
-    head, tail = _open(label_w + plot_w + 90, height, title, desc)
+BANDS = ((1.0, 3.0, "#fbe3d6", "Needs attention"), (3.0, 4.0, "#f3f3f3", "Mixed"),
+         (4.0, 5.0, "#e8e4f2", "Strength"))  # fmt: skip
+
+
+def scale_profile(
+    rows: Sequence[ProfileRow], *, title: str, desc: str, id_prefix: str, hidden: str
+) -> Markup:
+    """Each scale's mean (dot, value printed) and 95% CI (whiskers) on 1 to 5, over the
+    three labelled bands."""
+    label_w, plot_w, row_h, top = 210.0, 490.0, 30.0, 34.0
+    height = top + row_h * len(rows) + 30
+    bottom = top + row_h * len(rows)
 
     def x(v: float) -> float:
-        return label_w + (v - 1) / 4 * plot_w
+        return label_w + (min(max(v, 1.0), 5.0) - 1) / 4 * plot_w
 
-    out = [head]
-    bands = (
-        (1.0, 3.0, "#fbe3d6", "Needs attention"),
-        (3.0, 4.0, "#f3f0e6", "Mixed"),
-        (4.0, 5.0, "#e5e1f0", "Strength"),
-    )
-    for lo, hi, fill, name in bands:
+    out = [_open(height, title, desc, id_prefix)]
+    for lo, hi, fill, name in BANDS:
         out.append(
-            f'<rect x="{x(lo):.1f}" y="{top - 4}" width="{x(hi) - x(lo):.1f}" '
-            f'height="{row_h * len(rows) + 4}" fill="{fill}"/>'
-            f'<text x="{(x(lo) + x(hi)) / 2:.1f}" y="{top - 10}" font-size="11" '
-            f'fill="{MUTED}" text-anchor="middle">{name}</text>'
+            f'<rect x="{x(lo):.1f}" y="{top - 4:.1f}" width="{x(hi) - x(lo):.1f}" '
+            f'height="{bottom - top + 4:.1f}" fill="{fill}"/>'
+            + _text((x(lo) + x(hi)) / 2, top - 12, name, 11, text_anchor="middle")
         )
     for v in range(1, 6):
         out.append(
-            f'<line x1="{x(v):.1f}" y1="{top - 4}" x2="{x(v):.1f}" '
-            f'y2="{top + row_h * len(rows)}" stroke="#ffffff" stroke-width="1"/>'
-            f'<text x="{x(v):.1f}" y="{height - 12}" font-size="11" fill="{MUTED}" '
-            f'text-anchor="middle">{v}</text>'
+            f'<line x1="{x(v):.1f}" y1="{top - 4:.1f}" x2="{x(v):.1f}" y2="{bottom:.1f}" '
+            f'stroke="#ffffff" stroke-width="1.5"/>'
+            + _text(x(v), bottom + 16, str(v), 11, text_anchor="middle", fill=MUTED)
         )
     for i, row in enumerate(rows):
         cy = top + row_h * i + row_h / 2
-        out.append(
-            f'<text x="0" y="{cy + 4:.1f}" font-size="12" fill="{TEXT}">{_esc(row.label)}</text>'
-        )
+        out.append(_text(0, cy + 4, row.label, 12))
         if row.mean is None:
-            out.append(
-                f'<text x="{label_w + 6}" y="{cy + 4:.1f}" font-size="11" fill="{MUTED}">'
-                "not shown (too few answers)</text>"
-            )
+            out.append(_text(label_w + 8, cy + 4, hidden, 11, fill=MUTED))
             continue
         if row.ci is not None:
-            lo, hi = max(1.0, row.ci[0]), min(5.0, row.ci[1])
+            lo, hi = x(row.ci[0]), x(row.ci[1])
             out.append(
-                f'<line x1="{x(lo):.1f}" y1="{cy:.1f}" x2="{x(hi):.1f}" y2="{cy:.1f}" '
-                f'stroke="{TEXT}" stroke-width="2"/>'
-                f'<line x1="{x(lo):.1f}" y1="{cy - 5:.1f}" x2="{x(lo):.1f}" y2="{cy + 5:.1f}" '
-                f'stroke="{TEXT}" stroke-width="2"/>'
-                f'<line x1="{x(hi):.1f}" y1="{cy - 5:.1f}" x2="{x(hi):.1f}" y2="{cy + 5:.1f}" '
-                f'stroke="{TEXT}" stroke-width="2"/>'
+                f'<path d="M{lo:.1f} {cy - 6:.1f} V{cy + 6:.1f} M{lo:.1f} {cy:.1f} H{hi:.1f} '
+                f'M{hi:.1f} {cy - 6:.1f} V{cy + 6:.1f}" fill="none" stroke="{TEXT}" '
+                'stroke-width="2"/>'
             )
         out.append(
             f'<circle cx="{x(row.mean):.1f}" cy="{cy:.1f}" r="6" fill="{KEYED_COLOURS[4]}" '
             f'stroke="#ffffff" stroke-width="1.5"/>'
-            f'<text x="{label_w + plot_w + 8}" y="{cy + 4:.1f}" font-size="12" fill="{TEXT}">'
-            f"{row.mean:.2f}</text>"
+            + _text(label_w + plot_w + 10, cy + 4, num(row.mean), 12, font_weight="bold")
         )
-    out.append(tail)
-    return "".join(out)
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+
+
+# ---- Heatmap: scale means by group -----------------------------------------------------
 
 
 @dataclass(frozen=True)
-class HeatCell:
-    value: float | None  # None: suppressed or missing
-    note: str = ""  # e.g. "fewer than 5"
+class HeatRow:
+    label: str
+    values: tuple[float | None, ...]  # one per column; None: not shown
+    note: str = ""  # printed across the row when the whole group is hidden
+
+
+HEAT_BINS = (
+    (2.5, "below 2.5"), (3.0, "2.5 to below 3"), (4.0, "3 to below 4"),
+    (4.5, "4 to below 4.5"), (99.0, "4.5 and above"),
+)  # fmt: skip
+
+
+def _bin(value: float) -> int:
+    return next(i for i, (upper, _) in enumerate(HEAT_BINS) if value < upper)
 
 
 def heatmap(
-    row_labels: Sequence[str],
-    col_labels: Sequence[str],
-    cells: Sequence[Sequence[HeatCell]],
+    sections: Sequence[tuple[str, Sequence[HeatRow]]],
+    columns: Sequence[str],
+    *,
     title: str,
     desc: str,
-) -> str:
-    """Scale means by group; each cell prints its value, so colour is only a second cue."""
-    label_w, cell_w, cell_h, top = 250.0, 96.0, 34.0, 70.0
-    width = label_w + cell_w * len(col_labels) + 10
-    height = top + cell_h * len(row_labels) + 10
-    head, tail = _open(width, height, title, desc)
-    out = [head]
-    for j, col in enumerate(col_labels):
-        lines = _wrap(col, 14)[:3]
+    id_prefix: str,
+    hidden: str,
+) -> Markup:
+    """Scale means by group, one block of rows per breakdown. Each cell prints its
+    value; colour (five bins aligned with the bands) is only a second cue."""
+    label_w, top = 210.0, 86.0
+    cell_w = (WIDTH - label_w) / max(len(columns), 1)
+    cell_h, head_h = 32.0, 24.0
+    n_rows = sum(len(rows) for _, rows in sections)
+    height = top + cell_h * n_rows + head_h * len(sections) + 8
+    entries = [(KEYED_COLOURS[i], label) for i, (_, label) in enumerate(HEAT_BINS)]
+    out = [_open(height, title, desc, id_prefix), _swatches(0, 2, entries, 130)]
+    for j, col in enumerate(columns):
+        lines = _wrap(col, 13)[:3]
         for i, line in enumerate(lines):
             out.append(
-                f'<text x="{label_w + cell_w * j + cell_w / 2:.1f}" '
-                f'y="{top - 10 - 13 * (len(lines) - 1 - i):.1f}" font-size="11" fill="{TEXT}" '
-                f'text-anchor="middle">{_esc(line)}</text>'
-            )
-    for i, row in enumerate(row_labels):
-        y = top + cell_h * i
-        out.append(
-            f'<text x="0" y="{y + 21:.1f}" font-size="12" fill="{TEXT}">{_esc(row[:40])}</text>'
-        )
-        for j, cell in enumerate(cells[i]):
-            cx = label_w + cell_w * j
-            if cell.value is None:
+                _text(label_w + cell_w * (j + 0.5), top - 8 - 13 * (len(lines) - 1 - i), line, 11,
+                      text_anchor="middle")
+            )  # fmt: skip
+    y = top
+    for heading, rows in sections:
+        out.append(_text(0, y + 17, heading, 12, font_weight="bold"))
+        y += head_h
+        for row in rows:
+            lines = _wrap(row.label, 30)
+            if len(lines) > 2:
+                lines = [lines[0], lines[1][:28] + "…"]
+            for i, line in enumerate(lines):
+                out.append(_text(8, y + (20 if len(lines) == 1 else 13 + 13 * i), line, 11))
+            if row.note:
                 out.append(
-                    f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                    f'fill="#ffffff" stroke="#d8dde0"/>'
-                    f'<text x="{cx + cell_w / 2:.1f}" y="{y + 21:.1f}" font-size="10" '
-                    f'fill="{MUTED}" text-anchor="middle">{_esc(cell.note or "–")}</text>'
-                )
+                    f'<rect x="{label_w:.1f}" y="{y:.1f}" width="{WIDTH - label_w - 2:.1f}" '
+                    f'height="{cell_h - 2:.1f}" fill="#ffffff" stroke="#d8dde0"/>'
+                    + _text((label_w + WIDTH) / 2, y + 20, row.note, 11, text_anchor="middle",
+                            fill=MUTED)
+                )  # fmt: skip
+                y += cell_h
                 continue
-            k = 0 if cell.value < 2.5 else 1 if cell.value < 3.0 else 2 if cell.value < 3.5 else 3
-            k = 4 if cell.value >= 4.0 else k
-            out.append(
-                f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                f'fill="{KEYED_COLOURS[k]}"/>'
-                f'<text x="{cx + cell_w / 2:.1f}" y="{y + 21:.1f}" font-size="12" '
-                f'fill="{KEYED_TEXT[k]}" text-anchor="middle">{cell.value:.2f}</text>'
-            )
-    out.append(tail)
-    return "".join(out)
+            for j, value in enumerate(row.values):
+                cx = label_w + cell_w * j
+                if value is None:
+                    out.append(
+                        f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2:.1f}" '
+                        f'height="{cell_h - 2:.1f}" fill="#ffffff" stroke="#d8dde0"/>'
+                        + _text(cx + cell_w / 2, y + 20, hidden, 10, text_anchor="middle",
+                                fill=MUTED)
+                    )  # fmt: skip
+                    continue
+                k = _bin(value)
+                out.append(
+                    f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2:.1f}" '
+                    f'height="{cell_h - 2:.1f}" fill="{KEYED_COLOURS[k]}"/>'
+                    + _text(cx + cell_w / 2, y + 20, num(value), 12, text_anchor="middle",
+                            fill=KEYED_TEXT[k])
+                )  # fmt: skip
+            y += cell_h
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped

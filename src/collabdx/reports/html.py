@@ -1,33 +1,72 @@
-"""Render the report model to a self-contained HTML page (no external requests)."""
+"""Render the report model as the standalone workshop pack: one self-contained HTML
+document (no external requests) that is also the source of the PDF.
+
+The section partials in ``templates/pack/`` are shared with the web app, whose Jinja
+environment loads this package's templates too (``web/jinja2env.py``). Both
+environments get the same filters and globals from :func:`register`, and the
+partials use nothing else, so a partial renders the same in both.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from collabdx.core.disclosure import fewer_than
+from collabdx.reports.fmt import num, pct
 from collabdx.reports.model import ReportModel
+from collabdx.reports.pack import Pack, pack_view
 
 
 def _fmt(x: float | None, places: int = 2) -> str:
-    return "–" if x is None else f"{x:.{places}f}"
+    return num(x, places)
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}%"
+def register(env: Environment) -> Environment:
+    """The filters and globals every pack template may use, in any environment."""
+    env.filters["fmt"] = _fmt
+    env.filters["pct"] = pct
+    env.globals["fewer_than"] = fewer_than
+    return env
 
 
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("collabdx.reports", "templates"),
-        autoescape=select_autoescape(["html", "j2"], default=True),
+        autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = _fmt
-    env.filters["pct"] = _pct
-    env.globals["fewer_than"] = fewer_than
-    return env
+    return register(env)
+
+
+def _css(name: str) -> str:
+    # Read as text, not as a template: CSS braces must not meet Jinja's syntax.
+    return (
+        resources.files("collabdx.reports")
+        .joinpath("templates", "pack", name)
+        .read_text(encoding="utf-8")
+    )
+
+
+def pack_css() -> Markup:
+    """The standalone document's stylesheet (screen and print), for its <style>."""
+    return Markup(_css("pack.css"))  # noqa: S704 - a packaged file, not input
+
+
+def print_css() -> str:
+    """Paged-media rules for WeasyPrint only (page size and numbers, named pages)."""
+    return _css("pack-print.css")
+
+
+def render_pack(pack: Pack, **extra: Any) -> str:
+    """The standalone document for an already built pack view."""
+    template = environment().get_template("pack/document.jinja")
+    return template.render(pack=pack, css=pack_css(), web=False, **extra)
 
 
 def render_html(model: ReportModel) -> str:
-    return environment().get_template("report.html.j2").render(r=model)
+    return render_pack(pack_view(model))

@@ -37,6 +37,11 @@ def _row(row: StatRow) -> dict[str, Any]:
     out["suppressed"] = stats is None
     empty = dict.fromkeys(("n", "mean", "sd", "ci95", "band"))
     out.update(stats if stats is not None else empty)
+    # Percent of keyed answers 1 (least favourable) .. 5 (most); None when suppressed.
+    out["shares"] = None if row.shares is None else [_r(x, 2) for x in row.shares]
+    if row.scale_id is not None:
+        out["scale"] = row.scale_id
+        out["reverse"] = row.reverse
     return out
 
 
@@ -93,5 +98,32 @@ def report_to_dict(model: ReportModel) -> dict[str, Any]:
         "breakdowns": [_breakdown(b) for b in model.breakdowns],
         "recommendations": _plain(model.recommendations),
         "maturity": _plain(model.maturity),
+        "context": _plain(model.context),
+        "responses_by": _plain(model.responses_by),
+        "findings": _plain(model.findings),
+        "gaps": [{**_plain(g), "excludes_zero": g.excludes_zero} for g in model.gaps],
+        "split_opinion": _plain(model.split),
+        "causal_web_overlay": None if model.overlay is None else {
+            "marks": _plain(model.overlay.marks),
+            "highlight": dict(model.overlay.highlight),
+            "routes": _plain(model.overlay.routes),
+        },
+        "maturity_grid": _plain(model.maturity_grid),
+        "trends": None if model.trends is None else _trends(model),
+        "trends_note": None if model.trends is not None else model.trends_note,
         "attribution": model.attribution,
     }
+
+
+def _trends(model: ReportModel) -> dict[str, Any]:
+    """The trend tables and events; not the chart's drawing coordinates."""
+    assert model.trends is not None
+    return {
+        "charts": [
+            {"instrument": t.instrument_id, "title": t.title, "waves": _plain(t.waves),
+             "table": _plain(t.table)}
+            for t in model.trends.charts
+        ],
+        "events": _plain(model.trends.events),
+        "skipped": _plain(model.trends.skipped),
+    }  # fmt: skip

@@ -1,20 +1,48 @@
-"""The group report as data: no HTML here, so every renderer shows the same figures.
+"""The group report (the workshop pack) as data: no HTML here, so every renderer shows
+the same figures (the HTML and PDF pack, the web page, the JSON file).
 
 Disclosure control is applied while the model is built, so no renderer can show a
-suppressed figure by mistake: suppressed values are simply absent.
+suppressed figure by mistake: suppressed values are simply absent. Everything
+derived from breakdowns (gaps, split opinion, findings) is computed *after* the
+breakdowns are final, from the groups they show.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from collabdx.core.breakdowns import Breakdown, all_breakdowns
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, stat_visible
+from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.responses import ResponseSet
 from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 from collabdx.core.stats import BAND_NOTE, Summary, summarise
+from collabdx.reports.findings import derive_findings
+from collabdx.reports.fmt import num
+from collabdx.reports.gaps import perception_gaps, split_opinion
+from collabdx.reports.overlay import Overlay, causal_overlay
+from collabdx.reports.partners import (
+    count_tables,
+    hidden_last,
+    partner_table,
+    protect_organisations,
+)
+from collabdx.reports.sections import (
+    CollaborationContext,
+    CountTable,
+    Finding,
+    Gap,
+    MaturityCell,
+    MaturityGrid,
+    SplitItem,
+)
+from collabdx.reports.trend_chart import Trends
 
 ATTRIBUTION = (
     "Built on Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, "
@@ -24,6 +52,16 @@ ATTRIBUTION = (
     "(https://creativecommons.org/licenses/by/4.0/). collabdx adapts its survey, action "
     "statements, maturity matrix and programme theory; changes are marked as derived."
 )
+NO_RATINGS = (
+    "Private ratings are collected in the web app's maturity matrix workshop, so they are "
+    "not available in a report made from a responses file."
+)
+ONE_FILE_ONE_WAVE = (
+    "A responses file is one survey wave, so there is nothing to compare over time. "
+    "Trends across waves, with the collaboration's timeline of events, are drawn in the "
+    "web app once a collaboration has more than one wave."
+)
+COUNT_BREAKDOWNS = ("organisation", "role", "staff_group")
 
 
 @dataclass(frozen=True)
@@ -32,6 +70,10 @@ class StatRow:
     name: str
     source: str
     summary: Summary | None  # None when n < k
+    # Percent of keyed answers 1..5 (1 least favourable); None when n < k.
+    shares: tuple[float, float, float, float, float] | None = None
+    scale_id: str | None = None  # for items: the scale they belong to
+    reverse: bool = False  # for items: reverse-worded, turned round before scoring
 
 
 @dataclass(frozen=True)
@@ -55,6 +97,57 @@ class ReportModel:
     demo_label: str | None = None
     generated_on: str = field(default_factory=lambda: dt.date.today().isoformat())
     attribution: str = ATTRIBUTION
+    context: CollaborationContext = field(default_factory=CollaborationContext)
+    responses_by: tuple[CountTable, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    split: tuple[SplitItem, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    overlay: Overlay | None = None
+    maturity_grid: MaturityGrid | None = None
+    trends: Trends | None = None
+    trends_note: str = ONE_FILE_ONE_WAVE
+    wave_name: str | None = None
+
+
+def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, float] | None:
+    v = np.asarray(keyed_answers, dtype=float).ravel()
+    v = v[~np.isnan(v)]
+    if not v.size:
+        return None
+    a, b, c, d, e = (float((v == code).mean() * 100) for code in range(1, 6))
+    return (a, b, c, d, e)
+
+
+def default_maturity_grid(
+    maturity: tuple[Any, ...], scales: tuple[StatRow, ...], k: int
+) -> MaturityGrid:
+    """Every Table 11 element: the survey's starting point (or why there is none);
+    no private ratings and no agreed level (the web app supplies those).
+
+    The basis quotes the scale's mean as the scale table prints it (rounded), so
+    the page never shows one mean two ways.
+    """
+    from collabdx.core.theory import load_theory
+
+    suggested = {m.element_id: m for m in maturity}
+    by_scale = {r.id: r for r in scales}
+    rows = []
+    for element in load_theory().maturity_elements.values():
+        m = suggested.get(element.id)
+        scale_id = ELEMENT_SCALES[element.id][0] if element.id in ELEMENT_SCALES else None
+        scale = by_scale.get(scale_id) if scale_id else None
+        if m is not None and scale is not None and scale.summary is not None:
+            band = scale.summary.band
+            basis = f"{scale.name} mean {num(scale.summary.mean)}"
+            basis += f" ({band.label})" if band else ""
+        elif element.id not in ELEMENT_SCALES:
+            basis = "None: the survey has no questions on this element."
+        else:
+            basis = f"None: fewer than {k} people answered its survey questions."
+        rows.append(
+            MaturityCell(element.id, element.name, m.level if m else None, basis, None)
+        )
+    return MaturityGrid(False, NO_RATINGS, tuple(rows))
 
 
 def build_report(
@@ -64,37 +157,43 @@ def build_report(
     title: str = "Readiness for collaboration: group report",
     demo_label: str | None = None,
     with_feedback: bool = True,
+    context: CollaborationContext | None = None,
+    partner_counts: Mapping[str, int] | None = None,
+    wave_name: str | None = None,
 ) -> ReportModel:
+    """The report for one wave of responses.
+
+    ``partner_counts`` (the web app) lists every partner with a survey link and how
+    many answered through it, zeros included; the organisation breakdown is then
+    made to agree with that fixed list (``reports.partners``). Without it (a file
+    from the command line) organisations come from the free-text answers.
+    """
     k = check_min_group_size(min_group_size)
     instrument = responses.instrument
     keyed = keyed_items(responses)
     scores = scale_scores_from_keyed(keyed, instrument)
     withheld = responses.n < k
 
-    def row(id_: str, name: str, source: str, s: Summary) -> StatRow:
-        return StatRow(id_, name, source, s if stat_visible(s.n, k) and not withheld else None)
+    def row(
+        id_: str, name: str, source: str, s: Summary, answers: np.ndarray, **kw: Any
+    ) -> StatRow:
+        shown = stat_visible(s.n, k) and not withheld
+        return StatRow(
+            id_, name, source, s if shown else None, _shares(answers) if shown else None, **kw
+        )
 
     scales = tuple(
         row(s.id, s.name, s.source,
-            summarise(scores[s.id].to_numpy(), keyed[list(s.items)].to_numpy()))
+            summarise(scores[s.id].to_numpy(), keyed[list(s.items)].to_numpy()),
+            keyed[list(s.items)].to_numpy())
         for s in instrument.scales.values()
-    )
+    )  # fmt: skip
     items = tuple(
-        row(i.id, i.text, i.source, summarise(keyed[i.id].to_numpy()))
+        row(i.id, i.text, i.source, summarise(keyed[i.id].to_numpy()), keyed[i.id].to_numpy(),
+            scale_id=i.scale, reverse=i.reverse)
         for i in instrument.scored_items
-    )
-    breakdowns: tuple[Breakdown, ...] = ()
-    recommendations: tuple[Any, ...] = ()
-    maturity: tuple[Any, ...] = ()
-    if not withheld:
-        breakdowns = tuple(
-            all_breakdowns(instrument, responses.codes, responses.text, scores, keyed, k)
-        )
-        if with_feedback and instrument.id == "readiness":
-            from collabdx.reports.feedback import group_feedback
-
-            recommendations, maturity = group_feedback(responses, scores, k)
-    return ReportModel(
+    )  # fmt: skip
+    model = ReportModel(
         title=title,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
@@ -108,8 +207,51 @@ def build_report(
         withheld=withheld,
         scales=scales,
         items=items,
+        breakdowns=(),
+        demo_label=demo_label,
+        context=context or CollaborationContext(),
+        wave_name=wave_name,
+    )
+    if withheld:
+        return model
+
+    breakdowns = tuple(
+        all_breakdowns(instrument, responses.codes, responses.text, scores, keyed, k)
+    )
+    if partner_counts is None:
+        breakdowns = hidden_last(breakdowns)
+    counts = count_tables(breakdowns, skip=() if partner_counts is None else ("organisation",))
+    if partner_counts is not None:
+        partners, protected = partner_table(partner_counts, k)
+        breakdowns = protect_organisations(breakdowns, partner_counts, protected)
+        counts.insert(0, partners)
+    counts = sorted((c for c in counts if c.by in COUNT_BREAKDOWNS),
+                    key=lambda c: COUNT_BREAKDOWNS.index(c.by))  # fmt: skip
+    recommendations: tuple[Any, ...] = ()
+    maturity: tuple[Any, ...] = ()
+    overlay = None
+    if with_feedback and instrument.id == "readiness":
+        from collabdx.core.theory import load_theory
+        from collabdx.reports.feedback import group_feedback
+
+        recommendations, maturity = group_feedback(responses, scores, k)
+        overlay = causal_overlay(instrument, load_theory(), scales)
+    gaps = perception_gaps(instrument, responses.codes, responses.text, scores, breakdowns, k)
+    split = split_opinion(instrument, responses.codes, responses.text, keyed, breakdowns, k)
+    scale_of = {i.id: str(i.scale) for i in instrument.scored_items}
+    findings = derive_findings(scales, items, gaps, split, recommendations, scale_of)
+    grid = (
+        default_maturity_grid(maturity, scales, k) if instrument.id == "readiness" else None
+    )
+    return dataclasses.replace(
+        model,
         breakdowns=breakdowns,
         recommendations=recommendations,
         maturity=maturity,
-        demo_label=demo_label,
+        responses_by=tuple(counts),
+        gaps=gaps,
+        split=split,
+        findings=findings,
+        overlay=overlay,
+        maturity_grid=grid,
     )

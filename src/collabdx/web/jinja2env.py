@@ -11,6 +11,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from collabdx.core.disclosure import fewer_than
+from collabdx.reports.html import register as register_pack_filters
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -24,8 +25,14 @@ def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)
     env = Environment(
         autoescape=True,
+        # The workshop pack's section partials ("pack/...") come from the reports
+        # package, so the web page and the command line render the same templates.
         loader=ChoiceLoader(
-            [loader or FileSystemLoader(dirs), PackageLoader("nhsuk_frontend_jinja")]
+            [
+                loader or FileSystemLoader(dirs),
+                PackageLoader("nhsuk_frontend_jinja"),
+                PackageLoader("collabdx.reports", "templates"),
+            ]
         ),
         extensions=["jinja2.ext.do"],
         **options,
@@ -40,4 +47,5 @@ def environment(**options: Any) -> Environment:
         allow_signup=settings.ALLOW_SIGNUP,
         fewer_than=fewer_than,
     )
-    return env
+    # The same filters and globals as the standalone pack (collabdx.reports.html).
+    return register_pack_filters(env)

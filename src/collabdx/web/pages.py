@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from collabdx.reports.model import ATTRIBUTION
 
 
+@require_safe  # GET and HEAD only: these pages change nothing
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         from collabdx.web.collab.views import home as dashboard
@@ -16,14 +18,31 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/start.jinja", {})
 
 
+@require_safe  # GET and HEAD only: these pages change nothing
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.jinja", {"attribution": ATTRIBUTION})
 
 
+@require_safe  # GET and HEAD only: these pages change nothing
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.jinja", {})
+    from django.conf import settings
+
+    return render(
+        request,
+        "pages/privacy.jinja",
+        {
+            "min_group_size": settings.MIN_GROUP_SIZE,
+            "draft_days": settings.DRAFT_DAYS,
+            "session_days": settings.SESSION_COOKIE_AGE // 86400,
+            "retention_days": settings.RETENTION_DAYS,
+            "idle_minutes": settings.FACILITATOR_IDLE_MINUTES,
+            "session_hours": settings.FACILITATOR_SESSION_HOURS,
+            "require_2fa": settings.REQUIRE_2FA,
+        },
+    )
 
 
+@require_safe  # GET and HEAD only: these pages change nothing
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.jinja", {})
 

@@ -50,6 +50,19 @@ ALLOW_SIGNUP = env_bool("COLLABDX_ALLOW_SIGNUP", True)
 MIN_GROUP_SIZE = int(env("COLLABDX_MIN_GROUP_SIZE", "5"))
 # Drafts for save-and-resume are deleted on submission and expire after this many days.
 DRAFT_DAYS = int(env("COLLABDX_DRAFT_DAYS", "28"))
+# A wave's responses, receipts, drafts and private maturity ratings are deleted this many
+# days after it closes (manage.py purge_expired, run daily). See docs/security.md.
+RETENTION_DAYS = int(env("COLLABDX_RETENTION_DAYS", "365"))
+# Facilitators must pass a TOTP second factor (django-otp). On by default in production,
+# off in development so the demo stays a one-step sign-in.
+REQUIRE_2FA = env_bool("COLLABDX_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Signed-in sessions end after this long without a request, and this long after sign-in.
+FACILITATOR_IDLE_MINUTES = int(env("COLLABDX_IDLE_MINUTES", "120"))
+FACILITATOR_SESSION_HOURS = int(env("COLLABDX_SESSION_HOURS", "12"))
+# Behind a reverse proxy, the request header (Django META name, e.g. HTTP_X_FORWARDED_FOR)
+# whose last entry the proxy sets to the client's address; used for sign-in throttling only.
+CLIENT_IP_HEADER = env("COLLABDX_CLIENT_IP_HEADER")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -57,6 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "collabdx.web.security",
     "collabdx.web.collab",
     "collabdx.web.survey",
     "collabdx.web.results",
@@ -71,7 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session limits and the two-factor gate for signed-in users (after auth, OTP, messages).
+    "collabdx.web.security.middleware.FacilitatorGateMiddleware",
+    # Cache-Control: no-store on every dynamic page unless the view chose otherwise.
+    "collabdx.web.security.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -109,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A persistent connection (conn_max_age) is checked before a request reuses it, so a
+# PostgreSQL restart, failover or dropped connection costs a reconnect instead of one
+# HTTP 500 per worker (docs/reliability.md, finding 1).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

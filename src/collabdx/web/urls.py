@@ -1,15 +1,13 @@
 from django.urls import include, path
 
-from collabdx.web import accounts, pages
+from collabdx.web import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("about/", pages.about, name="about"),
     path("privacy/", pages.privacy, name="privacy"),
     path("accessibility/", pages.accessibility, name="accessibility"),
-    path("sign-in/", accounts.login_view, name="login"),
-    path("sign-out/", accounts.logout_view, name="logout"),
-    path("create-account/", accounts.signup_view, name="signup"),
+    path("", include("collabdx.web.accounts.urls")),
     path("collaborations/", include("collabdx.web.collab.urls")),
     path("collaborations/", include("collabdx.web.results.urls")),
     path("", include("collabdx.web.survey.urls")),

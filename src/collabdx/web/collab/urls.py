@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.collaboration_detail, name="detail"),
     path("<int:pk>/edit/", views.collaboration_edit, name="edit"),
     path("<int:pk>/delete/", views.collaboration_delete, name="delete"),
+    path("<int:pk>/export-everything.zip", views.export_everything, name="export_everything"),
     path("<int:pk>/partners/", views.partner_add, name="partner_add"),
     path("<int:pk>/co-facilitators/", views.cofacilitator_add, name="cofacilitator_add"),
     path("<int:pk>/events/new/", views.event_new, name="event_new"),

@@ -15,10 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.core.theory import load_theory
-from collabdx.web.collab import presenters, services
+from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import collaboration_for, wave_for
 from collabdx.web.collab.forms import (
     CoFacilitatorForm,
@@ -117,6 +119,7 @@ def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collab = collaboration_for(request, pk)
     k = settings.MIN_GROUP_SIZE
@@ -218,6 +221,7 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
     _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
@@ -235,6 +239,8 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "links": presenters.link_rows(request, wave),
             "total": total,
             "maturity_url": maturity_url,
+            "delete_after": lifecycle.delete_after(wave),
+            "retention_days": lifecycle.retention_days(),
         },
     )
 
@@ -280,3 +286,19 @@ def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted {name} and all its data.")
         return redirect("home")
     return render(request, "collab/delete.jinja", {"collab": collab})
+
+
+@never_cache
+@login_required
+@require_safe
+def export_everything(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ZIP of everything held about the collaboration (owner only; see archive.py)."""
+    collab = collaboration_for(request, pk)
+    if collab.owner_id != request.user.pk:
+        messages.error(request, "Only the owner can export everything about a collaboration.")
+        return redirect("collab:detail", collab.pk)
+    response = HttpResponse(archive.build_archive(collab), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        True, archive.archive_filename(collab)
+    )
+    return response

@@ -7,6 +7,7 @@ app_name = "results"
 urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/report/", views.report, name="report"),
     path("<int:pk>/waves/<int:wave_pk>/report/adopt/", views.adopt, name="adopt"),
+    path("<int:pk>/waves/<int:wave_pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
     path("<int:pk>/trends/", views.trends, name="trends"),
     path("<int:pk>/plan/", views.plan, name="plan"),

@@ -3,7 +3,8 @@
 Every object comes through ``collab.access`` (another facilitator gets 404), every
 page carries ``Cache-Control: no-store`` (results must not linger in shared
 caches or the back-button history of a shared computer), writes are POST only
-and go through ``services``, and figures are formatted in ``presenters``.
+and go through ``services``, and figures are formatted in ``presenters`` (the group
+report: in ``reports.pack``, shared with the command line and the PDF).
 """
 
 from __future__ import annotations
@@ -23,19 +24,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collabdx.core.disclosure import fewer_than
 from collabdx.core.responses import ResponseSet
 from collabdx.io.exporters import FORMATS, ExportFormat
-from collabdx.reports.model import build_report
+from collabdx.reports.html import render_pack
+from collabdx.reports.model import ReportModel
+from collabdx.reports.pack import pack_view
+from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
 from collabdx.web.collab.access import collaboration_for, wave_for
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
-from collabdx.web.collab.presenters import context_summary
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
 from collabdx.web.results import presenters, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
-
-DEMO_BANNER = (
-    "Demo collaboration: synthetic responses from fictional organisations. Not real data."
-)
+from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
 
 
 def _problem(request: HttpRequest, collab: Collaboration, wave: Wave, message: str) -> HttpResponse:
@@ -45,10 +45,49 @@ def _problem(request: HttpRequest, collab: Collaboration, wave: Wave, message: s
     )  # fmt: skip
 
 
+def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[str, object]:
+    collab = wave.collaboration
+    c, w = collab.pk, wave.pk
+    return {
+        "collab": collab,
+        "wave": wave,
+        "k": model.min_group_size,
+        "pack": pack_view(model),
+        "web": True,
+        "demo_banner": DEMO_BANNER if collab.is_demo else "",
+        "dates": f"{presenters.long_date(wave.opens_on)} to {presenters.long_date(wave.closes_on)}",
+        "adopted": set(collab.plan_items.values_list("action_id", flat=True)),
+        "adopt_url": reverse("results:adopt", args=[c, w]),
+        "plan_url": reverse("results:plan", args=[c]),
+        "context_url": reverse("collab:edit", args=[c]),
+        "workshop_url": reverse("workshop:facilitate", args=[c, w]),
+        "pdf_url": reverse("results:report_pdf", args=[c, w]),
+        "formats": FORMATS,
+    }
+
+
 @never_cache
 @login_required
 @require_safe
 def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """The workshop pack as a page: the same section templates as the PDF and the
+    command line's HTML, plus the web-only adopt buttons and downloads."""
+    wave = wave_for(request, pk, wave_pk)
+    k = settings.MIN_GROUP_SIZE
+    try:
+        data = load_wave(wave)
+    except MixedInstrumentError as exc:
+        return _problem(request, wave.collaboration, wave, str(exc))
+    # Under k the model holds nothing: not the count, not the partners, not a figure.
+    model = wave_pack_model(wave, data, k)
+    return render(request, "results/report.jinja", _pack_context(request, wave, model))
+
+
+@never_cache
+@login_required
+@require_safe
+def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """The workshop pack as an A4 PDF, rendered without fetching anything."""
     wave = wave_for(request, pk, wave_pk)
     collab = wave.collaboration
     k = settings.MIN_GROUP_SIZE
@@ -56,43 +95,20 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         data = load_wave(wave)
     except MixedInstrumentError as exc:
         return _problem(request, collab, wave, str(exc))
-    rs = data.responses
-    context: dict[str, object] = {
-        "collab": collab,
-        "wave": wave,
-        "k": k,
-        "demo_banner": DEMO_BANNER if collab.is_demo else "",
-        "instrument": presenters.instrument_label(rs.instrument),
-        "dates": f"{presenters.long_date(wave.opens_on)} to {presenters.long_date(wave.closes_on)}",
-    }
-    if rs.n < k:
-        # Nothing at all: not the count, not the partners, not a figure.
-        return render(request, "results/report.jinja", {**context, "withheld": True})
-    model = build_report(
-        rs, min_group_size=k, title=f"{wave.name}: group report",
-        demo_label=DEMO_BANNER if collab.is_demo else None,
-    )  # fmt: skip
-    partner_rows, protected = presenters.partner_rows(data.partner_counts, k)
-    model = presenters.protect_organisations(model, data.partner_counts, protected)
-    instrument = rs.instrument
-    scale_ids = [s.id for s in instrument.scales.values()]
-    adopted = set(collab.plan_items.values_list("action_id", flat=True))
-    context.update(
-        withheld=False,
-        model=model,
-        n=str(model.n_respondents),
-        partner_rows=partner_rows,
-        partners_withheld=protected.withheld,
-        scales=[presenters.stat_view(r.id, r.name, r.summary) for r in model.scales],
-        scale_names=[s.name for s in instrument.scales.values()],
-        breakdowns=presenters.breakdown_views(model.breakdowns, scale_ids, k),
-        item_groups=presenters.item_groups(model, instrument),
-        actions=presenters.action_views(model.recommendations, adopted),
-        maturity=presenters.maturity_views(model.maturity),
-        context_rows=context_summary(collab),
-        formats=FORMATS,
+    if data.responses.n < k:
+        return render(
+            request, "results/export_refused.jinja",
+            {"collab": collab, "wave": wave, "k": k}, status=409,
+        )  # fmt: skip
+    model = wave_pack_model(wave, data, k)
+    try:
+        pdf = html_to_pdf(render_pack(pack_view(model)))
+    except PdfUnavailable as exc:  # pragma: no cover - the reports extra is installed
+        return _problem(request, collab, wave, str(exc))
+    filename = services.export_filename(collab, wave, "pdf").replace(".pdf", "-workshop-pack.pdf")
+    return FileResponse(
+        io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
     )
-    return render(request, "results/report.jinja", context)
 
 
 @never_cache

@@ -1,0 +1,113 @@
+"""Colours, line styles, badges and the legend of the causal web drawing.
+
+Split out of :mod:`collabdx.reports.causal_web` to keep both modules short; the
+drawing's rules (no colour-only cues, presentation attributes only) are there.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from collabdx.reports.causal_web_layout import FONT, text_width
+
+FONT_FAMILY = "Arial, Helvetica, Liberation Sans, sans-serif"
+TEXT = "#212b32"
+POSITIVE = "#0072b2"  # Okabe-Ito blue
+NEGATIVE = "#d55e00"  # Okabe-Ito vermillion
+DASH = "7 4"
+NODE_STYLE = {  # fill, stroke, stroke width, font weight
+    "mechanism": ("#e8f1fa", "#005eb8", "2", "bold"),
+    "performance": ("#f2edf7", "#6a3d9a", "1.5", "normal"),
+    "factor": ("#ffffff", "#768692", "1", "normal"),
+}
+MARK = {"weak": ("#d5281b", "weak"), "strong": ("#007f3b", "strong")}
+MARGIN = 12
+EMPHASIS_WIDTH = "3.6"
+FADED = "0.35"
+
+
+def _n(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _badge(x_right: float, y: float, level: str) -> str:
+    colour, word = MARK[level]
+    w = text_width(word, 11, bold=True) + 10
+    return (
+        f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
+        f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
+        f'font-size="11" font-weight="bold" fill="#ffffff" text-anchor="middle">'
+        f"{word}</text>"
+    )
+
+
+def _legend_items(levels: list[str], prefix: str, route: bool) -> list[tuple[str, str, float]]:
+    """(graphic, text, text x) for each legend entry."""
+    # <line>, not <path>: every <path> in the drawing is an edge of the web.
+    arrow = (
+        '<line x1="0" y1="9" x2="34" y2="9" stroke="{c}" stroke-width="1.6"{dash} '
+        'marker-end="url(#{m})"/>'
+    )
+    items = [
+        (
+            arrow.format(c=POSITIVE, dash="", m=f"{prefix}-arrow-pos"),
+            "increases: more of one, more of the other",
+            44.0,
+        ),
+        (
+            arrow.format(c=NEGATIVE, dash=f' stroke-dasharray="{DASH}"', m=f"{prefix}-arrow-neg"),
+            "decreases: more of one, less of the other",
+            44.0,
+        ),
+    ]
+    for kind, text in (
+        ("mechanism", "Table 7 mechanism"),
+        ("performance", "Table 9 performance mechanism"),
+        ("factor", "other factor"),
+    ):
+        fill, stroke, sw, _w = NODE_STYLE[kind]
+        items.append(
+            (
+                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="{sw}"/>',
+                text,
+                44.0,
+            )
+        )
+    if route:
+        thick = (
+            f'<line x1="0" y1="9" x2="34" y2="9" stroke="{TEXT}" stroke-width="{EMPHASIS_WIDTH}"/>'
+        )
+        items.append((thick, "thick: route through a weak mechanism", 44.0))
+    for level in levels:
+        badge_w = text_width(MARK[level][1], 11, bold=True) + 10
+        items.append(
+            (
+                f'<rect x="2" y="1" width="30" height="16" rx="3" fill="#ffffff" '
+                f'stroke="{MARK[level][0]}" stroke-width="4"/>' + _badge(44 + badge_w, 1, level),
+                f"rated {level}",
+                52 + badge_w,
+            )
+        )
+    return items
+
+
+def _legend(
+    levels: list[str], width: float, prefix: str, column: bool, route: bool
+) -> tuple[str, float]:
+    """Legend entries in a wrapped row, or in a column; returns markup and height."""
+    out: list[str] = []
+    x, y = 0.0, 0.0
+    for graphic, text, shift in _legend_items(levels, prefix, route):
+        w = shift + text_width(text, FONT) + 28
+        if column and out:
+            y += 24
+        elif x and x + w > width:
+            x, y = 0.0, y + 24
+        out.append(
+            f'<g transform="translate({_n(x)} {_n(y)})">{graphic}'
+            f'<text x="{_n(shift)}" y="14" font-size="{FONT}" fill="{TEXT}">'
+            f"{escape(text)}</text></g>"
+        )
+        x = 0.0 if column else x + w
+    return "".join(out), y + 24

@@ -1,0 +1,101 @@
+"""Data lifecycle: retention of respondents' data, and deleting what has expired.
+
+Retention (``settings.RETENTION_DAYS``, default 365): a wave's responses, their
+submission receipts, any drafts still on its links, and its private maturity
+ratings (with their receipts) are deleted once the wave has been closed for that
+many days. What stays is the facilitators' own record, which holds nothing a
+respondent gave: the wave's name and dates, the partner links (they now say the
+survey has closed), the levels the workshop agreed, events and the action plan.
+
+``purge_expired`` also deletes expired save-and-resume drafts and expired
+sign-in throttle counters and expired sessions. It is idempotent: run it daily (``manage.py
+purge_expired``); a second run the same day deletes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from collabdx.web.collab.models import Wave
+
+
+def retention_days() -> int:
+    return int(settings.RETENTION_DAYS)
+
+
+def delete_after(wave: Wave) -> dt.date:
+    """The first day on which the wave's responses and ratings are gone."""
+    return wave.closes_on + dt.timedelta(days=retention_days() + 1)
+
+
+def expired_waves(today: dt.date) -> list[Wave]:
+    """Waves that closed more than RETENTION_DAYS days before ``today``."""
+    return list(Wave.objects.filter(closes_on__lt=today - dt.timedelta(days=retention_days())))
+
+
+@dataclass(frozen=True)
+class Purged:
+    waves: int
+    responses: int
+    receipts: int
+    drafts: int
+    ratings: int
+    rating_receipts: int
+    expired_drafts: int
+    throttle_counters: int
+    sessions: int
+
+    def total(self) -> int:
+        return (
+            self.responses + self.receipts + self.drafts + self.ratings
+            + self.rating_receipts + self.expired_drafts + self.throttle_counters + self.sessions
+        )  # fmt: skip
+
+
+def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
+    """Delete everything past its retention date, in one transaction."""
+    from collabdx.web.security import throttle
+    from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
+    from collabdx.web.survey.services import purge_expired_drafts
+    from collabdx.web.workshop.models import MaturityRating, RatingReceipt
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        waves = expired_waves(today)
+        ids = [w.pk for w in waves]
+        held = _waves_holding_data(ids)
+        responses, _ = Response.objects.filter(wave_id__in=ids).delete()
+        receipts, _ = SubmissionReceipt.objects.filter(wave_id__in=ids).delete()
+        drafts, _ = Draft.objects.filter(link__wave_id__in=ids).delete()
+        ratings, _ = MaturityRating.objects.filter(wave_id__in=ids).delete()
+        rating_receipts, _ = RatingReceipt.objects.filter(wave_id__in=ids).delete()
+        expired_drafts = purge_expired_drafts(today)
+        counters = throttle.purge_expired(now)
+        # Expired sessions still hold a respondent's feedback or a draft's key until
+        # deleted (Django leaves that to `clearsessions`): delete them here too.
+        sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    return Purged(
+        waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
+        ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
+        throttle_counters=counters, sessions=sessions,
+    )  # fmt: skip
+
+
+def _waves_holding_data(ids: list[int]) -> set[int]:
+    """Which of these waves still hold respondents' data (so a re-run reports 0)."""
+    from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
+    from collabdx.web.workshop.models import MaturityRating, RatingReceipt
+
+    held: set[int] = set()
+    for model, field in (
+        (Response, "wave_id"), (SubmissionReceipt, "wave_id"), (Draft, "link__wave_id"),
+        (MaturityRating, "wave_id"), (RatingReceipt, "wave_id"),
+    ):  # fmt: skip
+        held.update(model.objects.filter(**{f"{field}__in": ids}).values_list(field, flat=True))
+    return held

@@ -1,0 +1,114 @@
+"""Fixtures for the security tests: a small world with every role the access matrix
+needs. The same suite runs on SQLite and PostgreSQL (DATABASE_URL), see the Makefile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from collabdx.core.instruments import load_instrument
+from collabdx.web.collab.models import ActionPlanItem, Collaboration, PartnerLink, Wave
+from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
+from tests.web.factories import (
+    CollaborationFactory,
+    EventFactory,
+    PartnerFactory,
+    ResponseFactory,
+    UserFactory,
+    WaveFactory,
+)
+
+READINESS = load_instrument("readiness", "1")
+PASSWORD = "a long enough passphrase"  # tests.web.factories.UserFactory's password
+
+
+def full_answers(org: str = "Typed organisation") -> dict[str, object]:
+    """A complete, valid readiness v1 answer set (every choice item answered 3 or 1)."""
+    out: dict[str, object] = {}
+    for item in READINESS.items.values():
+        if item.type == "choice":
+            out[item.id] = 3 if 3 in item.codes else item.codes[0]
+        else:
+            out[item.id] = org
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests serve static files from finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MIN_GROUP_SIZE = 5
+    # Argon2 is deliberately slow; the matrix builds hundreds of users. Tests that are
+    # about password hashing say so and use the real setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    owner: object
+    cofac: object
+    other: object
+    collab: Collaboration
+    wave: Wave
+    link: PartnerLink
+    item: ActionPlanItem
+    other_collab: Collaboration
+    other_wave: Wave
+    other_link: PartnerLink
+
+
+def build_world(n_responses: int = 6) -> World:
+    owner = UserFactory(username="owner")
+    cofac = UserFactory(username="cofac")
+    other = UserFactory(username="other")
+    collab = CollaborationFactory(owner=owner, name="North Alliance")
+    collab.co_facilitators.add(cofac)
+    partners = [PartnerFactory(collaboration=collab, name=n) for n in ("Alpha", "Beta", "Gamma")]
+    wave = WaveFactory(collaboration=collab, name="Wave 1")
+    links = [PartnerLink.objects.create(wave=wave, partner=p) for p in partners]
+    for i in range(n_responses):
+        ResponseFactory(wave=wave, partner=partners[i % 3], answers=full_answers())
+    EventFactory(collaboration=collab, description="Funding agreed")
+    item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01", adopted_in=wave)
+    MaturityRating.objects.create(wave=wave, ratings={}, submitted_on=dt.date.today())
+    MaturityAgreement.objects.create(
+        wave=wave, element_id=_first_element(), agreed_level="bureaucratic",
+        recorded_on=dt.date.today(),
+    )  # fmt: skip
+    other_collab = CollaborationFactory(owner=other, name="Other Alliance")
+    other_partner = PartnerFactory(collaboration=other_collab, name="Delta")
+    other_wave = WaveFactory(collaboration=other_collab, name="Other wave")
+    other_link = PartnerLink.objects.create(wave=other_wave, partner=other_partner)
+    return World(owner, cofac, other, collab, wave, links[0], item, other_collab, other_wave,
+                 other_link)  # fmt: skip
+
+
+def _first_element() -> str:
+    from collabdx.core.theory import load_theory
+
+    return next(iter(load_theory().maturity_elements))
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+def signed_in(user: object, *, csrf: bool = False) -> Client:
+    c = Client(enforce_csrf_checks=csrf)
+    c.force_login(user)
+    return c
+
+
+def csrf_token(client: Client) -> str:
+    """A CSRF token for this client, got the way a browser gets one: from a form page."""
+    r = client.get("/sign-in/")
+    assert r.status_code == 200
+    return client.cookies[settings.CSRF_COOKIE_NAME].value
