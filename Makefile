@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup assets run report test test-postgres lint typecheck clean
+.PHONY: setup assets run report test test-browser test-postgres lint typecheck clean
 
 # uv installs the locked dependencies (uv.lock) into .venv on Python 3.12
 # (.python-version selects it on the development and CI machines).
@@ -29,10 +29,17 @@ run: setup assets
 report: setup
 	$(BIN)/collabdx report demo -o out/report.html --json out/report.json
 
+# Everything, including the browser tests (tests/browser: `collabdx serve` driven by
+# Debian's Chromium, /usr/bin/chromium, with axe-core from node_modules).
 test: setup assets
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The browser tests alone: keyboard, no-JavaScript and 375px journeys, axe-core
+# (WCAG 2.2 AA tags) on every page. Screenshots: test-artifacts/screenshots/.
+test-browser: setup assets
+	$(BIN)/python -m pytest -q -m browser tests/browser
 
 lint: setup
 	$(BIN)/ruff check src tests
@@ -43,7 +50,28 @@ typecheck: setup
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
 
-# The web tests again on PostgreSQL. Needs a server and TEST_DATABASE_URL, e.g.
-# postgres://collabdx:collabdx@127.0.0.1:5432/collabdx (.ci/run sets this up).
+# The web and security tests again on PostgreSQL. Needs a server and TEST_DATABASE_URL,
+# e.g. postgres://collabdx:collabdx@127.0.0.1:5432/collabdx (.ci/run sets this up).
 test-postgres: setup assets
-	DATABASE_URL=$${TEST_DATABASE_URL:?set TEST_DATABASE_URL} $(BIN)/python -m pytest -q tests/web
+	DATABASE_URL=$${TEST_DATABASE_URL:?set TEST_DATABASE_URL} $(BIN)/python -m pytest -q tests/web tests/security
+
+# Security checks (docs/security.md): bandit on src/ (medium and high severity; B704 is
+# ruff's S704, see pyproject.toml), then pip-audit on exactly what uv.lock pins. The audit
+# fails (exit 2) when PyPI's advisory data is out of reach instead of passing unchecked;
+# PIP_AUDIT_OFFLINE_OK=1 turns that case into a loud warning. Vulnerabilities always fail.
+.PHONY: security audit
+security: setup
+	$(BIN)/bandit -c pyproject.toml -r src -ll -q
+	$(MAKE) audit
+
+audit: setup
+	$(BIN)/python scripts/audit_dependencies.py
+
+# Load, SIGKILL-during-submit and bad-input checks, short version (docs/reliability.md has
+# the full run: $(BIN)/python -m reliability.run). Needs PostgreSQL on 127.0.0.1 as
+# test-postgres does; exits non-zero if a response is lost, duplicated or partial, or on a 5xx.
+.PHONY: reliability-quick
+reliability-quick: setup assets
+	$(BIN)/ruff check reliability
+	$(BIN)/mypy reliability
+	$(BIN)/python -m reliability.run --quick

@@ -182,7 +182,9 @@ def test_causal_web_page_has_accessible_svg_and_link_table(client):
     m = re.search(r"<svg .*?</svg>", html, re.S)
     assert m
     root = ET.fromstring(m.group(0))
-    assert root.get("role") == "img"
+    # Its nodes are links, so it is a labelled group, not an image (axe nested-interactive).
+    assert root.get("role") == "group"
+    assert root.get("aria-labelledby")
     title = root.find(f"{SVG}title")
     assert title is not None and title.text
     assert root.find(f"{SVG}desc") is not None

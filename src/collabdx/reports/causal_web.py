@@ -276,9 +276,13 @@ def svg(
         'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
         '<polygon points="0,0 10,5 0,10" fill="{colour}"/></marker>'
     )
+    # With links on the nodes the drawing is interactive, and an interactive element
+    # inside role="img" is hidden from assistive technology (axe: nested-interactive),
+    # so it becomes a labelled group; a static drawing stays an image.
+    role = "group" if node_href is not None else "img"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
-        f'width="{_n(width)}" height="{_n(height)}" role="img" '
+        f'width="{_n(width)}" height="{_n(height)}" role="{role}" '
         f'aria-labelledby="{p}-title" aria-describedby="{p}-desc" class="cdx-causal-web" '
         f'font-family="{FONT_FAMILY}">',
         f'<title id="{p}-title">Causal web of the programme theory</title>'
