@@ -203,6 +203,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No page takes a file: refuse file parts outright rather than spool them to disk.
+FILE_UPLOAD_HANDLERS = ["collabdx.web.security.uploads.RefuseFilesHandler"]
 
 LOGGING = {
     "version": 1,
