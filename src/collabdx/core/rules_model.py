@@ -1,22 +1,8 @@
 """Feedback rules as data: their model, loading and validation.
 
-The engine that applies them is ``collabdx.core.rules``; it re-exports these names.
-
-
-The rules (``collabdx/data/rules/readiness-v1.toml``) are collabdx's own
-derivation: the seed report gives the survey and the Table 10 action statements
-but nothing linking them. This module only loads, validates and applies them.
-
-Conditions are tested with three-valued (Kleene) logic so that a missing answer
-is "unknown" rather than "no": ``any`` is true if one part is true, ``all`` is
-false if one part is false, and otherwise the result stays unknown. For a group,
-respondents whose result is unknown are left out of the denominator.
-
-Disclosure control (k = ``min_group_size``, at least 3 as the project's
-``disclosure`` module requires): a group of fewer than k gets no advice at all; a
-rule is not reported when fewer than k people answered what it asks about (or its
-context); and a count is printed only when no subgroup it reveals (met, not met,
-not answered) is smaller than k, see ``_who``.
+The engine that applies them, and the account of how rules are evaluated and
+kept within disclosure control, is ``collabdx.core.rules``, which re-exports
+these names.
 """
 
 from __future__ import annotations
