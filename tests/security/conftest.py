@@ -12,6 +12,7 @@ from django.test import Client
 
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, PartnerLink, Wave
+from collabdx.web.collab.services import close_wave
 from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
 from tests.web.factories import (
     CollaborationFactory,
@@ -64,7 +65,10 @@ class World:
     other_link: PartnerLink
 
 
-def build_world(n_responses: int = 6) -> World:
+def build_world(n_responses: int = 6, *, released: bool = False) -> World:
+    """Two collaborations with their facilitators; ``wave`` is open (its survey link
+    works) unless ``released``, which closes it after the responses are in, so its
+    results pages show figures (results.release)."""
     owner = UserFactory(username="owner")
     cofac = UserFactory(username="cofac")
     other = UserFactory(username="other")
@@ -82,6 +86,8 @@ def build_world(n_responses: int = 6) -> World:
         wave=wave, element_id=_first_element(), agreed_level="bureaucratic",
         recorded_on=dt.date.today(),
     )  # fmt: skip
+    if released:
+        close_wave(wave)
     other_collab = CollaborationFactory(owner=other, name="Other Alliance")
     other_partner = PartnerFactory(collaboration=other_collab, name="Delta")
     other_wave = WaveFactory(collaboration=other_collab, name="Other wave")

@@ -18,11 +18,9 @@ group, organisation, tenure) and the wave. Two breakdowns are two partitions of
 the same people; nothing shows their cross-tabulation, so subtracting one from
 the other yields only pooled hidden sets (each at least k). Two waves are disjoint
 sets of responses: a wave's report is computed from its own rows only, so nothing
-about one wave's respondents can be had by differencing it with another's. The
-one differencing attack that works, watching an open wave's report between two
-submissions, is ``test_an_open_waves_report_can_be_differenced_between_submissions``
-(expected to fail until results are held back while a wave is open; see
-docs/security.md, residual risks).
+about one wave's respondents can be had by differencing it with another's. Watching
+an open wave's report between two submissions is closed by showing nothing until
+the wave closes: ``test_an_open_waves_results_cannot_be_differenced_between_submissions``.
 """
 
 from __future__ import annotations

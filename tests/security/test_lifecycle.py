@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from collabdx.web.collab import lifecycle
 from collabdx.web.collab.models import Collaboration
+from collabdx.web.collab.services import close_wave
 from collabdx.web.security import throttle
 from collabdx.web.security.models import LoginThrottle
 from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
@@ -178,6 +179,7 @@ def archive_of(w: World) -> zipfile.ZipFile:
 def test_export_everything_holds_the_collaboration_and_no_secrets():
     w = build_world()
     respondent_traces(w)
+    close_wave(w.wave)  # an open wave's responses are not released (results.release)
     zf = archive_of(w)
     names = set(zf.namelist())
     assert {"README.txt", "collaboration.json"} <= names

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -52,9 +54,27 @@ def collab(owner):
 
 @pytest.fixture
 def wave(collab):
+    """An open wave with a link per partner (survey tests answer through it)."""
     from collabdx.web.collab.models import PartnerLink
 
     w = WaveFactory(collaboration=collab, name="Wave 1")
+    for p in collab.partners.all():
+        PartnerLink.objects.create(wave=w, partner=p)
+    return w
+
+
+@pytest.fixture
+def closed_wave(collab):
+    """Like ``wave`` but closed last week: results are shown only once a wave has
+    closed (``results.release``), so tests that read results use this one. Its
+    responses are made by factories, as if submitted while it was open."""
+    from collabdx.web.collab.models import PartnerLink
+
+    today = dt.date.today()
+    w = WaveFactory(
+        collaboration=collab, name="Wave 1",
+        opens_on=today - dt.timedelta(days=28), closes_on=today - dt.timedelta(days=7),
+    )  # fmt: skip
     for p in collab.partners.all():
         PartnerLink.objects.create(wave=w, partner=p)
     return w

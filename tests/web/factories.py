@@ -51,6 +51,13 @@ class WaveFactory(factory.django.DjangoModelFactory):
     opens_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7))
     closes_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
 
+    class Params:
+        # Results are shown only once a wave has closed (results.release).
+        closed = factory.Trait(
+            opens_on=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=28)),
+            closes_on=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7)),
+        )
+
 
 class PartnerLinkFactory(factory.django.DjangoModelFactory):
     class Meta:

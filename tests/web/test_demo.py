@@ -4,17 +4,23 @@ import pytest
 
 from collabdx.core.demo import DEMO_PARTNERS
 from collabdx.web.collab.demo import load_demo
+from collabdx.web.results.release import results_released
 from collabdx.web.survey.models import Response
+from collabdx.web.survey.services import wave_is_open
 
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_builds_two_waves_of_synthetic_responses(owner):
+def test_load_demo_builds_two_closed_waves_of_synthetic_responses_and_an_open_one(owner):
     collab = load_demo(owner)
     assert collab.is_demo and collab.name.startswith("Demo:")
     assert all("(fictional)" in p.name for p in collab.partners.all())
-    waves = list(collab.waves.all())
+    *waves, open_wave = list(collab.waves.all())
     assert len(waves) == 2
+    # Results show only for closed waves, so the demo's results must be closed ...
+    assert all(results_released(w) for w in waves)
+    # ... and the open one lets someone try the survey, with nothing to difference.
+    assert wave_is_open(open_wave) and not Response.objects.filter(wave=open_wave).exists()
     per_wave = sum(p.size for p in DEMO_PARTNERS)
     for wave in waves:
         rows = Response.objects.filter(wave=wave)

@@ -24,6 +24,13 @@ def pdf_url(collab, wave) -> str:
     return f"/collaborations/{collab.pk}/waves/{wave.pk}/report.pdf"
 
 
+
+@pytest.fixture
+def wave(closed_wave):
+    """Results are shown only for closed waves (results.release); see test_release.py."""
+    return closed_wave
+
+
 @pytest.fixture
 def fifteen(collab, wave):
     """As in test_results: Alpha 7, Beta 6, Gamma 2 (under k), so Beta is hidden too."""
@@ -72,7 +79,7 @@ def test_pdf_download(owner_client, collab, fifteen):
 
 def test_pdf_filename_is_slugified(owner_client, owner):
     collab = CollaborationFactory(owner=owner, name='Über "Care" / <Alliance>')
-    wave = WaveFactory(collaboration=collab, name="Wave 1: Q&A\r\nX-Evil: 1")
+    wave = WaveFactory(collaboration=collab, name="Wave 1: Q&A\r\nX-Evil: 1", closed=True)
     add(wave, PartnerFactory(collaboration=collab), 5)
     r = owner_client.get(pdf_url(collab, wave))
     assert r["Content-Disposition"] == (
@@ -84,7 +91,7 @@ def test_pdf_is_access_checked(client, stranger_client, owner_client, stranger, 
     assert stranger_client.get(pdf_url(collab, fifteen)).status_code == 404
     r = client.get(pdf_url(collab, fifteen))
     assert r.status_code == 302 and r["Location"].startswith("/sign-in/")
-    theirs = WaveFactory(collaboration=CollaborationFactory(owner=stranger))
+    theirs = WaveFactory(collaboration=CollaborationFactory(owner=stranger), closed=True)
     assert owner_client.get(pdf_url(collab, theirs)).status_code == 404
     assert owner_client.post(pdf_url(collab, fifteen)).status_code == 405
 
@@ -98,7 +105,7 @@ def test_pdf_under_k_is_refused(owner_client, collab, wave):
 
 def test_user_text_is_escaped_on_the_page(owner_client, owner):
     collab = CollaborationFactory(owner=owner, name="<script>alert(1)</script>")
-    wave = WaveFactory(collaboration=collab, name="Wave 1")
+    wave = WaveFactory(collaboration=collab, name="Wave 1", closed=True)
     evil = PartnerFactory(collaboration=collab, name='=HYPERLINK("http://evil.example/","x")')
     PartnerLink.objects.create(wave=wave, partner=evil)
     add(wave, evil, 5)

@@ -65,6 +65,13 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+
+@pytest.fixture
+def wave(closed_wave):
+    """Results are shown only for closed waves (results.release); see test_release.py."""
+    return closed_wave
+
+
 @pytest.fixture
 def fifteen(collab, wave):
     """15 responses: Alpha 7, Beta 6, Gamma 2. Only initial trust differs by partner."""
@@ -233,7 +240,7 @@ def test_another_facilitators_objects_cannot_be_reached_through_your_own(
     owner_client, stranger, collab, wave
 ):
     theirs = CollaborationFactory(owner=stranger)
-    their_wave = WaveFactory(collaboration=theirs)
+    their_wave = WaveFactory(collaboration=theirs, closed=True)
     their_item = ActionPlanItem.objects.create(collaboration=theirs, action_id="t10.01")
     for url in (report_url(collab, their_wave), export_url(collab, their_wave, "csv"),
                 f"/collaborations/{collab.pk}/plan/{their_item.pk}/"):  # fmt: skip
@@ -256,7 +263,7 @@ def test_anonymous_is_sent_to_sign_in(client, collab, fifteen):
 def formula_wave(owner):
     """Four partners whose names a spreadsheet would run as formulas, five answers each."""
     collab = CollaborationFactory(owner=owner, name="North Alliance")
-    wave = WaveFactory(collaboration=collab, name="Wave 1")
+    wave = WaveFactory(collaboration=collab, name="Wave 1", closed=True)
     for name in ("=SUM(A1:A9)", "+cmd", "-2+3", "@SUM(1)"):
         partner = PartnerFactory(collaboration=collab, name=name)
         PartnerLink.objects.create(wave=wave, partner=partner)
@@ -334,7 +341,7 @@ def test_export_unknown_format_is_404(owner_client, collab, fifteen):
 
 def test_export_filename_is_safe(owner_client, owner):
     collab = CollaborationFactory(owner=owner, name='Über "Care" / <Alliance>')
-    wave = WaveFactory(collaboration=collab, name="Wave 1: Q&A\r\nX-Evil: 1")
+    wave = WaveFactory(collaboration=collab, name="Wave 1: Q&A\r\nX-Evil: 1", closed=True)
     partner = PartnerFactory(collaboration=collab)
     add(wave, partner, 5)
     r = owner_client.get(export_url(collab, wave, "csv"))
@@ -457,7 +464,8 @@ def test_trends_chart_table_and_events(owner_client, collab, three_waves):
 
 
 def test_trends_one_chart_per_survey_and_scale_choice(owner_client, collab, three_waves):
-    other = WaveFactory(collaboration=collab, name="Performance", instrument_id="performance_check")
+    other = WaveFactory(collaboration=collab, name="Performance", instrument_id="performance_check",
+                       closed=True)
     for _ in range(5):
         ResponseFactory(wave=other, partner=partners(collab)["Beta Care"],
                         instrument_id="performance_check", instrument_version="1",
@@ -543,7 +551,7 @@ def test_adopt_from_the_report_then_edit(owner_client, collab, fifteen):
 
 def test_plan_item_errors_change_nothing(owner_client, stranger, collab, wave):
     item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01")
-    their_wave = WaveFactory(collaboration=CollaborationFactory(owner=stranger))
+    their_wave = WaveFactory(collaboration=CollaborationFactory(owner=stranger), closed=True)
     edit = f"/collaborations/{collab.pk}/plan/{item.pk}/"
     r = owner_client.post(edit, {"status": "finished", "due_on": "31/02/2026"})
     html = r.content.decode()

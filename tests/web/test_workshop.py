@@ -13,6 +13,7 @@ from django.test import Client
 from markupsafe import escape
 
 from collabdx.core.theory import load_theory
+from collabdx.web.collab.services import close_wave
 from collabdx.web.workshop import presenters, services
 from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingReceipt
 from tests.web.factories import ResponseFactory, WaveFactory
@@ -290,21 +291,34 @@ def test_what_is_shown_never_pins_a_level_count_under_k(k):
                 assert not (len(values) == 1 and 0 < min(values) < k), (k, n, view, i)
 
 
-def test_suggested_level_only_with_k_survey_responses(owner_client, wave):
+def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner_client, wave):
     partner = wave.collaboration.partners.first()
-    for _ in range(4):
+    for _ in range(5):
         ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5})
+    # Open: nothing from the survey, however many have answered (results.release).
     html = owner_client.get(facilitate_url(wave)).content.decode()
-    legit = text(section(html, "perceived_legitimacy"))
     assert "Perceived legitimacy mean" not in html
-    assert "None yet: shown once at least 5 people have answered this wave’s survey" in legit
-    ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5})
+    assert "None yet: shown once the wave has closed." in text(
+        section(html, "perceived_legitimacy")
+    )
+    close_wave(wave)
     html = owner_client.get(facilitate_url(wave)).content.decode()
     legit = text(section(html, "perceived_legitimacy"))
     assert "Generative : Perceived legitimacy mean 5.0 (4.0 or above)." in legit
     assert "A starting point for discussion, not a rating." in legit
     # Table 11 elements with no survey questions say so.
     assert "the survey has no questions on this element" in text(section(html, "confidence"))
+
+
+def test_no_suggested_level_from_a_closed_wave_under_k(owner_client, wave):
+    partner = wave.collaboration.partners.first()
+    for _ in range(4):
+        ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5})
+    close_wave(wave)
+    html = owner_client.get(facilitate_url(wave)).content.decode()
+    legit = text(section(html, "perceived_legitimacy"))
+    assert "Perceived legitimacy mean" not in html
+    assert "None yet: shown once at least 5 people have answered this wave’s survey" in legit
 
 
 def test_record_an_agreement_and_see_it_in_the_next_wave(owner_client, wave):

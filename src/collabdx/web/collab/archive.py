@@ -9,7 +9,8 @@ The archive is what a facilitator could see in the service, gathered in one file
   (under the same disclosure control);
 * ``responses/<wave>.csv`` and ``.json``: each wave's responses as the results
   page's export makes them: shuffled, with fresh random ids, formula-safe, small
-  partners' names replaced, and nothing at all for a wave under k responses;
+  partners' names replaced, and nothing at all for a wave under k responses or
+  a wave still open (see ``results.release``);
 * ``README.txt``: what is in the archive and what is deliberately not.
 
 Deliberately left out: passwords and two-factor secrets, the survey and rating
@@ -42,12 +43,12 @@ collaboration.json  the collaboration, facilitators' usernames, partner organisa
                     survey waves, timeline events, action plan, agreed maturity levels,
                     and per wave the number of responses and the private maturity
                     ratings as the facilitator pages show them.
-responses/          for each wave with at least {k} responses, its responses in the
+responses/          for each closed wave with at least {k} responses, its responses in the
                     results page's export format (CSV and JSON with a codebook):
                     rows shuffled, respondent ids made up afresh, and the names of
                     partners with fewer than {k} respondents replaced. Waves with
                     fewer than {k} responses have no file: no figure is released
-                    for a group that small.
+                    for a group that small. Open waves have no file until they close.
 
 Not included: passwords and two-factor keys; the survey and rating links (they are
 keys that still work while a wave is open); drafts and submission receipts
@@ -63,7 +64,13 @@ def _date(day: dt.date | None) -> str | None:
 
 def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
     from collabdx.web.results.data import MixedInstrumentError
-    from collabdx.web.results.services import ExportRefused, export_filename, export_wave
+    from collabdx.web.results.release import release_date
+    from collabdx.web.results.services import (
+        ExportRefused,
+        NotReleased,
+        export_filename,
+        export_wave,
+    )
     from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
     from collabdx.web.workshop.presenters import LEVEL_LABELS, distribution, total_text
 
@@ -81,6 +88,12 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
     for fmt in ("csv", "json"):
         try:
             file = export_wave(wave, fmt, k)
+        except NotReleased:
+            record["response_note"] = (
+                "No file: the wave is still open; its responses are released from "
+                f"{_date(release_date(wave))}."
+            )
+            break
         except ExportRefused:
             record["response_note"] = f"No file: {fewer_than(k)} responses."
             break
@@ -98,8 +111,10 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
     record["maturity_ratings"] = {
         "ratings": total_text(len(ratings), k),
         "elements": [
-            {"element": e.name, "shown": distribution([r[e.id] for r in ratings if e.id in r], k)
-             .summary}
+            {
+                "element": e.name,
+                "shown": distribution([r[e.id] for r in ratings if e.id in r], k).summary,
+            }
             for e in elements.values()
         ],
     }
@@ -135,8 +150,11 @@ def collaboration_record(collab: Collaboration, k: int, files: dict[str, bytes])
         "partners": [p.name for p in collab.partners.all()],
         "waves": [_wave_record(w, k, files) for w in collab.waves.all()],
         "events": [
-            {"date": _date(e.happened_on), "kind": e.get_kind_display(),
-             "description": e.description}
+            {
+                "date": _date(e.happened_on),
+                "kind": e.get_kind_display(),
+                "description": e.description,
+            }
             for e in collab.events.all()
         ],
         "action_plan": [
@@ -170,9 +188,7 @@ def build_archive(collab: Collaboration) -> bytes:
             days=lifecycle.retention_days(),
         )  # fmt: skip
         zf.writestr("README.txt", readme)
-        zf.writestr(
-            "collaboration.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        )
+        zf.writestr("collaboration.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         for name, data in files.items():
             zf.writestr(name, data)
     return buffer.getvalue()

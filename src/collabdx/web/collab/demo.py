@@ -30,7 +30,8 @@ def _answers(rs, row: int) -> dict[str, object]:
 
 @transaction.atomic
 def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collaboration:
-    """(Re)create the demo collaboration: two waves three months apart, and events."""
+    """(Re)create the demo collaboration: two closed waves about three months apart with
+    synthetic responses, an open third wave with none yet, and events."""
     from collabdx.web.survey.models import Response
 
     today = today or dt.date.today()
@@ -46,7 +47,10 @@ def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collabor
         is_demo=True,
     )
     partners = {p.name: p for p in collab.partners.all()}
-    starts = [today - dt.timedelta(days=120), today - dt.timedelta(days=14)]
+    # Two closed waves with results, then an open one with no responses yet: results
+    # are only shown once a wave closes (results.release), and the open wave's links
+    # let someone trying the demo answer the survey.
+    starts = [today - dt.timedelta(days=120), today - dt.timedelta(days=35)]
     for n, (start, seed) in enumerate(zip(starts, (2023, 2024), strict=True), start=1):
         wave = services.open_wave(
             collab,
@@ -72,6 +76,14 @@ def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collabor
                 )
             )
         Response.objects.bulk_create(rows)
+    services.open_wave(
+        collab,
+        name="Wave 3",
+        instrument_id="readiness",
+        instrument_version="1",
+        opens_on=today - dt.timedelta(days=2),
+        closes_on=today + dt.timedelta(days=26),
+    )
     events = [
         (starts[0] - dt.timedelta(days=30), "funding", "Transformation funding agreed"),
         (starts[0] + dt.timedelta(days=40), "quick_win", "Shared crisis line went live"),

@@ -31,6 +31,7 @@ from collabdx.web.collab.forms import (
 )
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
+from collabdx.web.results.release import release_date, results_released
 
 
 def _hints() -> dict[str, dict[str, str]]:
@@ -205,8 +206,12 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
         instrument_id, version = d["instrument"].split(":")
         try:
             wave = services.open_wave(
-                collab, name=d["name"], instrument_id=instrument_id, instrument_version=version,
-                opens_on=d["opens_on"], closes_on=d["closes_on"],
+                collab,
+                name=d["name"],
+                instrument_id=instrument_id,
+                instrument_version=version,
+                opens_on=d["opens_on"],
+                closes_on=d["closes_on"],
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
@@ -225,9 +230,7 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
     _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
-    maturity_url = request.build_absolute_uri(
-        reverse("workshop:rate", args=[wave.maturity_token])
-    )
+    maturity_url = request.build_absolute_uri(reverse("workshop:rate", args=[wave.maturity_token]))
     return render(
         request,
         "collab/wave.jinja",
@@ -241,6 +244,8 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "maturity_url": maturity_url,
             "delete_after": lifecycle.delete_after(wave),
             "retention_days": lifecycle.retention_days(),
+            "released": results_released(wave),
+            "release_date": release_date(wave),
         },
     )
 

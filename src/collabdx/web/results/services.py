@@ -21,6 +21,7 @@ from collabdx.io.exporters import ExportFormat, export_responses
 from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
 from collabdx.web.results.data import load_wave, with_organisations
+from collabdx.web.results.release import results_released
 
 CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -31,6 +32,10 @@ CONTENT_TYPES: dict[str, str] = {
 
 class ExportRefused(Exception):
     """Too few responses to release any row of them."""
+
+
+class NotReleased(ExportRefused):
+    """The wave is still open, so none of its rows are released yet (see ``release``)."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,14 @@ def export_wave(wave: Wave, fmt: ExportFormat, k: int) -> ExportFile:
     The organisation column holds the partner's name only for partners whose
     count the results pages show; partners hidden by disclosure control (under k,
     or hidden to protect one that is) read "Organisation not shown", so the file
-    cannot single out a small partner's answers. Refused under k responses.
+    cannot single out a small partner's answers. Refused while the wave is open
+    (two downloads either side of one submission would isolate that row) and
+    under k responses.
     """
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
+    if not results_released(wave):
+        raise NotReleased(wave.name)
     data = load_wave(wave)
     if data.responses.n < k:
         raise ExportRefused(wave.name)
@@ -91,6 +100,10 @@ def update_plan(
     if reviewed_in is not None and reviewed_in.collaboration_id != item.collaboration_id:
         raise collab_services.ServiceError("That wave belongs to another collaboration")
     return collab_services.update_plan_item(
-        item, owner_name=owner_name, due_on=due_on, status=status, note=note,
+        item,
+        owner_name=owner_name,
+        due_on=due_on,
+        status=status,
+        note=note,
         reviewed_in=reviewed_in,
     )

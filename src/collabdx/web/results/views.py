@@ -36,12 +36,26 @@ from collabdx.web.results import presenters, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
+from collabdx.web.results.release import release_date, results_released
 
 
 def _problem(request: HttpRequest, collab: Collaboration, wave: Wave, message: str) -> HttpResponse:
     return render(
         request, "results/problem.jinja",
         {"collab": collab, "wave": wave, "message": message}, status=409,
+    )  # fmt: skip
+
+
+def _not_released(request: HttpRequest, wave: Wave, status: int = 200) -> HttpResponse:
+    """The page shown instead of any figure from a wave that is still open (a
+    download asked for too early is a 409, like one refused under k)."""
+    return render(
+        request, "results/not_released.jinja",
+        {
+            "collab": wave.collaboration, "wave": wave,
+            "release_date": presenters.long_date(release_date(wave)),
+        },
+        status=status,
     )  # fmt: skip
 
 
@@ -73,6 +87,8 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as a page: the same section templates as the PDF and the
     command line's HTML, plus the web-only adopt buttons and downloads."""
     wave = wave_for(request, pk, wave_pk)
+    if not results_released(wave):
+        return _not_released(request, wave)
     k = settings.MIN_GROUP_SIZE
     try:
         data = load_wave(wave)
@@ -89,6 +105,8 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as an A4 PDF, rendered without fetching anything."""
     wave = wave_for(request, pk, wave_pk)
+    if not results_released(wave):
+        return _not_released(request, wave, 409)
     collab = wave.collaboration
     k = settings.MIN_GROUP_SIZE
     try:
@@ -144,6 +162,8 @@ def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpRespons
         file = services.export_wave(wave, cast(ExportFormat, fmt), k)
     except MixedInstrumentError as exc:
         return _problem(request, collab, wave, str(exc))
+    except services.NotReleased:
+        return _not_released(request, wave, 409)
     except services.ExportRefused:
         return render(
             request, "results/export_refused.jinja",
@@ -173,6 +193,12 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
     usable: list[presenters.WaveStats] = []
     skipped: list[presenters.SkippedWave] = []
     for wave in collab.waves.all():
+        if not results_released(wave):
+            skipped.append(presenters.SkippedWave(
+                wave.name, "is still open, so its results are not shown yet (from "
+                f"{presenters.long_date(release_date(wave))})"
+            ))  # fmt: skip
+            continue
         try:
             rs: ResponseSet = load_wave(wave).responses
         except MixedInstrumentError:

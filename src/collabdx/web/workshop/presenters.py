@@ -33,6 +33,7 @@ from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturityRow, maturity_rows
 from collabdx.web.collab.models import Wave
+from collabdx.web.results.release import results_released
 from collabdx.web.survey.models import Response
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
@@ -196,13 +197,18 @@ def total_text(n: int, k: int) -> str:
 class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
     rows: dict[str, MaturityRow] = field(default_factory=dict)
+    still_open: bool = False  # no suggestion from an open wave (results.release)
 
 
 def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
     """Suggested starting levels from this wave's survey, only with at least k responses.
 
-    A scale's mean counts only when at least k people answered enough of it.
+    A scale's mean counts only when at least k people answered enough of it, and
+    nothing is suggested while the wave is open: a level read before and after one
+    more submission would hint at that person's answers.
     """
+    if not results_released(wave):
+        return SurveySuggestions(False, still_open=True)
     instrument = load_instrument(wave.instrument_id, wave.instrument_version)
     answers = list(
         Response.objects.filter(
@@ -224,6 +230,11 @@ def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> 
     """Why there is no suggestion for an element, short and long ('' when there is one)."""
     if element_id in suggestions.rows:
         return "", ""
+    if suggestions.still_open:
+        return (
+            "Not yet",
+            "None yet: shown once the wave has closed.",
+        )
     if not suggestions.enough:
         return (
             "Not yet",

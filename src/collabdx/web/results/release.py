@@ -1,0 +1,32 @@
+"""When a wave's results may be shown: only once the wave has closed.
+
+While a wave is open, every new submission changes the figures. A facilitator
+who reads the report before and after one more response can subtract the two
+and recover that respondent's scale scores (means times counts), however large
+the group. Disclosure control on a single report cannot stop that, so no
+figure from an open wave is shown anywhere: not the report, its PDF, the
+exports, the research section or the trends. Response counts (under the usual
+minimum group size) are still shown, because a facilitator needs them to chase
+responses and they say nothing about what anyone answered.
+
+A wave closes at the end of its ``closes_on`` day and cannot be reopened (the
+only write to the dates, ``close_wave``, moves the closing date earlier), so
+once released the figures never change again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from collabdx.web.collab.models import Wave
+
+
+def results_released(wave: Wave, today: dt.date | None = None) -> bool:
+    """True once the wave has closed (the day after its closing date)."""
+    today = today or dt.date.today()
+    return today > wave.closes_on
+
+
+def release_date(wave: Wave) -> dt.date:
+    """The first day on which the wave's results are shown."""
+    return wave.closes_on + dt.timedelta(days=1)

@@ -1,0 +1,100 @@
+"""Results are shown only once a wave has closed (``results.release``).
+
+While a wave is open, each new response moves the figures, and reading them
+before and after one more response gives that person's answers away. So the
+report, its PDF, the downloads, the trends, the workshop's suggested levels and
+the "export everything" archive hold nothing from an open wave; response counts
+(under the minimum group size) are still shown, so facilitators can chase replies.
+The attack itself is replayed in tests/security/test_disclosure_web.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+
+from collabdx.web.collab.services import close_wave
+from collabdx.web.results.release import release_date, results_released
+from tests.web.factories import ResponseFactory, WaveFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_YET = "Results are shown when the wave closes"
+
+
+def fill(wave, n: int = 6) -> None:
+    partner = wave.collaboration.partners.first()
+    for _ in range(n):
+        ResponseFactory(wave=wave, partner=partner, answers={"Q6": 4, "Q7": 4, "Q14": 5})
+
+
+def test_released_from_the_day_after_the_closing_date():
+    wave = WaveFactory(opens_on=dt.date(2026, 3, 2), closes_on=dt.date(2026, 3, 20))
+    assert not results_released(wave, today=dt.date(2026, 3, 1))  # not open yet
+    assert not results_released(wave, today=dt.date(2026, 3, 10))
+    assert not results_released(wave, today=dt.date(2026, 3, 20))  # last day to answer
+    assert results_released(wave, today=dt.date(2026, 3, 21))
+    assert release_date(wave) == dt.date(2026, 3, 21)
+
+
+def test_open_wave_report_says_when_results_come(owner_client, collab, wave):
+    fill(wave)
+    r = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/report/")
+    html = r.content.decode()
+    assert r.status_code == 200 and NOT_YET in html
+    day = wave.closes_on + dt.timedelta(days=1)
+    assert f"shown from {day.day} {day:%B %Y}" in html
+    assert "Initial trust" not in html and "<svg" not in html  # no scale, no chart
+    assert r["Cache-Control"].startswith("max-age=0") or "no-store" in r["Cache-Control"]
+
+
+@pytest.mark.parametrize("tail", ["report.pdf", "export.csv", "export.xlsx", "export.json"])
+def test_open_wave_downloads_are_refused(owner_client, collab, wave, tail):
+    fill(wave)
+    r = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/{tail}")
+    assert r.status_code == 409
+    assert r["Content-Type"].startswith("text/html") and NOT_YET in r.content.decode()
+
+
+def test_closing_the_wave_releases_the_report(owner_client, collab, wave):
+    fill(wave)
+    close_wave(wave)
+    r = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/report/")
+    assert NOT_YET not in r.content.decode() and "Initial trust" in r.content.decode()
+    r = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/export.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+
+
+def test_wave_page_says_when_results_open(owner_client, collab, wave):
+    fill(wave)
+    url = f"/collaborations/{collab.pk}/waves/{wave.pk}/"
+    html = owner_client.get(url).content.decode()
+    assert "The group report and the downloads open on" in html
+    assert "Responses so far: 6" in html  # counts are still shown (6 >= k)
+    close_wave(wave)
+    html = owner_client.get(url).content.decode()
+    assert "The group report and the downloads open on" not in html
+
+
+def test_trends_leave_out_an_open_wave_and_say_why(owner_client, collab, wave):
+    fill(wave)
+    html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
+    assert f"{wave.name}: is still open, so its results are not shown yet" in html
+
+
+def test_archive_has_no_responses_from_an_open_wave(owner_client, collab, wave):
+    fill(wave)
+    closed = WaveFactory(collaboration=collab, name="Earlier", closed=True)
+    fill(closed)
+    r = owner_client.get(f"/collaborations/{collab.pk}/export-everything.zip")
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    record = json.loads(zf.read("collaboration.json"))
+    by_name = {w["name"]: w for w in record["waves"]}
+    assert by_name[wave.name]["response_files"] == []
+    assert by_name[wave.name]["response_note"].startswith("No file: the wave is still open")
+    assert len(by_name["Earlier"]["response_files"]) == 2
+    assert not [n for n in zf.namelist() if "wave-1" in n]
