@@ -3,7 +3,8 @@
 Rendering fetches nothing: the HTML carries its CSS inline and every chart as SVG,
 and the URL fetcher refuses every URL that is not a ``data:`` URL, so neither a
 stray link nor user text that slipped into an attribute can make the server (or
-the analyst's machine) reach out to the network or read a local file.
+the analyst's machine) reach out to the network or read a local file. The PDF is
+tagged for assistive technology.
 
 WeasyPrint is an optional dependency (the ``reports`` extra); importing this
 module is cheap, and :class:`PdfUnavailable` says what to install.
@@ -60,7 +61,10 @@ def html_to_pdf(html: str) -> bytes:
     fetcher = local_only_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
     paged = weasyprint.CSS(string=print_css(), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[paged])
+    # Tagged, so screen readers get headings, lists, tables with header cells, and
+    # each chart as a figure with its text alternative, in reading order. Not
+    # declared PDF/UA: nothing here checks conformance (no veraPDF on our machines).
+    pdf: bytes = document.write_pdf(stylesheets=[paged], pdf_tags=True)
     return pdf
 
 
