@@ -78,6 +78,19 @@ def test_group_report_exports_trends_and_plan(new_context, audit):
     page.locator("main form.cdx-res-adopt button").first.click()
     expect(page.get_by_role("status")).to_contain_text("to the action plan")
     a.check("group report, action added", error=False)
+    report_url = page.url.split("#")[0]
+
+    # The researchers' page of the same wave, linked from the report, and its downloads.
+    page.get_by_role("link", name=re.compile(r"^psychometric analysis of Wave 2")).click()
+    flows.heading(page, "Wave 2: psychometric analysis")
+    assert page.locator("main table caption").count() >= 10
+    a.check("research page", screenshot=True, error=False)
+    name, data = download(page, "main a[href$='research.json']")
+    assert name.endswith("-research.json") and json.loads(data)["n_respondents"] > 0
+    name, data = download(page, "main a[href$='research.zip']")
+    assert "datapackage.json" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    page.goto(report_url)
+    expect(page.locator("#research")).to_have_text("For researchers")
 
     page.goto(collab_url)
     page.get_by_role("link", name="Compare waves and see the timeline").click()

@@ -28,7 +28,7 @@ def pilot_model(pilot_responses):
     context = CollaborationContext(
         "Pilot mental health collaborative", "provider_collaborative", True, False, "planning"
     )
-    return build_report(pilot_responses, context=context)
+    return build_report(pilot_responses, context=context, with_research=True)
 
 
 @pytest.fixture(scope="session")
@@ -38,4 +38,4 @@ def demo_set():
 
 @pytest.fixture(scope="session")
 def demo_model(demo_set):
-    return build_report(demo_set, demo_label=DEMO_LABEL)
+    return build_report(demo_set, demo_label=DEMO_LABEL, with_research=True)

@@ -80,11 +80,11 @@ def injections(html: str) -> list[str]:
 # Pages that must show each field (escaped): proves the test is not vacuous.
 SHOWN_ON = {
     "collab": ["home", "collab:detail", "collab:edit", "collab:delete", "collab:wave",
-               "results:report", "results:plan", "workshop:facilitate", "workshop:rate",
-               "survey:start"],
+               "results:report", "results:research", "results:plan", "workshop:facilitate",
+               "workshop:rate", "survey:start"],
     "partner": ["collab:detail", "collab:wave", "survey:start", "survey:page"],
-    "wave": ["collab:detail", "collab:wave", "results:report", "workshop:facilitate",
-             "workshop:rate"],
+    "wave": ["collab:detail", "collab:wave", "results:report", "results:research",
+             "workshop:facilitate", "workshop:rate"],
     "event": ["results:trends"],
     "plan_note": ["results:plan", "results:plan_item"],
     "plan_owner": ["results:plan", "results:plan_item"],

@@ -74,10 +74,12 @@ def test_wave_page_says_when_results_open(owner_client, collab, wave):
     url = f"/collaborations/{collab.pk}/waves/{wave.pk}/"
     html = owner_client.get(url).content.decode()
     assert "The group report and the downloads open on" in html
+    assert "export.csv" not in html  # no download link that could only refuse
     assert "Responses so far: 6" in html  # counts are still shown (6 >= k)
     close_wave(wave)
     html = owner_client.get(url).content.decode()
     assert "The group report and the downloads open on" not in html
+    assert "export.csv" in html
 
 
 def test_trends_leave_out_an_open_wave_and_say_why(owner_client, collab, wave):

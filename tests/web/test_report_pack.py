@@ -46,7 +46,7 @@ def test_report_page_is_the_pack_with_web_only_parts(owner_client, collab, fifte
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
     ids = re.findall(r'<h2 id="([a-z-]+)"', html)
     assert ids == ["summary", "items", "gaps", "actions", "causal-web", "maturity", "trends",
-                   "downloads", "methods"]  # fmt: skip
+                   "downloads", "methods", "research"]  # fmt: skip
     assert f'href="{pdf_url(collab, fifteen)}"' in html
     # The collaboration supplies the context (the factory: mandated, one sector, planning).
     assert re.search(r"Collaboration</dt><dd[^>]*>North Alliance<", html)

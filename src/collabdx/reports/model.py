@@ -20,6 +20,7 @@ import numpy as np
 from collabdx.core.breakdowns import Breakdown, all_breakdowns
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, stat_visible
 from collabdx.core.maturity import ELEMENT_SCALES
+from collabdx.core.psychometrics import PsychometricsResult
 from collabdx.core.responses import ResponseSet
 from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 from collabdx.core.stats import BAND_NOTE, Summary, summarise
@@ -33,6 +34,7 @@ from collabdx.reports.partners import (
     partner_table,
     protect_organisations,
 )
+from collabdx.reports.research import WEB_BOOTSTRAP_B, research_result
 from collabdx.reports.sections import (
     CollaborationContext,
     CountTable,
@@ -107,6 +109,8 @@ class ReportModel:
     trends: Trends | None = None
     trends_note: str = ONE_FILE_ONE_WAVE
     wave_name: str | None = None
+    # The "For researchers" appendix; None when not asked for or under k.
+    research: PsychometricsResult | None = None
 
 
 def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, float] | None:
@@ -160,8 +164,15 @@ def build_report(
     context: CollaborationContext | None = None,
     partner_counts: Mapping[str, int] | None = None,
     wave_name: str | None = None,
+    with_research: bool = False,
+    research_bootstrap_b: int = WEB_BOOTSTRAP_B,
 ) -> ReportModel:
     """The report for one wave of responses.
+
+    ``with_research`` adds the "For researchers" appendix (reliability, agreement,
+    CFA feasibility; ``reports.research``). It is asked for by the workshop pack's
+    renderers (``collabdx report``, the web report and its PDF) and left out by
+    default, because it costs more than the rest of the model together.
 
     ``partner_counts`` (the web app) lists every partner with a survey link and how
     many answered through it, zeros included; the organisation breakdown is then
@@ -243,6 +254,11 @@ def build_report(
     grid = (
         default_maturity_grid(maturity, scales, k) if instrument.id == "readiness" else None
     )
+    research = (
+        research_result(responses, k, partner_counts=partner_counts,
+                        bootstrap_b=research_bootstrap_b)
+        if with_research else None
+    )  # fmt: skip
     return dataclasses.replace(
         model,
         breakdowns=breakdowns,
@@ -254,4 +270,5 @@ def build_report(
         findings=findings,
         overlay=overlay,
         maturity_grid=grid,
+        research=research,
     )

@@ -16,10 +16,11 @@ from markupsafe import Markup
 
 from collabdx.core.breakdowns import Breakdown
 from collabdx.core.disclosure import fewer_than
-from collabdx.reports import charts, pack_parts
+from collabdx.reports import charts, pack_parts, pack_research
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel, StatRow
+from collabdx.reports.research import CLI_BOOTSTRAP_B
 from collabdx.reports.sections import CountTable
 
 HIDDEN_TO_PROTECT = "Hidden to protect a smaller group"
@@ -33,6 +34,7 @@ SECTIONS = (
     ("maturity", "Maturity matrix: starting points, ratings and agreed levels"),
     ("trends", "Trends across waves"),
     ("methods", "Methods and limitations"),
+    ("research", "For researchers"),
 )
 
 
@@ -156,6 +158,7 @@ class Pack:
     split: list[tuple[str, str]] = field(default_factory=list)
     split_share: str = f"{SPLIT_SHARE:.0f}%"
     parts: pack_parts.Parts | None = None  # sections 4 to 8
+    research: pack_research.ResearchAppendix | None = None  # the appendix for researchers
 
 
 def hidden_text(reason: str | None, k: int) -> str:
@@ -323,7 +326,7 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
             + (" (derived from the report, not validated)" if model.instrument_derived else "")
         ),
     )
-    pack.sections = list(SECTIONS)
+    pack.sections = [s for s in SECTIONS if s[0] != "research" or model.research is not None]
     if model.withheld:
         pack.parts = pack_parts.build(model, theory=theory, first_figure=0)
         return pack
@@ -363,4 +366,6 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
          "actions": "What to do next"}
     )  # fmt: skip
     pack.findings = _findings(model, figures)
+    if model.research is not None:
+        pack.research = pack_research.appendix(model.research, CLI_BOOTSTRAP_B)
     return pack

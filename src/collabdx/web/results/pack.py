@@ -122,7 +122,7 @@ def wave_pack_model(wave: Wave, data: WaveData, k: int) -> ReportModel:
     model = build_report(
         data.responses, min_group_size=k, title=f"{wave.name}: group report",
         demo_label=DEMO_BANNER if collab.is_demo else None, context=context_of(collab),
-        partner_counts=data.partner_counts, wave_name=wave.name,
+        partner_counts=data.partner_counts, wave_name=wave.name, with_research=True,
     )  # fmt: skip
     if model.withheld:
         return model

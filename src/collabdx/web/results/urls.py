@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.results import views
+from collabdx.web.results import research, views
 
 app_name = "results"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/report/adopt/", views.adopt, name="adopt"),
     path("<int:pk>/waves/<int:wave_pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/waves/<int:wave_pk>/research/", research.research, name="research"),
+    path(
+        "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"
+    ),
+    path("<int:pk>/waves/<int:wave_pk>/research.zip", research.research_long, name="research_long"),
     path("<int:pk>/trends/", views.trends, name="trends"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/<int:item_pk>/", views.plan_item, name="plan_item"),

@@ -1,0 +1,143 @@
+"""The researchers' pages of one wave: psychometrics as a page, as JSON and as the tidy
+long-format package (issue 5, "research mode").
+
+Gated exactly like the group report: objects come through ``collab.access`` (another
+facilitator gets 404), nothing is shown while the wave is open (``release``), and
+nothing at all under k responses. The figures come from ``reports.research``, the
+same computation as the workshop pack's "For researchers" appendix.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
+from collabdx.io.longformat import write_long
+from collabdx.reports.research import research_result
+from collabdx.web.collab.access import wave_for
+from collabdx.web.collab.models import Wave
+from collabdx.web.results import presenters, services
+from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
+from collabdx.web.results.pack import DEMO_BANNER
+from collabdx.web.results.release import release_date, results_released
+from collabdx.web.results.research_presenters import research_page
+
+
+def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | HttpResponse:
+    """The wave's data, or the page to show instead of any figure. A download asked
+    for too early is a 409, as the group report's downloads are; the page is a 200."""
+    collab = wave.collaboration
+    if not results_released(wave):
+        return render(
+            request, "results/not_released.jinja",
+            {"collab": collab, "wave": wave,
+             "release_date": presenters.long_date(release_date(wave))},
+            status=409 if download else 200,
+        )  # fmt: skip
+    try:
+        data = load_wave(wave)
+    except MixedInstrumentError as exc:
+        return render(
+            request, "results/problem.jinja",
+            {"collab": collab, "wave": wave, "message": str(exc)}, status=409,
+        )  # fmt: skip
+    k = settings.MIN_GROUP_SIZE
+    if data.responses.n < k:
+        return render(
+            request, "results/export_refused.jinja",
+            {"collab": collab, "wave": wave, "k": k}, status=409,
+        )  # fmt: skip
+    return data
+
+
+def _result(data: WaveData) -> PsychometricsResult:
+    # The partner list decides which partners may be named, as in the pack.
+    return research_result(
+        data.responses, settings.MIN_GROUP_SIZE, partner_counts=data.partner_counts
+    )
+
+
+def _filename(wave: Wave, suffix: str) -> str:
+    name = services.export_filename(wave.collaboration, wave, "json")
+    return name.removesuffix(".json") + suffix
+
+
+@never_cache
+@login_required
+@require_safe
+def research(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """Reliability, agreement, group comparisons and the CFA for one closed wave."""
+    wave = wave_for(request, pk, wave_pk)
+    data = _gate(request, wave, download=False)
+    if isinstance(data, HttpResponse):
+        return data
+    collab = wave.collaboration
+    c, w = collab.pk, wave.pk
+    return render(
+        request,
+        "results/research.jinja",
+        {
+            "collab": collab,
+            "wave": wave,
+            "page": research_page(_result(data)),
+            "demo_banner": DEMO_BANNER if collab.is_demo else "",
+            "report_url": reverse("results:report", args=[c, w]),
+            "json_url": reverse("results:research_json", args=[c, w]),
+            "long_url": reverse("results:research_long", args=[c, w]),
+        },
+    )
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_safe
+def research_json(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """Every statistic of the research page as JSON (``result_to_dict``)."""
+    wave = wave_for(request, pk, wave_pk)
+    data = _gate(request, wave, download=True)
+    if isinstance(data, HttpResponse):
+        return data
+    label = DEMO_BANNER if wave.collaboration.is_demo else None
+    body = result_to_dict(_result(data)) | {"data_label": label}
+    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return _attachment(text.encode("utf-8"), "application/json", _filename(wave, "-research.json"))
+
+
+@never_cache
+@login_required
+@require_safe
+def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """The tidy long format with its Frictionless data package, zipped.
+
+    One row per respondent and question, codes only: no free text, so no
+    organisation; rows in random order with random ids, as the other downloads.
+    """
+    wave = wave_for(request, pk, wave_pk)
+    data = _gate(request, wave, download=True)
+    if isinstance(data, HttpResponse):
+        return data
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="collabdx-long-") as tmp:
+        paths = write_long(data.responses, Path(tmp))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, arcname=path.name)
+    return _attachment(buffer.getvalue(), "application/zip", _filename(wave, "-long.zip"))
