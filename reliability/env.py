@@ -1,10 +1,11 @@
 """A throwaway environment per run: a fresh data directory (and, for PostgreSQL, a
 fresh database), migrated and seeded, and gunicorn servers on loopback ports.
 
-Servers run as ``collabdx serve`` runs them (``python -m gunicorn
-collabdx.web.wsgi:application --bind 127.0.0.1:PORT --workers N --graceful-timeout 10``),
-each in its own process group, so a fault can SIGKILL the master and all its workers
-at once by that group's id.
+Servers run with the command line ``collabdx serve`` runs
+(``collabdx.cli.gunicorn_command``: ``python -m gunicorn collabdx.web.wsgi:application
+--bind 127.0.0.1:PORT --workers N --graceful-timeout 10 --preload``), each in its own
+process group, so a fault can SIGKILL the master and all its workers at once by that
+group's id.
 
 To try a deployment change without editing the app, ``RELIABILITY_GUNICORN_ARGS``
 adds gunicorn options (e.g. ``--preload``) and ``RELIABILITY_WSGI_APP`` replaces the
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from collabdx.cli import gunicorn_command
 from reliability.client import CONNECTION_ERRORS, HOST, Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,12 +209,10 @@ class Server:
         self.log_mark = 0
 
     def argv(self) -> list[str]:
-        argv = [
-            sys.executable, "-m", "gunicorn", os.environ.get("RELIABILITY_WSGI_APP", WSGI_APP),
-            "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
-            "--graceful-timeout", "10",
-            *shlex.split(os.environ.get("RELIABILITY_GUNICORN_ARGS", "")),
-        ]
+        argv = gunicorn_command(HOST, self.port, self.workers)
+        if os.environ.get("RELIABILITY_WSGI_APP"):
+            argv[argv.index(WSGI_APP)] = os.environ["RELIABILITY_WSGI_APP"]
+        argv += shlex.split(os.environ.get("RELIABILITY_GUNICORN_ARGS", ""))
         if _has_control_socket():
             # gunicorn >= 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default,
             # one path for every master on the machine: give each of ours its own.
@@ -241,7 +241,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {self.name} exited: see {self.log_path}")
+                tail = self.log_path.read_text(errors="replace").splitlines()[-30:]
+                log = "\n".join(tail)
+                raise RuntimeError(f"gunicorn {self.name} exited; its log ends:\n{log}")
             try:
                 if browser.request("GET", path).status == 200:
                     return
@@ -306,8 +308,15 @@ class Server:
         with open(self.log_path, "rb") as f:
             f.seek(self.log_mark)
             lines = f.read().decode(errors="replace").splitlines()
-        markers = ("Traceback", "[ERROR]", "WORKER TIMEOUT", "Internal Server Error",
-                   "database is locked", "OperationalError", "IntegrityError")
+        markers = (
+            "Traceback",
+            "[ERROR]",
+            "WORKER TIMEOUT",
+            "Internal Server Error",
+            "database is locked",
+            "OperationalError",
+            "IntegrityError",
+        )
         # The master may see a worker die of our own SIGKILL just before it dies itself.
         ours = "was sent SIGKILL"
         return [

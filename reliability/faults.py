@@ -1,9 +1,10 @@
 """Faults: SIGKILL the servers in the middle of submissions, again and again.
 
 Respondents keep arriving while a fault thread, each round, waits until at least one
-submit POST is in flight, waits a random 0–30 ms more, SIGKILLs a server's whole
-process group (master and workers), keeps it down for a random 0.2–1 s and starts it
-again. On PostgreSQL the rounds take server 1, server 2, then both, in turn.
+submit POST is in flight on the server it is about to kill, waits a random 0–30 ms
+more, SIGKILLs that server's whole process group (master and workers), keeps it down
+for a random 0.2–1 s and starts it again. On PostgreSQL the rounds take server 1,
+server 2, then both, in turn.
 
 Clients whose request got no reply retry the same request (same cookies, same form)
 with a capped back-off until the run's deadline: a submit that died part-way is sent
@@ -51,8 +52,13 @@ def _victims(srv: list[Server], n: int) -> list[Server]:
 
 
 def _kill_rounds(
-    t: Target, cfg: FaultConfig, srv: list[Server], gauge: Gauge, rng: random.Random,
-    stop_at: float, started: float,
+    t: Target,
+    cfg: FaultConfig,
+    srv: list[Server],
+    gauge: Gauge,
+    rng: random.Random,
+    stop_at: float,
+    started: float,
 ) -> list[dict[str, Any]]:
     kills: list[dict[str, Any]] = []
     for n in range(cfg.rounds):
@@ -60,11 +66,12 @@ def _kill_rounds(
             break  # leave time for the respondents to finish
         time.sleep(rng.uniform(*cfg.warmup))
         waited = time.perf_counter()
-        mid_submit = gauge.wait_positive(timeout=30)
+        victims = _victims(srv, n)
+        ports = [s.port for s in victims]
+        mid_submit = gauge.wait_positive(ports, timeout=30)
         waited = time.perf_counter() - waited
         time.sleep(rng.uniform(0, 0.03))
-        in_flight = gauge.value
-        victims = _victims(srv, n)
+        in_flight = gauge.value(ports)
         killed_at = time.perf_counter()
         for s in victims:
             s.kill()

@@ -32,7 +32,12 @@ class LoadConfig:
 
 
 def make_plan(
-    t: Target, ports: list[int], n: int, rng: random.Random, p_double: float, p_replay: float,
+    t: Target,
+    ports: list[int],
+    n: int,
+    rng: random.Random,
+    p_double: float,
+    p_replay: float,
     prefix: str,
 ) -> Plan:
     roll = rng.random()

@@ -93,8 +93,14 @@ def traffic(samples: Sequence[Sample], seconds: float) -> dict[str, Any]:
     }
 
 
-LOG_KINDS = ("WORKER TIMEOUT", "Error handling request", "Internal Server Error",
-             "database is locked", "OperationalError", "IntegrityError")
+LOG_KINDS = (
+    "WORKER TIMEOUT",
+    "Error handling request",
+    "Internal Server Error",
+    "database is locked",
+    "OperationalError",
+    "IntegrityError",
+)
 
 
 def log_summary(lines: Sequence[str]) -> dict[str, Any]:
@@ -104,8 +110,11 @@ def log_summary(lines: Sequence[str]) -> dict[str, Any]:
         kind = next((k for k in LOG_KINDS if k in line), "" if "Traceback" in line else "[ERROR]")
         if kind:
             counts[kind] += 1
-    return {"log_errors": list(lines[:20]), "log_counts": dict(counts),
-            "log_events": sum(counts.values())}
+    return {
+        "log_errors": list(lines[:20]),
+        "log_counts": dict(counts),
+        "log_events": sum(counts.values()),
+    }
 
 
 def problems_of(outcomes: Sequence[Outcome], limit: int = 20) -> list[str]:

@@ -30,6 +30,7 @@ from reliability.badinput import run_bad_input
 from reliability.env import ROOT, server_set, static_cache, target
 from reliability.faults import FaultConfig, run_faults
 from reliability.load import LoadConfig, run_load
+from reliability.restarts import RestartConfig, run_restarts
 
 
 @dataclass(frozen=True)
@@ -39,30 +40,49 @@ class Profile:
     load_postgres: LoadConfig
     faults_sqlite: FaultConfig
     faults_postgres: FaultConfig
+    restarts: RestartConfig
     bad_input_dbs: tuple[str, ...] = ("sqlite", "postgres")
 
 
 FULL = Profile(
     name="full",
-    load_sqlite=LoadConfig(respondents=1000, concurrency=32, servers=1, workers=4,
-                           max_seconds=900),
-    load_postgres=LoadConfig(respondents=1000, concurrency=32, servers=2, workers=3,
-                             max_seconds=900),
+    load_sqlite=LoadConfig(respondents=1000, concurrency=32, servers=1, workers=4, max_seconds=900),
+    load_postgres=LoadConfig(
+        respondents=1000, concurrency=32, servers=2, workers=3, max_seconds=900
+    ),
     faults_sqlite=FaultConfig(rounds=10, concurrency=16, servers=1, workers=4, max_seconds=300),
-    faults_postgres=FaultConfig(rounds=12, concurrency=16, servers=2, workers=3,
-                                max_seconds=300, connection_drops=5),
+    faults_postgres=FaultConfig(
+        rounds=12, concurrency=16, servers=2, workers=3, max_seconds=300, connection_drops=5
+    ),
+    # As many workers as the SQLite load, on a machine made busy on purpose (finding 2).
+    restarts=RestartConfig(workers=4, rounds=3, server_starts=2, busy=2),
 )
 QUICK = Profile(
     name="quick",
     load_sqlite=LoadConfig(respondents=30, concurrency=6, servers=1, workers=2, max_seconds=90),
-    load_postgres=LoadConfig(respondents=30, concurrency=6, servers=2, workers=1,
-                             max_seconds=90),
+    load_postgres=LoadConfig(respondents=30, concurrency=6, servers=2, workers=1, max_seconds=90),
     # Few workers: a cold worker spends seconds importing the app, so restarts dominate
     # a fault run's time. The same shape as the load run, so the servers carry over.
-    faults_sqlite=FaultConfig(rounds=3, concurrency=6, servers=1, workers=2, max_seconds=75,
-                              warmup=(0.2, 0.5), downtime=(0.1, 0.3)),
-    faults_postgres=FaultConfig(rounds=3, concurrency=6, servers=2, workers=1, max_seconds=75,
-                                warmup=(0.2, 0.5), downtime=(0.1, 0.3), connection_drops=1),
+    faults_sqlite=FaultConfig(
+        rounds=3,
+        concurrency=6,
+        servers=1,
+        workers=2,
+        max_seconds=75,
+        warmup=(0.2, 0.5),
+        downtime=(0.1, 0.3),
+    ),
+    faults_postgres=FaultConfig(
+        rounds=3,
+        concurrency=6,
+        servers=2,
+        workers=1,
+        max_seconds=75,
+        warmup=(0.2, 0.5),
+        downtime=(0.1, 0.3),
+        connection_drops=1,
+    ),
+    restarts=RestartConfig(workers=2, rounds=2, server_starts=1),
     bad_input_dbs=("sqlite",),  # the same cases run on both databases in the full run
 )
 
@@ -72,7 +92,13 @@ def log(msg: str) -> None:
 
 
 def run(profile: Profile, dbs: list[str], parts: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"profile": profile.name, "load": [], "faults": [], "bad_input": []}
+    out: dict[str, Any] = {
+        "profile": profile.name,
+        "load": [],
+        "faults": [],
+        "bad_input": [],
+        "restarts": [],
+    }
     for db in dbs:
         cfg = profile.load_sqlite if db == "sqlite" else profile.load_postgres
         fcfg = profile.faults_sqlite if db == "sqlite" else profile.faults_postgres
@@ -95,6 +121,16 @@ def run(profile: Profile, dbs: list[str], parts: list[str]) -> dict[str, Any]:
                 r = run_faults(env.part(2), fcfg, pool.ensure(fcfg.servers, fcfg.workers))
                 out["faults"].append({**r, "config": asdict(fcfg)})
                 log(f"  {_line(r)}")
+            if "restarts" in parts:
+                rcfg = profile.restarts
+                log(f"restarts on {db}: {rcfg.rounds} worker replacements, busy={rcfg.busy}")
+                r = run_restarts(env.part(0), rcfg, pool.ensure(1, rcfg.workers))
+                out["restarts"].append({**r, "config": asdict(rcfg)})
+                log(
+                    f"  server start {', '.join(f'{x:.1f}s' for x in r['server_start_s'])}; "
+                    f"replaced worker answers after {r['since_kill_median_s']:.2f}s "
+                    f"(max {r['since_kill_max_s']:.2f}s); failures: {r['failures'] or 'none'}"
+                )
     return out
 
 
@@ -111,16 +147,27 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reliability.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m reliability.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="the short CI version")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--only", choices=["load", "faults", "bad-input"], action="append",
-                        help="run only this part (repeatable)")
+    parser.add_argument(
+        "--only",
+        choices=["load", "faults", "bad-input", "restarts"],
+        action="append",
+        help="run only this part (repeatable)",
+    )
     parser.add_argument("--out", type=Path, help="report path (Markdown)")
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON")
-    parser.add_argument("--render", type=Path, metavar="JSON",
-                        help="only write the report again from a --json file of an earlier run")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="only write the report again from a --json file of an earlier run",
+    )
     args = parser.parse_args(argv)
     if args.render:
         results = json.loads(args.render.read_text())
@@ -130,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if report.all_failures(results) else 0
     profile = QUICK if args.quick else FULL
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    parts = args.only or ["load", "faults", "bad-input"]
+    parts = args.only or ["load", "faults", "bad-input", "restarts"]
     default_out = "out/reliability-quick.md" if args.quick else "docs/reliability.md"
     out_path = args.out or ROOT / default_out
 

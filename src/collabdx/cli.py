@@ -180,7 +180,10 @@ def report(
         raise fail(str(exc)) from exc
     rs, demo = _load(responses, instrument, instrument_version)
     try:
-        model = build_report(rs, min_group_size=min_group_size, demo_label=demo, context=context)
+        model = build_report(
+            rs, min_group_size=min_group_size, demo_label=demo, context=context,
+            with_research=True,
+        )  # fmt: skip
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     html = render_html(model)
@@ -447,10 +450,25 @@ def serve(
         call_command("load_demo")
     out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
     sys.stdout.flush()
-    # gunicorn writes no access log unless asked, so no IP address is ever logged.
-    args = [sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10"]
+    args = gunicorn_command(host, port, workers)
     os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+
+
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """The gunicorn command line ``collabdx serve`` runs (reliability/ starts the same).
+
+    ``--preload`` imports the app once in the master, warmed up by
+    ``collabdx.web.wsgi`` (URL conf, views and their scientific libraries, templates),
+    and forks workers that share it: a new or replacement worker answers at once
+    instead of importing for seconds on its first request (docs/reliability.md,
+    finding 2). A code change therefore needs a restart of the whole server, not a
+    HUP. gunicorn writes no access log unless asked, so no IP address is ever logged.
+    """
+    return [
+        sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
+        "--preload",
+    ]  # fmt: skip
 
 
 def main() -> None:  # pragma: no cover

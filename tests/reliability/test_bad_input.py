@@ -53,6 +53,7 @@ def reach_check_page(client: Client, token: str, csrf: str) -> str:
 def test_limits_match_settings() -> None:
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == cases.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS == cases.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert settings.REQUEST_BODY_MAX_SIZE == cases.REQUEST_BODY_MAX_SIZE
 
 
 def _params() -> list:

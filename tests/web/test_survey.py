@@ -366,6 +366,81 @@ def test_replayed_submit_stores_one_response(client, link):
     assert Response.objects.count() == 1 and SubmissionReceipt.objects.count() == 1
 
 
+def _apply_cookies(client: Client, response) -> None:
+    """What a browser does with a response's Set-Cookie headers."""
+    for name, morsel in response.cookies.items():
+        if morsel["max-age"] == 0 or not morsel.value:
+            client.cookies.pop(name, None)
+        else:
+            client.cookies[name] = morsel.value
+
+
+def _has_feedback(client: Client, token: str) -> bool:
+    html = client.get(f"/s/{token}/thank-you/").content.decode()
+    return "Your feedback" in html and "Initial trust" in html
+
+
+def test_double_click_answered_after_the_first_keeps_the_feedback(client, link):
+    """A double click sends the submit twice with the same (old) session cookie. When
+    the second request reads the session after the first one has replaced it
+    (``cycle_key``), it finds nothing. Its "already sent" page must not delete the
+    browser's session cookie, which by now is the winner's, holding the feedback."""
+    answer_pages(client, link.token, READINESS, ANSWERS, len(READINESS.blocks))
+    key = draft_key_on_check_page(client, link.token)
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    first = client.post(f"/s/{link.token}/submit/", {"draft": key})
+    assert first.status_code == 302  # the browser now holds the new session's cookie
+    second_click = Client()
+    second_click.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    second = second_click.post(f"/s/{link.token}/submit/", {"draft": key})
+
+    html = second.content.decode()
+    assert second.status_code == 200 and "Your answers have been sent" in html
+    assert f'href="/s/{link.token}/thank-you/"' in html  # where the feedback is
+    assert settings.SESSION_COOKIE_NAME not in second.cookies
+    _apply_cookies(client, second)  # the later answer's cookies win in the browser
+    assert _has_feedback(client, link.token)
+    assert Response.objects.count() == 1 and SubmissionReceipt.objects.count() == 1
+
+
+def test_double_click_answered_while_the_first_commits_keeps_the_feedback(client, link):
+    """The other order: the second request read the session (still holding the draft
+    secret) before the first replaced it, and then found the draft submitted."""
+    answer_pages(client, link.token, READINESS, ANSWERS, len(READINESS.blocks))
+    key = draft_key_on_check_page(client, link.token)
+    # The second request's view of the session: a copy taken before the first one ran.
+    second_click = Client()
+    stale = second_click.session
+    stale.update(dict(client.session.items()))
+    stale.save()
+    second_click.cookies[settings.SESSION_COOKIE_NAME] = stale.session_key
+
+    assert client.post(f"/s/{link.token}/submit/", {"draft": key}).status_code == 302
+    second = second_click.post(f"/s/{link.token}/submit/", {"draft": key})
+
+    html = second.content.decode()
+    assert second.status_code == 200 and "Your answers have been sent" in html
+    assert f'href="/s/{link.token}/thank-you/"' in html
+    assert settings.SESSION_COOKIE_NAME not in second.cookies
+    _apply_cookies(client, second)
+    assert _has_feedback(client, link.token)
+    assert Response.objects.count() == 1 and SubmissionReceipt.objects.count() == 1
+
+
+def test_already_sent_page_offers_no_feedback_to_another_browser(client, link):
+    answer_pages(client, link.token, READINESS, ANSWERS, len(READINESS.blocks))
+    key = draft_key_on_check_page(client, link.token)
+    client.post(f"/s/{link.token}/submit/", {"draft": key})
+    elsewhere = Client()
+    r = elsewhere.post(f"/s/{link.token}/submit/", {"draft": key})
+    html = r.content.decode()
+    assert r.status_code == 200 and "Your answers have been sent" in html
+    assert "/thank-you/" not in html and "Initial trust" not in html
+    assert not _has_feedback(elsewhere, link.token)
+    assert _has_feedback(client, link.token)
+
+
 def test_submit_without_a_draft_goes_back_to_the_start(client, link):
     r = client.post(f"/s/{link.token}/submit/", {"draft": "0" * 64})
     assert r.status_code == 302 and r["Location"] == f"/s/{link.token}/"

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 413 for a body over REQUEST_BODY_MAX_SIZE, before anything reads it (only the
+    # security headers above are added to it).
+    "collabdx.web.security.bodysize.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +204,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A Content-Length above this gets 413 before anything parses the body
+# (collabdx.web.security.bodysize); between the two limits Django answers 400.
+REQUEST_BODY_MAX_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # No page takes a file: refuse file parts outright rather than spool them to disk.

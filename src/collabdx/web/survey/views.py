@@ -138,7 +138,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def restart(request: HttpRequest, token: str) -> HttpResponse:
-    """"Start again": delete the saved answers; page 1 starts a fresh draft."""
+    """ "Start again": delete the saved answers; page 1 starts a fresh draft."""
     link = _link(token)
     if not services.wave_is_open(link.wave):
         return _unavailable(request, link, 403)
@@ -252,7 +252,7 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
         # A replay after success (the secret has left the session), or a check page
         # left over from before "Start again".
         if posted_key and services.was_submitted(posted_key):
-            return _already(request, link, instrument)
+            return _already(request, link, instrument, replaced=_session_replaced(request))
         return redirect("survey:check" if secret else "survey:start", token)
     try:
         outcome = services.submit_response(link, secret)
@@ -267,8 +267,10 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     except services.SurveyError:  # saved answers that no longer fit: nothing stored
         return _bad_request(request, link, 1)
     if isinstance(outcome, services.AlreadySubmitted):
-        # Another request for the same draft won; leave the session as it left it.
-        return _already(request, link, instrument)
+        # Another request for the same draft (a double click) won and is replacing this
+        # session with the one holding the feedback. Leave the session as it left it:
+        # saving this copy would fail, the winner deletes it.
+        return _already(request, link, instrument, replaced=True)
     feedback = presenters.feedback_payload(instrument, outcome.answers)
     _set_secret(request, token, None)
     request.session[SESSION_FEEDBACK] = feedback
@@ -277,16 +279,36 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("survey:thanks", token)
 
 
-def _already(request: HttpRequest, link: PartnerLink, instrument: Instrument) -> HttpResponse:
+def _session_replaced(request: HttpRequest) -> bool:
+    """The request sent a session cookie whose session no longer exists.
+
+    After a double click, the first request to finish deletes the session both
+    requests were sent with (``cycle_key`` in ``submit``) and gives the browser a new
+    one holding the feedback. The second request then finds no session. Left alone,
+    ``SessionMiddleware`` would answer it with ``Set-Cookie: sessionid=""; Max-Age=0``,
+    and if that answer arrives last, the browser drops the new session and with it the
+    feedback. Forgetting the cookie it was sent keeps the middleware from deleting it;
+    nothing about it is stored.
+    """
+    name = settings.SESSION_COOKIE_NAME
+    if name in request.COOKIES and request.session.is_empty():
+        del request.COOKIES[name]
+        return True
+    return False
+
+
+def _already(
+    request: HttpRequest, link: PartnerLink, instrument: Instrument, *, replaced: bool = False
+) -> HttpResponse:
+    """The "Your answers have been sent" page. ``replaced``: this browser's session was
+    just replaced by the request that sent them, so its new session (not this
+    request's) may hold the feedback: link to it. The thank-you page reads only the
+    browser's own session, so another browser still sees no feedback there."""
+    feedback = presenters.feedback_view(request.session.get(SESSION_FEEDBACK)) is not None
     return render(
         request,
         "survey/already.jinja",
-        _context(
-            link,
-            instrument,
-            has_feedback=presenters.feedback_view(request.session.get(SESSION_FEEDBACK))
-            is not None,
-        ),
+        _context(link, instrument, has_feedback=feedback or replaced),
     )
 
 
