@@ -75,3 +75,14 @@ reliability-quick: setup assets
 	$(BIN)/ruff check reliability
 	$(BIN)/mypy reliability
 	$(BIN)/python -m reliability.run --quick
+
+# Benchmarks (issue 8): collabdx score, the report model and the web app, each against
+# a floor measured side by side; writes the results into docs/benchmarks.md. The web part
+# needs PostgreSQL on 127.0.0.1 as test-postgres does. About 40 minutes; bench-quick
+# about 12. Timings need a quiet machine: other work shows in the load averages it records.
+.PHONY: bench bench-quick
+bench: setup assets
+	$(BIN)/python -m benchmarks.run
+
+bench-quick: setup assets
+	$(BIN)/python -m benchmarks.run --quick

@@ -1,38 +1,68 @@
-"""Run the benchmarks and write the results into docs/benchmarks.md.
+"""Run the benchmarks (issue 8) and write the results into docs/benchmarks.md.
 
-    .venv/bin/python -m benchmarks.run            # 10k, 100k and 1M respondents, 3 runs each
-    .venv/bin/python -m benchmarks.run --quick    # 10k and 100k only (about a minute)
+    .venv/bin/python -m benchmarks.run            # everything, full sizes (about 40 minutes)
+    .venv/bin/python -m benchmarks.run --quick    # smaller sizes, fewer requests (about 12)
+    .venv/bin/python -m benchmarks.run --only web --only report   # some parts only
+    make bench                                    # the full run
 
-Options: ``--sizes 10000,50000`` and ``--repeats 5`` choose the work; ``--workdir
-DIR`` keeps the generated CSVs (default: a temporary folder, deleted afterwards;
-they are never committed); ``--collabdx-src DIR`` benchmarks another copy of the
-source (e.g. ``git archive <commit> src | tar -x -C /tmp/old`` then
-``--collabdx-src /tmp/old/src``) and, like ``--no-doc``, only prints.
+Three parts: ``scoring`` (``collabdx score`` against a pandas floor:
+benchmarks/bench_scoring.py), ``report`` (the group report model against a
+pandas floor, and the research appendix: benchmarks/bench_report.py) and ``web``
+(survey pages and submissions under gunicorn against a bare Django view, on SQLite,
+PostgreSQL and two app servers: benchmarks/bench_web.py; needs PostgreSQL on
+127.0.0.1 as ``make test-postgres`` and the reliability harness do).
 
-Only the scoring section of docs/benchmarks.md (between its ``scoring-results``
-markers) is rewritten; the other sections are written by hand and kept.
+Options: ``--sizes 10000,50000`` (scoring) and ``--report-sizes 1000,100000`` choose
+the work, ``--repeats 5`` the repeats of scoring and report (web: its profile's);
+``--workdir DIR`` keeps the scoring CSVs; ``--collabdx-src DIR`` benchmarks another
+copy of the source (e.g. ``git archive <commit> src | tar -x -C /tmp/old`` then
+``--collabdx-src /tmp/old/src``; scoring and report only) and, like ``--no-doc``,
+only prints. ``--json PATH`` also writes the raw results.
+
+Only the sections between the ``…-results`` markers of docs/benchmarks.md are
+rewritten, each only by the part that measures it; the rest (profile notes,
+findings) is written by hand and kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import shlex
+import signal
 import sys
 import tempfile
+import threading
+import time
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from benchmarks import bench_report, bench_web
 from benchmarks.bench_scoring import REPO, SEED, TOLERANCE, Result, baseline_mb, bench
 
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- scoring-results:start -->", "<!-- scoring-results:end -->"
+MARKERS = {
+    "scoring": (START, END),
+    "report": ("<!-- report-results:start -->", "<!-- report-results:end -->"),
+    "web": ("<!-- web-results:start -->", "<!-- web-results:end -->"),
+}
+PARTS = ("scoring", "report", "web")
 FULL, QUICK = [10_000, 100_000, 1_000_000], [10_000, 100_000]
+REPORT_FULL, REPORT_QUICK = [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000]
+# The research appendix's memory grows with n² (docs/benchmarks.md): 20k needs about
+# 1.3 GB, 100k would need tens of GB, so it is measured on small waves only.
+RESEARCH_FULL, RESEARCH_QUICK = [1_000, 5_000, 10_000, 20_000], [1_000, 5_000]
 TEMPLATE = f"""# Benchmarks
 
-How fast collabdx is on big inputs, measured on this project's machines, and how
-to measure it again. Regenerate the scoring section with
-`.venv/bin/python -m benchmarks.run` (or `--quick`); the other sections are kept.
+How fast collabdx is on big inputs and under load, measured on this project's
+machines, and how to measure it again: `make bench` (or
+`.venv/bin/python -m benchmarks.run`, `--quick`, `--only scoring|report|web`).
+Each part rewrites only its own results section; the notes are written by hand.
 
 ## `collabdx score` (issue 8)
 
@@ -43,16 +73,15 @@ to measure it again. Regenerate the scoring section with
 
 <!-- Written by hand: what the profiler showed before and after each change. -->
 
-## Web app
-
-<!-- PLACEHOLDER: web benchmarks are to be added by the lead. -->
-_Not measured yet._
-
 ## Report model
 
-<!-- PLACEHOLDER: report-model benchmarks (collabdx report / reports.model) are to be
-added by the lead. -->
-_Not measured yet._
+{MARKERS["report"][0]}
+{MARKERS["report"][1]}
+
+## Web app
+
+{MARKERS["web"][0]}
+{MARKERS["web"][1]}
 """
 
 
@@ -134,41 +163,171 @@ def render(
     return "\n".join(lines)
 
 
-def write_doc(section: str, doc: Path = DOC) -> None:
-    """Replace the scoring section of ``doc``, creating the file if needed."""
+def write_doc(section: str, doc: Path = DOC, part: str = "scoring") -> None:
+    """Replace one part's results section of ``doc``, creating the file if needed."""
+    start, end = MARKERS[part]
     text = doc.read_text(encoding="utf-8") if doc.exists() else TEMPLATE
-    if START not in text or END not in text:
-        raise SystemExit(f"{doc}: markers {START} … {END} are missing; not overwriting it")
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
+    if start not in text or end not in text:
+        raise SystemExit(f"{doc}: markers {start} … {end} are missing; not overwriting it")
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(f"{before}{START}\n{section}\n{END}{after}", encoding="utf-8")
+    doc.write_text(f"{before}{start}\n{section}\n{end}{after}", encoding="utf-8")
+
+
+class LoadWatch:
+    """The machine's 1-minute load average every few seconds while a part runs (our own
+    load included: a web run alone keeps it near 2 to 3 on two cores)."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples = [os.getloadavg()[0]]
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> tuple[float, float, float]:
+        """(at the start, highest, at the end)."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.samples.append(os.getloadavg()[0])
+        return self.samples[0], max(self.samples), self.samples[-1]
+
+
+def header(command: str, load: tuple[float, ...], seconds: float) -> str:
+    """When, how, on what and beside how much other work one part was measured.
+    ``load``: the 1-minute load average at the start, (highest,) at the end."""
+    busy = (
+        " Other work shared the machine (tests and browsers of other engineers), so wall"
+        " times vary from run to run; ratios measured side by side and CPU times are the"
+        " steadier figures."
+        if max(load) > 1.5
+        else ""
+    )
+    peak = f", {load[1]:.1f} at the highest" if len(load) == 3 else ""
+    return "\n".join(
+        [
+            f"Measured {date.today().isoformat()} with `{command}` ({seconds / 60:.0f} min).",
+            "",
+            *machine(),
+            f"- Load average (1 min) {load[0]:.1f} at the start{peak}, {load[-1]:.1f} at the "
+            "end." + busy,
+            "",
+            "",
+        ]
+    )
+
+
+def rerender(raw: dict[str, Any], quick: bool) -> None:
+    """Write the report and web sections again from the raw results of a run, e.g.
+    after a change to the wording; the header keeps that run's command and date."""
+    for part in ("report", "web"):
+        if part not in raw:
+            continue
+        head = raw.get("headers", {}).get(part, "")
+        if part == "report":
+            research = bench_report.from_json(raw.get("research", [])) or None
+            repeats = len(raw["report"][0]["runs"]["collabdx"]) if raw["report"] else 0
+            body = bench_report.render(bench_report.from_json(raw["report"]), repeats, research)
+        else:
+            profile = bench_web.QUICK if quick else bench_web.FULL
+            body = bench_web.render(bench_web.from_json(raw["web"]), profile)
+        write_doc(head + body, part=part)
+        print(f"Wrote the {part} section of {DOC.relative_to(REPO)}", file=sys.stderr)
+
+
+def _sizes(text: str | None, default: list[int]) -> list[int]:
+    return [int(x) for x in text.split(",")] if text else default
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10k and 100k only")
-    parser.add_argument("--sizes", help="comma-separated respondent counts")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, help="keep generated files here")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer requests")
+    parser.add_argument("--only", choices=PARTS, action="append", help="this part (repeatable)")
+    parser.add_argument("--sizes", help="comma-separated respondent counts for scoring")
+    parser.add_argument("--report-sizes", help="comma-separated respondent counts for report")
+    parser.add_argument("--repeats", type=int, default=3, help="scoring and report runs")
+    parser.add_argument("--workdir", type=Path, help="keep generated CSVs here")
     parser.add_argument("--collabdx-src", type=Path, help="benchmark this source tree")
     parser.add_argument("--no-doc", action="store_true", help="print only")
-    args = parser.parse_args(argv)
-    sizes = (
-        [int(s) for s in args.sizes.split(",")] if args.sizes else (QUICK if args.quick else FULL)
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="only write the report and web sections again from a --json file",
     )
-    start_load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="collabdx-bench-") as tmp:
-        workdir = args.workdir or Path(tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        results = bench(sizes, args.repeats, workdir, args.collabdx_src)
-    load = (start_load, os.getloadavg()[0])
-    section = render(results, args.repeats, baseline_mb(), load)
-    print(section)
-    if not (args.no_doc or args.collabdx_src):
-        write_doc(section)
-        print(f"\nWrote {DOC.relative_to(REPO)}", file=sys.stderr)
+    args = parser.parse_args(argv)
+    if args.render:
+        rerender(json.loads(args.render.read_text(encoding="utf-8")), args.quick)
+        return
+    parts = args.only or list(PARTS)
+    if args.collabdx_src and "web" in parts:
+        parser.error("--collabdx-src benchmarks scoring and report only: add --only")
+    command = shlex.join([".venv/bin/python", "-m", "benchmarks.run", *(argv or sys.argv[1:])])
+    write = not (args.no_doc or args.collabdx_src)
+    raw: dict[str, Any] = {"command": command}
+
+    def done(part: str, section: str, watch: LoadWatch) -> None:
+        text = header(command, watch.stop(), time.monotonic() - watch.started)
+        raw.setdefault("headers", {})[part] = text
+        text += section
+        print(text)
+        if write:
+            write_doc(text, part=part)
+            print(f"\nWrote the {part} section of {DOC.relative_to(REPO)}", file=sys.stderr)
+
+    if "scoring" in parts:
+        load0 = os.getloadavg()[0]
+        sizes = _sizes(args.sizes, QUICK if args.quick else FULL)
+        with tempfile.TemporaryDirectory(prefix="collabdx-bench-") as tmp:
+            workdir = args.workdir or Path(tmp)
+            workdir.mkdir(parents=True, exist_ok=True)
+            results = bench(sizes, args.repeats, workdir, args.collabdx_src)
+        load = (load0, os.getloadavg()[0])
+        section = render(results, args.repeats, baseline_mb(), load)
+        print(section)
+        if write:
+            write_doc(section)
+            print(f"\nWrote {DOC.relative_to(REPO)}", file=sys.stderr)
+        raw["scoring"] = [asdict(r) for r in results]
+    if "report" in parts:
+        watch = LoadWatch()
+        sizes = _sizes(args.report_sizes, REPORT_QUICK if args.quick else REPORT_FULL)
+        report = bench_report.bench(sizes, args.repeats, collabdx_src=args.collabdx_src)
+        research = None
+        if bench_report.research_available(args.collabdx_src):
+            research = bench_report.bench(
+                RESEARCH_QUICK if args.quick else RESEARCH_FULL, args.repeats,
+                collabdx_src=args.collabdx_src, kinds=("research",),
+            )  # fmt: skip
+        done("report", bench_report.render(report, args.repeats, research), watch)
+        raw["report"] = [asdict(r) for r in report]
+        raw["research"] = [asdict(r) for r in research or []]
+    if "web" in parts:
+        watch = LoadWatch()
+        profile = bench_web.QUICK if args.quick else bench_web.FULL
+        web = bench_web.bench(profile)
+        done("web", bench_web.render(web, profile), watch)
+        raw["web"] = bench_web.as_json(web)
+        errors = [e for r in web for e in r.errors()]
+        if errors:
+            raise SystemExit("web benchmark: unexpected replies:\n  " + "\n  ".join(errors[:20]))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":
+    # A SIGTERM (CI timeout, kill) unwinds like Ctrl-C, so every server is stopped and
+    # every throwaway database dropped (as reliability.run does).
+    signal.signal(signal.SIGTERM, _terminate)
     main()

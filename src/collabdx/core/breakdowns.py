@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from collabdx.core.disclosure import protect, stat_visible
@@ -59,14 +60,38 @@ def group_labels(
         return None
     if item.type == "text":
         raw = text[item.id].fillna("").astype(str)
-        keys = raw.map(normalise_organisation)
-        # Show the most common spelling of each organisation.
-        display = {}
-        for key, spellings in raw.groupby(keys):
-            display[key] = spellings.str.strip().value_counts().index[0] if key else NOT_ANSWERED
-        return keys.map(display)
+        if raw.empty:
+            return raw.map(normalise_organisation).map({})  # as before: dtype object
+        # Each distinct text is judged once (a wave has a few spellings of each partner,
+        # a file of a million rows a few hundred at most), then spread over the rows.
+        # ``uniques`` are in order of first appearance.
+        position, uniques = pd.factorize(raw)
+        keys = [normalise_organisation(u) for u in uniques]
+        stripped = pd.Series(uniques, dtype=raw.dtype).str.strip().tolist()
+        rows = np.bincount(position, minlength=len(uniques))
+        # Show the most common spelling of each organisation; on a tie the one seen
+        # first, as ``value_counts`` (a stable sort) puts first.
+        tally: dict[str, dict[str, int]] = {}
+        for key, spelling, count in zip(keys, stripped, rows.tolist(), strict=True):
+            seen = tally.setdefault(key, {})
+            seen[spelling] = seen.get(spelling, 0) + count
+        display = {key: max(t, key=t.__getitem__) if key else NOT_ANSWERED
+                   for key, t in tally.items()}  # fmt: skip
+        shown = np.array([display[key] for key in keys], dtype=object)
+        return pd.Series(shown[position], index=raw.index, name=raw.name, dtype=raw.dtype)
     labels = {float(o.code): o.label for o in item.options}
     return codes[item.id].map(labels).fillna(NOT_ANSWERED)
+
+
+def _group_rows(labels: pd.Series) -> tuple[np.ndarray, dict[str, slice]]:
+    """A row order that puts each group's rows together (in their original order),
+    and each group's slice of it: one sort instead of a mask per group."""
+    position, uniques = pd.factorize(labels)
+    order = np.argsort(position, kind="stable")
+    bounds = np.searchsorted(position[order], np.arange(len(uniques) + 1))
+    return order, {
+        str(u): slice(int(bounds[i]), int(bounds[i + 1])) for i, u in enumerate(uniques)
+    }
 
 
 def breakdown(
@@ -93,19 +118,25 @@ def breakdown(
     )
     order = [g for g in dict.fromkeys(order) if g in counts]
     protected = protect({g: counts[g] for g in order}, k, lower_bound=1)
+    shown = [g for g in order if protected.visible(g)]
+    # Each shown group's rows, scale by scale: sorted by group once, then sliced, so a
+    # group's values are the same, in the same order, as a boolean mask would give.
+    per_group: dict[str, dict[str, Summary | None]] = {g: {} for g in shown}
+    if shown:
+        row_order, where = _group_rows(labels)
+        for scale in instrument.scales.values():
+            values = scores[scale.id].to_numpy()[row_order]
+            answers = keyed[list(scale.items)].to_numpy()[row_order]
+            for g in shown:
+                summary = summarise(values[where[g]], answers[where[g]])
+                per_group[g][scale.id] = summary if stat_visible(summary.n, k) else None
     groups = []
     for g in order:
         if not protected.visible(g):
             label = HIDDEN_ORGANISATION if item.type == "text" and g != NOT_ANSWERED else g
             groups.append(GroupResult(label, True, protected.reasons.get(g), None, None))
             continue
-        mask = (labels == g).to_numpy()
-        per_scale: dict[str, Summary | None] = {}
-        for scale in instrument.scales.values():
-            values = scores.loc[mask, scale.id].to_numpy()
-            summary = summarise(values, keyed.loc[mask, list(scale.items)].to_numpy())
-            per_scale[scale.id] = summary if stat_visible(summary.n, k) else None
-        groups.append(GroupResult(g, False, None, int(mask.sum()), per_scale))
+        groups.append(GroupResult(g, False, None, counts[g], per_group[g]))
     if protected.withheld:
         groups = []
     return Breakdown(

@@ -19,11 +19,17 @@ def keyed_items(responses: ResponseSet) -> pd.DataFrame:
     """Scored items only, keyed so that higher is always more favourable."""
     instrument = responses.instrument
     scored = instrument.scored_items
-    arr = responses.codes[[i.id for i in scored]].to_numpy(dtype=float, copy=True)
+    codes = responses.codes
+    # One copy of the scored columns, each column contiguous as pandas keeps them
+    # (selecting ``codes[ids]`` first and then copying that copied twice).
+    by_column = np.empty((len(scored), len(codes)), dtype=float)
     for col, item in enumerate(scored):
+        by_column[col] = codes[item.id].to_numpy(dtype=float)
         if item.reverse:
-            arr[:, col] = (item.max_code + 1) - arr[:, col]
-    return pd.DataFrame(arr, index=responses.codes.index, columns=[i.id for i in scored])
+            by_column[col] = (item.max_code + 1) - by_column[col]
+    return pd.DataFrame(
+        by_column.T, index=codes.index, columns=[i.id for i in scored], copy=False
+    )
 
 
 def scale_scores_from_keyed(keyed: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
