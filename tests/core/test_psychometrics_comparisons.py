@@ -17,6 +17,8 @@ References, tolerances:
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as sps
 
 from collabdx.core.instruments import load_instrument
@@ -73,6 +75,53 @@ def test_cliff_delta_equals_cles_and_mann_whitney():
 def test_cliff_delta_disjoint_groups():
     c = cliff_delta(np.array([4.0, 5, 5]), np.array([1.0, 2, 2, 3]))
     assert c.delta == 1.0 and c.ci[1] == 1.0 and -1 < c.ci[0] < 1
+
+
+def _matrix_cliff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Cliff's delta and variance straight from the n_a x n_b dominance matrix (the
+    definition, as the first version of cliff_delta computed it): the reference for
+    the sorted-count version, which never builds the matrix."""
+    dom = np.sign(a[:, None] - b[None, :])
+    na, nb = a.size, b.size
+    delta = float(dom.mean())
+    d = delta * (na * nb - 1) / (na * nb) if abs(delta) == 1 else delta
+    rows, cols = dom.mean(axis=1), dom.mean(axis=0)
+    var = (
+        nb**2 * ((rows - d) ** 2).sum()
+        + na**2 * ((cols - d) ** 2).sum()
+        - ((dom - d) ** 2).sum()
+    ) / (na * nb * (na - 1) * (nb - 1))
+    return delta, max(float(var), (1 - d**2) / (na * nb - 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.lists(st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]), min_size=2,
+               max_size=40),
+    b=st.lists(st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]), min_size=2,
+               max_size=40),
+)  # fmt: skip
+def test_cliff_delta_from_sorted_counts_equals_the_dominance_matrix(a, b):
+    a_, b_ = np.array(a), np.array(b)
+    c = cliff_delta(a_, b_)
+    delta, var = _matrix_cliff(a_, b_)
+    assert c.delta == pytest.approx(delta, abs=1e-12)
+    assert c.variance == pytest.approx(var, abs=1e-12)
+
+
+def test_cliff_delta_memory_is_linear():
+    """50,000 per group: the matrix would need 20 GB; counts need a few MB."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(1, 6, 50_000).astype(float), rng.integers(1, 6, 50_000).astype(float)
+    tracemalloc.start()
+    c = cliff_delta(a, b)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50_000_000, peak
+    u = sps.mannwhitneyu(a, b).statistic
+    assert c.delta == pytest.approx(2 * u / (a.size * b.size) - 1, abs=1e-12)
 
 
 def test_holm_and_bh_hand_worked():

@@ -108,19 +108,31 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
     CI: (δ − δ³ ± q s √((1 − δ²)² + q² s²)) / (1 − δ² + q² s²), q the t quantile with
     n_a + n_b − 2 df. At |δ| = 1 the centring uses δ(n_a n_b − 1)/(n_a n_b) and the
     bound at ±1 is kept, as effsize does.
+
+    The n_a × n_b dominance matrix is never built (at 10,000 per group it would take
+    800 MB): its row and column sums come from counts in the sorted other group,
+    and since d_ij is −1, 0 or 1, ΣΣ(d_ij − δ)² = (pairs not tied) − 2δΣΣd_ij
+    + n_a n_b δ². Time O((n_a + n_b) log n), memory linear.
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     na, nb = a.size, b.size
-    dom = np.sign(a[:, None] - b[None, :])
-    delta = float(dom.mean())
+    sa, sb = np.sort(a), np.sort(b)
+    # For each a_i: how many b are below it and how many above; likewise for each b_j.
+    b_below = np.searchsorted(sb, a, side="left")
+    b_above = nb - np.searchsorted(sb, a, side="right")
+    a_below = np.searchsorted(sa, b, side="left")
+    a_above = na - np.searchsorted(sa, b, side="right")
+    rows = (b_below - b_above) / nb  # d_i.
+    cols = (a_above - a_below) / na  # d_.j
+    total = float((b_below - b_above).sum())  # ΣΣ d_ij
+    untied = float((b_below + b_above).sum())  # ΣΣ d_ij²
+    delta = total / (na * nb)
     d = delta * (na * nb - 1) / (na * nb) if abs(delta) == 1 else delta
-    rows = dom.mean(axis=1)
-    cols = dom.mean(axis=0)
     var = (
         nb**2 * float(((rows - d) ** 2).sum())
         + na**2 * float(((cols - d) ** 2).sum())
-        - float(((dom - d) ** 2).sum())
+        - (untied - 2 * d * total + na * nb * d**2)
     ) / (na * nb * (na - 1) * (nb - 1))
     var = max(var, (1 - d**2) / (na * nb - 1))
     q = float(sps.t.ppf(1 - (1 - level) / 2, na + nb - 2))
