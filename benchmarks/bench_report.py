@@ -177,7 +177,8 @@ def collabdx_report(responses: ResponseSet, partner_counts: dict[str, int]) -> A
 
 
 def research_appendix(responses: ResponseSet, partner_counts: dict[str, int]) -> Any:
-    """The "For researchers" appendix ``build_report`` adds by default (web settings)."""
+    """The "For researchers" appendix ``build_report(with_research=True)`` adds for the
+    workshop pack (web settings: 200 bootstrap resamples)."""
     from collabdx.reports.research import research_result
 
     return research_result(responses, K, partner_counts=partner_counts)
@@ -642,8 +643,8 @@ def render(results: list[Result], repeats: int, research: list[Result] | None = 
     if research:
         lines += [
             "",
-            "**Research appendix** (`reports.research.research_result`, which `build_report`",
-            "adds by default, so the web report page computes it too: reliability with a",
+            "**Research appendix** (`reports.research.research_result`, which",
+            "`build_report(with_research=True)` adds for the workshop pack: reliability with a",
             "200-resample omega bootstrap, agreement, ordinal group comparisons, CFA).",
             "Same data, same method, run on its own:",
             "",
