@@ -71,7 +71,6 @@ from reliability.env import Server, Target, server_set, static_cache, target
 from reliability.results import percentile
 
 SETTINGS = "benchmarks.web_settings"
-EXPERIMENT_SETTINGS = "benchmarks.web_settings_experiment"  # benchmarks/web_experiment.py
 BARE_PATH = "/bench/bare/"  # benchmarks/web_urls.py
 BARE_WRITE_PATH = "/bench/bare-write/"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -896,92 +895,3 @@ def render(results: list[ConfigResult], p: Profile) -> str:
     for goal, met, evidence in goals(results, p):
         lines.append(f"- {goal}: {'**met**' if met else '**not met**'}: {evidence}.")
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ before/after experiment
-
-
-def experiment(
-    p: Profile, dbs: tuple[str, ...] = ("sqlite", "postgres"), log: Callable[[str], object] = print
-) -> dict[str, dict[str, ConfigResult]]:
-    """The app as it is ("before") and with the submission prototype ("after",
-    ``benchmarks/web_experiment.py``), on one database, served side by side by two
-    gunicorn servers that are both up for the whole run; repeats alternate between
-    them, so both meet the same load from elsewhere."""
-    survey = Survey.readiness()
-    out: dict[str, dict[str, ConfigResult]] = {}
-    with static_cache():
-        for db in dbs:
-            workers = p.configs[0].workers
-            log(f"experiment: {db}: preparing a fresh environment")
-            with target(db, partners=6, waves=1) as t:
-                servers: dict[str, Server] = {}
-                try:
-                    for name, settings in (("before", SETTINGS), ("after", EXPERIMENT_SETTINGS)):
-                        t.env["DJANGO_SETTINGS_MODULE"] = settings
-                        servers[name] = Server(t, workers, name=f"{db}-{name}")
-                        servers[name].start(f"/s/{t.tokens[0]}/")
-                    envs = {
-                        name: Env(Config(f"{db} {name}", db, 1, workers), t, [server], survey)
-                        for name, server in servers.items()
-                    }
-                    runs: dict[str, list[dict[str, Phase]]] = {name: [] for name in envs}
-                    for env in envs.values():
-                        warm_up(env, p)
-                    for repeat in range(p.repeats):
-                        for name, env in envs.items():
-                            log(f"experiment: {db} {name}: repeat {repeat + 1}/{p.repeats}")
-                            runs[name].append(run_repeat(env, p, repeat, log))
-                finally:
-                    for server in servers.values():
-                        server.stop()
-                out[db] = {name: ConfigResult(envs[name].config, r) for name, r in runs.items()}
-    return out
-
-
-def render_experiment(results: dict[str, dict[str, ConfigResult]], p: Profile) -> str:
-    lines = [
-        "| database | | submits/s | submit ÷ bare | app + db CPU ms per submit | submit p95 ms "
-        "(closed loop) | paced p95 ms: every request | paced p95 ms: submit |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for db, pair in results.items():
-        for name, r in pair.items():
-            lines.append(
-                f"| {db} | {name} | {r.median('submit', 'rps'):.1f} | {r.ratio('submit'):.1%} | "
-                f"{r.cpu_per_request('submit'):.1f} | {r.median('submit', 'p95_ms'):.0f} | "
-                f"{r.paced('all', 95):.0f} | {r.paced('submit', 95):.0f} |"
-            )
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> None:
-    import argparse
-    import json
-    import sys
-    from pathlib import Path
-
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.bench_web",
-        description="experiment: the app before and after the submission prototype",
-    )
-    parser.add_argument("command", choices=["experiment"])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--full", action="store_true", help="the full profile's sizes")
-    parser.add_argument("--json", type=Path, help="also write the raw results here")
-    args = parser.parse_args(argv)
-    p = FULL if args.full else QUICK
-    dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    results = experiment(p, dbs)
-    print(render_experiment(results, p))
-    errors = [e for pair in results.values() for r in pair.values() for e in r.errors()]
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        raw = {db: {k: as_json([v])[0] for k, v in pair.items()} for db, pair in results.items()}
-        args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
-    if errors:
-        sys.exit("unexpected replies:\n  " + "\n  ".join(errors[:20]))
-
-
-if __name__ == "__main__":
-    main()

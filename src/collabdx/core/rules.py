@@ -14,13 +14,21 @@ Disclosure control (k = ``min_group_size``, at least 3 as the project's
 rule is not reported when fewer than k people answered what it asks about (or its
 context); and a count is printed only when no subgroup it reveals (met, not met,
 not answered) is smaller than k, see ``_who``.
+
+A group is evaluated column by column with pandas; one respondent (a survey
+submission's personal feedback) in plain Python, because one-row frames cost about
+three quarters of a submission's CPU (docs/benchmarks.md). Both follow the same
+rules; ``tests/core/test_rules_respondent.py`` checks the respondent path against
+the former one-row-frame version on random answers.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from functools import reduce
+from typing import Any
 
 import pandas as pd
 
@@ -183,6 +191,73 @@ def _recommendations(theory: TheoryLike, fired: Sequence[tuple[Rule, str]]) -> l
     return out
 
 
+# ------------------------------------------------------- one respondent
+# The group logic above with k = 1 and share = 1, written out for one respondent:
+# a rule fires when its condition (and context, if any) is True for them. Answers
+# and scores are converted exactly as the former one-row frames converted them.
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _code(value: Any) -> int | None:  # Any: callers may send what the type hints forbid
+    """An answer as the former nullable Int64 cell held it: None when blank."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, int) and value in _INT64:  # bool too: True is code 1
+        return int(value)
+    # Floats, numpy scalars, huge ints: never sent by the survey, so pandas' own
+    # conversion, which is exact (2.0 -> 2, NaN -> blank) and raises on 2.5.
+    cell = pd.array([value], dtype="Int64")[0]
+    return None if cell is pd.NA else int(cell)
+
+
+def _score(scale: str, value: Any) -> float:
+    """A scale score as the former float cell held it: NaN when missing."""
+    if value is None:
+        return math.nan
+    if isinstance(value, int | float):
+        return float(value)
+    # Text ("2.5" is read as 2.5), numpy scalars: pandas' own conversion to float.
+    column = pd.DataFrame({scale: [value]}, index=[0], dtype=float)[scale]
+    return float(column.to_numpy()[0])
+
+
+def _truth_one(
+    cond: Condition, codes: Mapping[str, int | None], scores: Mapping[str, float]
+) -> bool | None:
+    """One respondent's True, False or None (unknown), with ``_truth``'s Kleene logic."""
+    if isinstance(cond, ItemIn):
+        code = codes.get(cond.item)
+        return None if code is None else code in cond.codes
+    if isinstance(cond, ScaleBelow):
+        score = scores.get(cond.scale, math.nan)
+        return None if math.isnan(score) else below(score, cond.below)
+    parts = [_truth_one(p, codes, scores) for p in cond.parts]
+    decisive = cond.op == "any"  # a True decides "any", a False decides "all"
+    if decisive in parts:
+        return decisive
+    return None if None in parts else not decisive
+
+
+def _evidence_one(
+    rule: Rule, codes: Mapping[str, int | None], scores: Mapping[str, float]
+) -> str | None:
+    """``_evidence(rule, 1.0, ..., k=1, one=True)`` without frames."""
+    if rule.context_when is not None and _truth_one(rule.context_when, codes, scores) is not True:
+        return None
+    cond = rule.condition
+    if isinstance(cond, ScaleBelow):
+        score = scores.get(cond.scale, math.nan)
+        if math.isnan(score) or not below(score, cond.below):
+            return None
+        return rule.evidence.format_map(
+            {"whose": "Your", "score": format_score(score), "threshold": format_score(cond.below)}
+        )
+    if _truth_one(cond, codes, scores) is not True:
+        return None
+    return rule.evidence.format_map({"who": "You"})
+
+
 def evaluate_respondent(
     rules: RuleSet,
     theory: TheoryLike,
@@ -190,13 +265,10 @@ def evaluate_respondent(
     scores: Mapping[str, float | None],
 ) -> list[Recommendation]:
     """Advice for one respondent, from their raw codes and keyed scale scores."""
-    # One-row frames, so that a respondent goes through exactly the logic of a group.
     # Non-numeric answers (Q3 is free text) can never meet a condition.
-    codes = pd.DataFrame(
-        {k: pd.array([v], dtype="Int64") for k, v in answers.items() if _is_code(v)}, index=[0]
-    )
-    frame = pd.DataFrame({k: [v] for k, v in scores.items()}, index=[0], dtype=float)
-    found = ((r, _evidence(r, 1.0, codes, frame, 1, one=True)) for r in rules.rules)
+    codes = {k: _code(v) for k, v in answers.items() if _is_code(v)}
+    values = {k: _score(k, v) for k, v in scores.items()}
+    found = ((r, _evidence_one(r, codes, values)) for r in rules.rules)
     return _recommendations(theory, [(r, e) for r, e in found if e is not None])
 
 

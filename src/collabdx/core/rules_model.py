@@ -11,6 +11,7 @@ import string
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -258,6 +259,7 @@ def check_actions(rules: RuleSet | Iterable[Rule], theory: TheoryLike) -> None:
                 raise _fail(rule.id, "actions", f"unknown action statement {action!r}")
 
 
+@cache  # where the installed package is does not change while the process runs
 def default_rules_path() -> Path:
     return Path(str(resources.files("collabdx.data").joinpath("rules", "readiness-v1.toml")))
 
@@ -269,13 +271,40 @@ def load_rules(
     item_codes: Mapping[str, Sequence[int]] | None = None,
     scales: Collection[str] | None = None,
 ) -> RuleSet:
-    """Read and validate a rules file (the packaged readiness v1 rules by default)."""
+    """Read and validate a rules file (the packaged readiness v1 rules by default).
+
+    A file is parsed and validated once per content: every survey submission asks
+    for the rules twice, and reading them cost about a fifth of its CPU (docs/benchmarks.md).
+    Callers share the cached ``RuleSet``, which is safe because it is immutable all
+    the way down (frozen dataclasses, tuples, frozensets, strings, numbers)."""
     source = Path(path) if path is not None else default_rules_path()
+    # The key holds the file's size and modification time, so an edited file is read
+    # again, and the item codes and scales as hashable values (None: the defaults).
+    stat = source.stat()
+    ruleset = _load_rules_cached(
+        source.absolute(),
+        (stat.st_mtime_ns, stat.st_size),
+        None if item_codes is None else tuple((k, tuple(v)) for k, v in item_codes.items()),
+        None if scales is None else tuple(scales),
+    )
+    if theory is not None:  # cheap, and theories differ between callers: not cached
+        check_actions(ruleset, theory)
+    return ruleset
+
+
+@lru_cache(maxsize=64)
+def _load_rules_cached(
+    source: Path,
+    stamp: tuple[int, int],
+    item_codes: tuple[tuple[str, tuple[int, ...]], ...] | None,
+    scales: tuple[str, ...] | None,
+) -> RuleSet:
+    del stamp  # only part of the cache key
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise RulesError(f"{source.name}: not valid TOML: {err}") from None
-    codes = READINESS_V1_CODES if item_codes is None else item_codes
+    codes = READINESS_V1_CODES if item_codes is None else dict(item_codes)
     scale_ids = READINESS_V1_SCALES if scales is None else scales
     header: dict[str, str] = {}
     for key in ("instrument", "version"):
@@ -294,7 +323,4 @@ def load_rules(
         if rule.id in seen:
             raise _fail(rule.id, "id", "used by more than one rule")
         seen.add(rule.id)
-    ruleset = RuleSet(header["instrument"], header["version"], True, share, rules, source.name)
-    if theory is not None:
-        check_actions(ruleset, theory)
-    return ruleset
+    return RuleSet(header["instrument"], header["version"], True, share, rules, source.name)
