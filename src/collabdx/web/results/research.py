@@ -28,37 +28,25 @@ from collabdx.io.longformat import write_long
 from collabdx.reports.research import research_result
 from collabdx.web.collab.access import wave_for
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import presenters, services
+from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
-from collabdx.web.results.release import release_date, results_released
+from collabdx.web.results.release import results_released
 from collabdx.web.results.research_presenters import research_page
 
 
 def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | HttpResponse:
     """The wave's data, or the page to show instead of any figure. A download asked
     for too early is a 409, as the group report's downloads are; the page is a 200."""
-    collab = wave.collaboration
     if not results_released(wave):
-        return render(
-            request, "results/not_released.jinja",
-            {"collab": collab, "wave": wave,
-             "release_date": presenters.long_date(release_date(wave))},
-            status=409 if download else 200,
-        )  # fmt: skip
+        return refusals.not_released(request, wave, 409 if download else 200)
     try:
         data = load_wave(wave)
     except MixedInstrumentError as exc:
-        return render(
-            request, "results/problem.jinja",
-            {"collab": collab, "wave": wave, "message": str(exc)}, status=409,
-        )  # fmt: skip
+        return refusals.problem(request, wave, str(exc))
     k = settings.MIN_GROUP_SIZE
     if data.responses.n < k:
-        return render(
-            request, "results/export_refused.jinja",
-            {"collab": collab, "wave": wave, "k": k}, status=409,
-        )  # fmt: skip
+        return refusals.too_few(request, wave, k)
     return data
 
 

@@ -29,34 +29,14 @@ from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import pack_view
 from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
 from collabdx.web.collab.access import collaboration_for, wave_for
-from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
+from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
-from collabdx.web.results import presenters, services
+from collabdx.web.results import presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
 from collabdx.web.results.release import release_date, results_released
-
-
-def _problem(request: HttpRequest, collab: Collaboration, wave: Wave, message: str) -> HttpResponse:
-    return render(
-        request, "results/problem.jinja",
-        {"collab": collab, "wave": wave, "message": message}, status=409,
-    )  # fmt: skip
-
-
-def _not_released(request: HttpRequest, wave: Wave, status: int = 200) -> HttpResponse:
-    """The page shown instead of any figure from a wave that is still open (a
-    download asked for too early is a 409, like one refused under k)."""
-    return render(
-        request, "results/not_released.jinja",
-        {
-            "collab": wave.collaboration, "wave": wave,
-            "release_date": presenters.long_date(release_date(wave)),
-        },
-        status=status,
-    )  # fmt: skip
 
 
 def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[str, object]:
@@ -88,12 +68,12 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     command line's HTML, plus the web-only adopt buttons and downloads."""
     wave = wave_for(request, pk, wave_pk)
     if not results_released(wave):
-        return _not_released(request, wave)
+        return refusals.not_released(request, wave)
     k = settings.MIN_GROUP_SIZE
     try:
         data = load_wave(wave)
     except MixedInstrumentError as exc:
-        return _problem(request, wave.collaboration, wave, str(exc))
+        return refusals.problem(request, wave, str(exc))
     # Under k the model holds nothing: not the count, not the partners, not a figure.
     model = wave_pack_model(wave, data, k)
     return render(request, "results/report.jinja", _pack_context(request, wave, model))
@@ -106,23 +86,20 @@ def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as an A4 PDF, rendered without fetching anything."""
     wave = wave_for(request, pk, wave_pk)
     if not results_released(wave):
-        return _not_released(request, wave, 409)
+        return refusals.not_released(request, wave, 409)
     collab = wave.collaboration
     k = settings.MIN_GROUP_SIZE
     try:
         data = load_wave(wave)
     except MixedInstrumentError as exc:
-        return _problem(request, collab, wave, str(exc))
+        return refusals.problem(request, wave, str(exc))
     if data.responses.n < k:
-        return render(
-            request, "results/export_refused.jinja",
-            {"collab": collab, "wave": wave, "k": k}, status=409,
-        )  # fmt: skip
+        return refusals.too_few(request, wave, k)
     model = wave_pack_model(wave, data, k)
     try:
         pdf = html_to_pdf(render_pack(pack_view(model)))
     except PdfUnavailable as exc:  # pragma: no cover - the reports extra is installed
-        return _problem(request, collab, wave, str(exc))
+        return refusals.problem(request, wave, str(exc))
     filename = services.export_filename(collab, wave, "pdf").replace(".pdf", "-workshop-pack.pdf")
     return FileResponse(
         io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
@@ -156,19 +133,15 @@ def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise Http404("No such format")
     wave = wave_for(request, pk, wave_pk)
-    collab = wave.collaboration
     k = settings.MIN_GROUP_SIZE
     try:
         file = services.export_wave(wave, cast(ExportFormat, fmt), k)
     except MixedInstrumentError as exc:
-        return _problem(request, collab, wave, str(exc))
+        return refusals.problem(request, wave, str(exc))
     except services.NotReleased:
-        return _not_released(request, wave, 409)
+        return refusals.not_released(request, wave, 409)
     except services.ExportRefused:
-        return render(
-            request, "results/export_refused.jinja",
-            {"collab": collab, "wave": wave, "k": k}, status=409,
-        )  # fmt: skip
+        return refusals.too_few(request, wave, k)
     return FileResponse(
         io.BytesIO(file.data), as_attachment=True, filename=file.filename,
         content_type=file.content_type,
