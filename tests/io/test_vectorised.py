@@ -228,3 +228,12 @@ def test_progress_in_chunks(tmp_path: Path, readiness: Instrument) -> None:
     read_responses(path, readiness, progress=lambda d, t: calls.append((d, t)))
     assert calls[0] == (0, 251) and calls[-1] == (250, 250)
     assert (100, 251) in calls and (200, 251) in calls
+
+
+def test_progress_never_goes_back_when_the_vectorised_path_declines(tmp_path):
+    """Found by test_plain_files_read_the_same: the vectorised reader reported rows,
+    then declined the file (a stray value late on), and the row reader's progress
+    restarted from 0."""
+    rows = [["Q3"], ["1"], ["1"], ["1"], ["1"], ["1"], ["1"], ["True"]]
+    path = write(tmp_path / "responses.csv", rows, ",", "\n", "utf-8")
+    assert_same(path)

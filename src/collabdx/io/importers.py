@@ -48,12 +48,29 @@ def read_responses(
     """
     path = Path(path)
     instrument = instrument or load_instrument("readiness", "1")
+    progress = _never_backwards(progress)
     if _is_csv(path):
         # Most CSV files take the vectorised path; it declines (None) the odd ones.
         result = read_csv_vectorised(path, instrument, progress)
         if result is not None:
             return result
     return read_rows(path, instrument, progress)
+
+
+def _never_backwards(progress: Progress | None) -> Progress | None:
+    """``progress`` that skips counts below one already reported. The vectorised path
+    can report rows and then decline the file (an odd quote found late); the row
+    reader then starts again from 0, and a progress bar must not jump back."""
+    if progress is None:
+        return None
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        if done >= shown[0]:
+            shown[0] = done
+            progress(done, total)
+
+    return report
 
 
 def read_rows(path: Path, instrument: Instrument, progress: Progress | None) -> ImportResult:
