@@ -37,6 +37,11 @@ out = Console()
 err = Console(stderr=True)
 
 DEMO = "demo"
+# Bootstrap resamples for omega's interval: `collabdx psychometrics` uses the
+# thresholds' OMEGA_BOOTSTRAP_B and the pack uses reports.research.WEB_BOOTSTRAP_B
+# (tests check they agree); written out here so `--help` needs no scipy import.
+DEFAULT_RESAMPLES = 1000
+PACK_RESAMPLES = 200
 ResponsesArg = Annotated[
     str,
     typer.Argument(
@@ -161,6 +166,11 @@ def report(
         typer.Option(help="Life-cycle stage, e.g. planning or implementation (default: not "
                      "recorded)."),
     ] = None,
+    resamples: Annotated[
+        int,
+        typer.Option(min=0, help="Bootstrap resamples for omega's interval in the pack's "
+                     "research appendix (0: no interval)."),
+    ] = PACK_RESAMPLES,
     instrument: InstrumentOpt = "readiness",
     instrument_version: VersionOpt = None,
 ) -> None:
@@ -182,7 +192,7 @@ def report(
     try:
         model = build_report(
             rs, min_group_size=min_group_size, demo_label=demo, context=context,
-            with_research=True,
+            with_research=True, research_bootstrap_b=resamples,
         )  # fmt: skip
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
@@ -263,6 +273,11 @@ def psychometrics(
         typer.Option("--long", help="Folder for the tidy long export + Frictionless package."),
     ] = None,
     n: Annotated[int, typer.Option(help="Respondents for 'synthetic'.")] = 2000,
+    resamples: Annotated[
+        int,
+        typer.Option(min=0, help="Bootstrap resamples for omega's confidence interval "
+                     "(0: no interval)."),
+    ] = DEFAULT_RESAMPLES,
     min_group_size: Annotated[
         int, typer.Option(help="Minimum group size k (3 or more).")
     ] = DEFAULT_MIN_GROUP_SIZE,
@@ -286,8 +301,8 @@ def psychometrics(
     else:
         rs, label = _load(responses, instrument, instrument_version)
     try:
-        with err.status("Computing statistics (bootstrap CIs take a few seconds)…"):
-            result = run_psychometrics(rs, min_group_size=min_group_size)
+        with err.status(f"Computing statistics ({resamples} bootstrap resamples for omega)…"):
+            result = run_psychometrics(rs, min_group_size=min_group_size, bootstrap_b=resamples)
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     rec: tuple = ()
@@ -317,7 +332,8 @@ def _print_psychometrics(result) -> None:
         out.print(result.statement, highlight=False)
         return
     table = Table(title=f"Scale reliability: {result.n_respondents} respondents")
-    for col in ("Scale", "Items", "n", "Alpha (95% CI)", "Omega (95% CI)", "Warning"):
+    for col in ("Scale", "Items", "n", "Alpha (95% CI)", "Omega (95% CI)",
+                "Spearman–Brown (95% CI)", "Warning"):  # fmt: skip
         table.add_column(col)
 
     def stat(x) -> str:
@@ -328,11 +344,13 @@ def _print_psychometrics(result) -> None:
 
     for r in result.reliability:
         if not r.applicable:
-            table.add_row(r.name, str(len(r.items)), "", "n/a (one item)", "n/a", "")
+            table.add_row(r.name, str(len(r.items)), "", "n/a (one item)", "n/a", "n/a", "")
             continue
-        omega = r.omega if r.omega is not None else r.spearman_brown
-        table.add_row(r.name, str(len(r.items)), str(r.n_complete), stat(r.alpha), stat(omega),
-                      r.warning or "")
+        # Two questions get Spearman–Brown in its own column, never under "Omega".
+        two = r.spearman_brown is not None
+        table.add_row(r.name, str(len(r.items)), str(r.n_complete), stat(r.alpha),
+                      "n/a (2 items)" if two else stat(r.omega),
+                      stat(r.spearman_brown) if two else "n/a", r.warning or "")  # fmt: skip
     out.print(table)
     s = result.structure
     if s is not None:

@@ -48,6 +48,13 @@ def distinct_warnings(objects: Iterable[object]) -> list[str]:
     return list(seen)
 
 
+def icc_text(s: Stat | None) -> str:
+    """An ICC; ICC(2) below zero (F < 1) reads "below 0", never a raw "−5.57"."""
+    if s is None or s.value is None:
+        return DASH
+    return "below 0" if s.value < 0 and "ICC(2)" in s.method else num(s.value)
+
+
 def bootstrap_note(result: PsychometricsResult, cli_b: int) -> str:
     fewer = (
         f" (the command line's collabdx psychometrics uses {cli_b}: percentile limits "
@@ -125,8 +132,7 @@ def agreement_view(a: AgreementResult) -> AgreementView:
             mark = f" {CAUTION_MARK}" if st is not None and st.warning else ""
             cells.append("" if st is None else f"{num(st.value)} (n = {st.n}){mark}")
         lines.append(AgreementLine(
-            s.name, num(s.icc1.value) if s.icc1 else DASH,
-            num(s.icc2.value) if s.icc2 else DASH, cells, s.reading,
+            s.name, icc_text(s.icc1), icc_text(s.icc2), cells, s.reading,
             s.icc1 is not None and s.icc1.warning is not None,
         ))  # fmt: skip
     return AgreementView(a.by, a.title, a.computed, a.reason, list(a.groups), lines, a.note)

@@ -15,6 +15,7 @@ from collabdx.core.disclosure import fewer_than
 from collabdx.core.psychometrics.analysis import PsychometricsResult
 from collabdx.core.psychometrics.stat import Stat
 from collabdx.core.psychometrics.synthetic import RecoveryRow
+from collabdx.reports.pack_research import icc_text
 
 
 def _num(x: float | None, places: int = 2) -> str:
@@ -74,6 +75,7 @@ def environment() -> Environment:
     env.filters["p"] = _p
     env.filters["ci"] = _ci
     env.filters["stat"] = _stat
+    env.filters["icc"] = icc_text
     env.globals["fewer_than"] = fewer_than
     env.globals["distinct_warnings"] = _warnings
     return env

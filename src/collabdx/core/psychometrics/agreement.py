@@ -243,7 +243,13 @@ def icc_reading(icc1: float, icc2: float, noun: str, needed: int | None, kbar: f
             f"{noun} (a {size} group effect)."
         )
     cut = th.ICC2_ACCEPTABLE.value
-    if icc2 >= cut:
+    if icc2 < 0:
+        # ICC(2) = 1 − 1/F is unbounded below when F < 1; a raw "−5.57" means nothing.
+        second = (
+            "ICC(2) is below zero (F < 1): the group means differ less than chance alone "
+            "would make them, so they are not reliable enough to compare (read as 0)."
+        )
+    elif icc2 >= cut:
         second = (
             f"ICC(2) = {icc2:.2f}: the group means are reliable enough to compare "
             f"(at least {cut:.2f})."

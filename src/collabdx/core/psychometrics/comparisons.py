@@ -104,7 +104,9 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
         s² = (n_b² Σ(d_i. − δ)² + n_a² Σ(d_.j − δ)² − ΣΣ(d_ij − δ)²)
              / (n_a n_b (n_a − 1)(n_b − 1)),
 
-    kept at or above (1 − δ²)/(n_a n_b − 1) so it cannot vanish (Feng & Cliff 2004).
+    exactly as R's effsize computes it (R/CliffDelta.R): no floor, so at |δ| = 1 the
+    interval is effsize's (0.818 to 1 for 5 vs 5 fully separated, not 0.575 to 1). A
+    negative estimate, which effsize would turn into NaN, is taken as 0.
     CI: (δ − δ³ ± q s √((1 − δ²)² + q² s²)) / (1 − δ² + q² s²), q the t quantile with
     n_a + n_b − 2 df. At |δ| = 1 the centring uses δ(n_a n_b − 1)/(n_a n_b) and the
     bound at ±1 is kept, as effsize does.
@@ -134,7 +136,7 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
         + na**2 * float(((cols - d) ** 2).sum())
         - (untied - 2 * d * total + na * nb * d**2)
     ) / (na * nb * (na - 1) * (nb - 1))
-    var = max(var, (1 - d**2) / (na * nb - 1))
+    var = max(var, 0.0)
     q = float(sps.t.ppf(1 - (1 - level) / 2, na + nb - 2))
     root = q * math.sqrt(var) * math.sqrt((1 - d**2) ** 2 + q**2 * var)
     denom = 1 - d**2 + q**2 * var

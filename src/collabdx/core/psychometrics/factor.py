@@ -130,10 +130,33 @@ def fit_ml(cov: np.ndarray, pattern: np.ndarray) -> FactorFit:
         phi=phi,
         theta=theta,
         fmin=float(res.fun),
-        converged=bool(res.success),
+        converged=bool(res.success) or at_stationary_point(res.x, res.jac, bounds),
         heywood=heywood,
         n_free=n_load + p + n_phi,
     )
+
+
+GRADIENT_TOLERANCE = 1e-5
+
+
+def at_stationary_point(
+    x: np.ndarray, grad: np.ndarray, bounds: list[tuple[float | None, float | None]]
+) -> bool:
+    """Whether the projected gradient vanishes: convergence judged by the gradient.
+
+    L-BFGS-B sometimes stops with "ABNORMAL_TERMINATION_IN_LNSRCH" at the optimum, when
+    the line search cannot improve F_ML in its last digits (issue 18: 3 of 21 simulated
+    sets, at gradients of about 3e-8). Its flag alone would call that a failure. A
+    component pressing against its bound (a Heywood case) is not counted.
+    """
+    g = np.asarray(grad, dtype=float).copy()
+    for i, (lo, hi) in enumerate(bounds):
+        span = 1e-9 * max(1.0, abs(x[i]))
+        if lo is not None and x[i] <= lo + span and g[i] > 0:
+            g[i] = 0.0
+        if hi is not None and x[i] >= hi - span and g[i] < 0:
+            g[i] = 0.0
+    return bool(np.all(np.isfinite(g)) and np.max(np.abs(g), initial=0.0) < GRADIENT_TOLERANCE)
 
 
 def _fit_one_factor(S: np.ndarray) -> FactorFit:
@@ -172,7 +195,7 @@ def _fit_one_factor(S: np.ndarray) -> FactorFit:
     if lam.sum() < 0:
         lam = -lam
     # BFGS may stop on "precision loss" at the optimum; judge convergence by the gradient.
-    converged = bool(res.success or np.max(np.abs(res.jac)) < 1e-5)
+    converged = bool(res.success or np.max(np.abs(res.jac)) < GRADIENT_TOLERANCE)
     return FactorFit(
         loadings=lam[:, None],
         phi=np.eye(1),

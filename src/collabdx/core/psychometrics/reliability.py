@@ -139,12 +139,11 @@ def scale_reliability(
     first = instrument.items[items[0]]
     lo, hi = float(min(first.codes)), float(first.max_code)
     block = keyed[list(items)]
-    flag_pct = th.FLOOR_CEILING_PCT.value
     score_floor = _pct(scores.to_numpy(dtype=float), lo)
     score_ceiling = _pct(scores.to_numpy(dtype=float), hi)
     if len(items) < 2:
         stats: tuple[ItemStats, ...] = (
-            _item_stats(block, instrument, items[0], None, None, flag_pct),
+            _item_stats(block, instrument, items[0], None, None),
         )
         return ScaleReliability(
             scale.id,
@@ -180,7 +179,7 @@ def scale_reliability(
             if n < 3
             else "Not computed: an item has the same answer from everyone."
         )
-        stats = tuple(_item_stats(block, instrument, i, None, None, flag_pct) for i in items)
+        stats = tuple(_item_stats(block, instrument, i, None, None) for i in items)
         return ScaleReliability(
             scale.id,
             scale.name,
@@ -214,7 +213,7 @@ def scale_reliability(
         sb_stat = Stat(sb, n, SB_METHOD + "; CI from Fisher's z CI of r", ci, warning=warning)
     r_it, a_del = item_total(data)
     stats = tuple(
-        _item_stats(block, instrument, item, r_it[i], a_del[i], flag_pct)
+        _item_stats(block, instrument, item, r_it[i], a_del[i])
         for i, item in enumerate(items)
     )
     note = "" if omega_stat is not None else th.OMEGA_MIN_ITEMS.meaning
@@ -252,7 +251,6 @@ def _item_stats(
     item_id: str,
     r_it: float | None,
     a_del: float | None,
-    flag_pct: float,
 ) -> ItemStats:
     item = instrument.items[item_id]
     col = block[item_id].to_numpy(dtype=float)
@@ -260,11 +258,9 @@ def _item_stats(
     n = int(answered.size)
     floor = _pct(col, float(min(item.codes)))
     ceiling = _pct(col, float(item.max_code))
+    # Floor and ceiling shares are reported for each question, but the 15% rule (Terwee
+    # et al. 2007) is about scale scores, so it flags only those (issue 18).
     flags = []
-    if floor is not None and floor > flag_pct:
-        flags.append(f"floor effect ({floor:.0f}% at the lowest keyed value)")
-    if ceiling is not None and ceiling > flag_pct:
-        flags.append(f"ceiling effect ({ceiling:.0f}% at the highest keyed value)")
     if r_it is not None and r_it < th.ITEM_TOTAL_MIN.value:
         flags.append(f"corrected item–total r below {th.ITEM_TOTAL_MIN.value:.2f}")
     return ItemStats(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
+from collabdx.core.psychometrics.stat import p_phrase
 from collabdx.core.psychometrics.factor import (
     FitIndices,
     fit_indices,
@@ -116,7 +117,7 @@ def fit_reading(fit: FitIndices) -> str:
     else:
         head = f"{', '.join(met)} meet and {', '.join(missed)} miss Hu & Bentler's (1999) "
         head += "cut-offs: the fit is mixed."
-    test = f"χ² = {fit.chi2:.1f}, df = {fit.df}, p = {fit.p:.3f}"
+    test = f"χ² = {fit.chi2:.1f}, df = {fit.df}, {p_phrase(fit.p)}"
     if fit.p < 0.05:
         tail = (
             f"The chi-square test rejects exact fit ({test}); at large n it rejects even "

@@ -23,6 +23,7 @@ from collabdx.reports.pack_research import (
     agreement_warnings,
     bootstrap_note,
     distinct_warnings,
+    icc_text,
     p_text,
     stat_text,
 )
@@ -191,7 +192,7 @@ def scale_detail(r: ScaleReliability) -> ScaleDetail:
         r_it = i.corrected_item_total
         rows.append(ItemRow(i.item_id, i.text, [
             Cell(str(i.n_answered)), Cell(pct(i.missing_pct)), Cell(num(i.mean)),
-            Cell(num(i.sd)), _share(i.floor_pct), _share(i.ceiling_pct),
+            Cell(num(i.sd)), Cell(pct(i.floor_pct)), Cell(pct(i.ceiling_pct)),
             Cell(num(r_it), flag=r_it is not None and r_it < low),
             Cell(num(i.alpha_if_deleted)),
         ], "; ".join(i.flags)))  # fmt: skip
@@ -233,7 +234,7 @@ def agreement_section(a: AgreementResult) -> AgreementSection:
 def _icc(stat: Stat | None) -> Cell:
     if stat is None:
         return Cell(DASH)
-    return Cell(num(stat.value), caution=stat.warning is not None)
+    return Cell(icc_text(stat), caution=stat.warning is not None)
 
 
 def _p_phrase(p: float | None) -> str:
