@@ -141,7 +141,9 @@ def test_page_shows_the_core_result(owner_client, four, released):
         for g in s.rwg:
             assert f">{f2(g.rwg.value)}" in cells, (s.name, g.group)
         for icc in (s.icc1, s.icc2):
-            assert re.search(f">{re.escape(f2(icc.value))}( †)?<", cells), s.name
+            # ICC(2) = 1 − 1/F below zero is shown as "below 0", never raw (issue 18)
+            shown = "below 0" if icc is s.icc2 and icc.value < 0 else f2(icc.value)
+            assert re.search(f">{re.escape(shown)}( †)?<", cells), s.name
         assert s.reading in agreement
 
     comparisons = section(html, "comparisons", "structure")

@@ -135,7 +135,8 @@ def agreement_view(a: AgreementResult) -> AgreementView:
             s.name, icc_text(s.icc1), icc_text(s.icc2), cells, s.reading,
             s.icc1 is not None and s.icc1.warning is not None,
         ))  # fmt: skip
-    return AgreementView(a.by, a.title, a.computed, a.reason, list(a.groups), lines, a.note)
+    note = f"{a.coverage} {a.note}".strip()
+    return AgreementView(a.by, a.title, a.computed, a.reason, list(a.groups), lines, note)
 
 
 def agreement_warnings(a: AgreementResult) -> list[str]:

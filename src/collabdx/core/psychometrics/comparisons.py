@@ -76,6 +76,7 @@ class ComparisonFamily:
     groups: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     note: str
+    coverage: str = ""  # how many respondents were analysed, how many left out and why
 
 
 def welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Welch:
@@ -188,6 +189,7 @@ def compare_groups(
             group.groups,
             (),
             group.note,
+            group.coverage,
         )
     raw: list[_Pair] = []
     pairs = itertools.combinations(range(len(group.groups)), 2)
@@ -211,7 +213,9 @@ def compare_groups(
         f" Holm and Benjamini–Hochberg adjustments are across all {len(pvals)} tests of "
         "this grouping (every scale and every pair)."
     )
-    return ComparisonFamily(group.by, group.title, True, "", group.groups, tuple(out), note)
+    return ComparisonFamily(
+        group.by, group.title, True, "", group.groups, tuple(out), note, group.coverage
+    )
 
 
 @dataclass(frozen=True)

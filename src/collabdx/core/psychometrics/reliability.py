@@ -11,7 +11,7 @@ but the Spearman–Brown coefficient, as Eisinga et al. (2013) recommend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,7 @@ class ScaleReliability:
     score_ceiling_pct: float | None
     correlations: CorrelationMatrix | None
     warning: str | None
+    coverage: str = ""  # how many respondents were used, how many left out and why
 
 
 def cronbach_alpha(data: np.ndarray) -> float:
@@ -127,6 +128,30 @@ def _pct(values: np.ndarray, target: float) -> float | None:
 
 
 def scale_reliability(
+    keyed: pd.DataFrame,
+    scores: pd.Series,
+    instrument: Instrument,
+    scale: Scale,
+    *,
+    bootstrap_b: int,
+    seed: int,
+) -> ScaleReliability:
+    result = _scale_reliability(keyed, scores, instrument, scale, bootstrap_b=bootstrap_b,
+                                seed=seed)  # fmt: skip
+    return replace(result, coverage=listwise_coverage(result.n_complete, len(keyed),
+                                                      len(scale.items)))  # fmt: skip
+
+
+def listwise_coverage(n: int, total: int, n_items: int) -> str:
+    """Whom a complete-case analysis used and whom it left out, and why."""
+    text = f"Analysed: {n} of {total} respondents."
+    if total > n:
+        what = "its question" if n_items == 1 else f"one or more of its {n_items} questions"
+        text += f" {total - n} left out: no answer to {what} (listwise deletion)."
+    return text
+
+
+def _scale_reliability(
     keyed: pd.DataFrame,
     scores: pd.Series,
     instrument: Instrument,

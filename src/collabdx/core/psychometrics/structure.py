@@ -22,6 +22,7 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
+from collabdx.core.psychometrics.reliability import listwise_coverage
 from collabdx.core.psychometrics.stat import p_phrase
 from collabdx.core.psychometrics.factor import (
     FitIndices,
@@ -68,6 +69,7 @@ class StructureResult:
     factor_correlations: tuple[tuple[float, ...], ...]
     fit_reading: str
     warning: str | None
+    coverage: str = ""  # how many respondents were used, how many left out and why
 
 
 def block_model(instrument: Instrument) -> tuple[tuple[Factor, ...], tuple[str, ...]]:
@@ -158,6 +160,7 @@ def run_structure(keyed: pd.DataFrame, instrument: Instrument) -> StructureResul
         factor_correlations=(),
         fit_reading="",
         warning=None,
+        coverage=listwise_coverage(n, len(keyed), len(items)),
     )
     if n < need:
         statement = (

@@ -82,6 +82,7 @@ class ScaleDetail:
     note: str
     rows: list[ItemRow]
     correlations: Correlations | None
+    coverage: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class AgreementSection:
     rows: list[AgreementRow]
     note: str
     warnings: list[str]
+    coverage: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class ComparisonSection:
     pairs: list[tuple[str, list[ComparisonRow]]]  # "A − B", then one row per scale
     note: str
     warnings: list[str]
+    coverage: str = ""
 
     @property
     def count(self) -> int:
@@ -139,6 +142,7 @@ class StructureView:
     estimator: str
     warning: str
     computed: bool
+    coverage: str = ""
     fit: list[tuple[str, str, str]] = field(default_factory=list)
     reading: str = ""
     loadings: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -205,7 +209,9 @@ def scale_detail(r: ScaleReliability) -> ScaleDetail:
             [(item, [num(v) for v in row]) for item, row in zip(c.items, c.values, strict=True)],
             c.reason,
         )  # fmt: skip
-    return ScaleDetail(r.scale_id, r.name, ", ".join(r.items), r.n_complete, r.note, rows, corr)
+    return ScaleDetail(
+        r.scale_id, r.name, ", ".join(r.items), r.n_complete, r.note, rows, corr, r.coverage
+    )
 
 
 def agreement_section(a: AgreementResult) -> AgreementSection:
@@ -227,8 +233,9 @@ def agreement_section(a: AgreementResult) -> AgreementSection:
             s.name, cells, _icc(s.icc1), _icc(s.icc2), test, s.reading,
         ))  # fmt: skip
     return AgreementSection(
-        a.title, a.computed, a.reason, list(a.groups), rows, a.note, agreement_warnings(a)
-    )
+        a.title, a.computed, a.reason, list(a.groups), rows, a.note, agreement_warnings(a),
+        a.coverage,
+    )  # fmt: skip
 
 
 def _icc(stat: Stat | None) -> Cell:
@@ -255,7 +262,7 @@ def comparison_section(f: ComparisonFamily) -> ComparisonSection:
         ))  # fmt: skip
     return ComparisonSection(
         f.title, f.computed, f.reason, list(pairs.items()), f.note,
-        distinct_warnings(f.comparisons),
+        distinct_warnings(f.comparisons), f.coverage,
     )  # fmt: skip
 
 
@@ -271,7 +278,8 @@ def structure_view(s: StructureResult, names: dict[str, str]) -> StructureView:
             f" Single-question scales ({', '.join(left_out)}) are left out: a factor with "
             "one question adds nothing testable."
         )
-    view = StructureView(s.statement, model, s.estimator, s.warning or "", s.computed)
+    view = StructureView(s.statement, model, s.estimator, s.warning or "", s.computed,
+                         s.coverage)  # fmt: skip
     fit = s.fit
     if not s.computed or fit is None:
         return view
