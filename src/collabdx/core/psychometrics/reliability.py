@@ -20,6 +20,7 @@ from scipy import stats as sps
 from collabdx.core.instruments import Instrument, Scale
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.factor import fit_ml, omega_from_fit
+from collabdx.core.psychometrics.onefactor import omega_bootstrap_values
 from collabdx.core.psychometrics.polychoric import CorrelationMatrix, correlation_matrix
 from collabdx.core.psychometrics.stat import Stat, not_computed
 
@@ -93,14 +94,12 @@ def omega_total(data: np.ndarray) -> float | None:
 def omega_bootstrap(
     data: np.ndarray, b: int, seed: int, level: float = 0.95
 ) -> tuple[tuple[float, float] | None, int]:
-    """Percentile CI of omega over ``b`` case resamples; also the number of usable fits."""
-    rng = np.random.default_rng(seed)
-    n = data.shape[0]
-    values = []
-    for _ in range(b):
-        w = omega_total(data[rng.integers(0, n, n)])
-        if w is not None:
-            values.append(w)
+    """Percentile CI of omega over ``b`` case resamples; also the number of usable fits.
+
+    All resamples are fitted at once (:mod:`.onefactor`, issue 15): the same resamples
+    and the same ML solutions as fitting them one by one, 10-20 times faster.
+    """
+    values = omega_bootstrap_values(data, b, seed)
     if len(values) < max(20, b // 2):
         return None, len(values)
     tail = (1 - level) / 2 * 100
