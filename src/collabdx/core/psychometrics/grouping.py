@@ -106,7 +106,7 @@ def grouping(
     )
     if only is not None:
         note += f" Only {' and '.join(only)} are compared."
-    total = int(len(values))
+    total = len(values)
     analysed = sum(counts[g] for g in keep)
     # A "not given" group hidden to protect another is counted with the hidden ones, so
     # its count cannot be subtracted to give theirs.

@@ -173,7 +173,9 @@ def omega_of(lam: np.ndarray, theta: np.ndarray) -> np.ndarray:
     return common / (common + theta.sum(axis=-1))
 
 
-def resampled_covariances(data: np.ndarray, b: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+def resampled_covariances(
+    data: np.ndarray, b: int, rng: np.random.Generator
+) -> Iterator[np.ndarray]:
     """Covariance matrices (ddof 1) of ``b`` case resamples, a chunk at a time.
 
     Each chunk draws its row indices as ``b`` successive ``rng.integers(0, n, n)``

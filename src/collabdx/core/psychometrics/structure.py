@@ -22,14 +22,14 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
-from collabdx.core.psychometrics.reliability import listwise_coverage
-from collabdx.core.psychometrics.stat import p_phrase
 from collabdx.core.psychometrics.factor import (
     FitIndices,
     fit_indices,
     fit_ml,
     free_parameter_count,
 )
+from collabdx.core.psychometrics.reliability import listwise_coverage
+from collabdx.core.psychometrics.stat import p_phrase
 
 ESTIMATOR = (
     "Maximum likelihood on the Pearson covariance matrix of the keyed items (complete "
