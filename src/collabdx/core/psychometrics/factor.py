@@ -66,8 +66,20 @@ def free_parameter_count(pattern: np.ndarray) -> int:
     return int(pattern.sum()) + p + m * (m - 1) // 2
 
 
-def fit_ml(cov: np.ndarray, pattern: np.ndarray) -> FactorFit:
-    """Fit the factor model with loading ``pattern`` (p × m booleans) to ``cov``."""
+def fit_ml(
+    cov: np.ndarray,
+    pattern: np.ndarray,
+    *,
+    phi_free: np.ndarray | None = None,
+    higher_order: bool = False,
+) -> FactorFit:
+    """Fit the factor model with loading ``pattern`` (p × m booleans) to ``cov``.
+
+    ``phi_free`` (m × m booleans) says which factor correlations are free; the rest
+    are 0 (e.g. a method factor orthogonal to the others). ``higher_order`` replaces
+    the free correlations by one second-order factor: Φ_ij = γ_i γ_j, the first-order
+    factors' variances staying 1 (their disturbances are 1 − γ_i²).
+    """
     S = np.asarray(cov, dtype=float)
     pattern = np.asarray(pattern, dtype=bool)
     p, m = pattern.shape
@@ -79,12 +91,20 @@ def fit_ml(cov: np.ndarray, pattern: np.ndarray) -> FactorFit:
     rows, cols = np.nonzero(pattern)
     n_load = rows.size
     tri = np.tril_indices(m, -1)
-    n_phi = tri[0].size
+    if phi_free is not None:
+        keep = np.asarray(phi_free, dtype=bool)[tri]
+        tri = (tri[0][keep], tri[1][keep])
+    n_phi = m if higher_order else tri[0].size
 
     def unpack(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lam = np.zeros((p, m))
         lam[rows, cols] = x[:n_load]
         theta = x[n_load : n_load + p]
+        if higher_order:
+            gamma = x[n_load + p :]
+            phi = np.outer(gamma, gamma)
+            np.fill_diagonal(phi, 1.0)
+            return lam, theta, phi
         phi = np.eye(m)
         phi[tri] = x[n_load + p :]
         phi[(tri[1], tri[0])] = x[n_load + p :]
@@ -100,17 +120,24 @@ def fit_ml(cov: np.ndarray, pattern: np.ndarray) -> FactorFit:
         f = logdet + float(np.trace(S @ inv)) - logdet_s - p
         g_sigma = inv - inv @ S @ inv  # dF/dΣ (symmetric)
         g_lam = 2.0 * g_sigma @ lam @ phi
-        g_phi = 2.0 * (lam.T @ g_sigma @ lam)
-        grad = np.concatenate([g_lam[rows, cols], np.diag(g_sigma), g_phi[tri]])
+        g_phi = 2.0 * (lam.T @ g_sigma @ lam)  # per symmetric pair of entries
+        if higher_order:
+            off = g_phi - np.diag(np.diag(g_phi))
+            g_rest = off @ x[n_load + p :]
+        else:
+            g_rest = g_phi[tri]
+        grad = np.concatenate([g_lam[rows, cols], np.diag(g_sigma), g_rest])
         return f, grad
 
     x0 = _start(S, pattern, rows, cols, n_phi)
+    if higher_order:
+        x0[n_load + p :] = 0.6
     var = np.diag(S)
     bounds = (
         [(None, None)] * n_load
         + [(_THETA_FLOOR * v, None) for v in var]
         + [(-0.995, 0.995)] * n_phi
-    )
+    )  # γ of a higher-order model in the same bounds as a correlation
     res = optimize.minimize(
         objective,
         x0,
