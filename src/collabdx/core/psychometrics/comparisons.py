@@ -77,6 +77,7 @@ class ComparisonFamily:
     comparisons: tuple[Comparison, ...]
     note: str
     coverage: str = ""  # how many respondents were analysed, how many left out and why
+    invariance_note: str = ""  # what the mean comparisons rest on (measurement invariance)
 
 
 def welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Welch:

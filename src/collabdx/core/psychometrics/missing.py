@@ -56,6 +56,7 @@ class FimlFit:
     n: int  # people with at least one answer to the model's items
     loglik: float
     converged: bool
+    baseline_chi2: float = float("nan")  # independence model against the saturated one
 
 
 def missingness(data: np.ndarray, items: list[str], k: int) -> MissingnessSummary:
@@ -200,4 +201,13 @@ def fiml_cfa(data: np.ndarray, pattern: np.ndarray) -> FimlFit:
     minus2ll = float(res.fun) * n + const
     df = p * (p + 1) // 2 - (nl + p + nt)
     converged = bool(res.success) or at_stationary_point(res.x, res.jac, bounds)
-    return FimlFit(fit, max(minus2ll - sat, 0.0), df, n, -minus2ll / 2, converged)
+    base = baseline_minus2ll(x) - sat
+    return FimlFit(fit, max(minus2ll - sat, 0.0), df, n, -minus2ll / 2, converged, base)
+
+
+def baseline_minus2ll(data: np.ndarray) -> float:
+    """−2ℓ of the independence model with missing data: each item's own ML mean and
+    variance from the answers it has (the FIML solution when Σ is diagonal)."""
+    x = np.asarray(data, dtype=float)
+    x = x[~np.all(np.isnan(x), axis=1)]
+    return _minus2ll(_groups(x), np.nanmean(x, axis=0), np.diag(np.nanvar(x, axis=0)))

@@ -69,11 +69,16 @@ def _model(name: str, description: str, fit: FactorFit, cov: np.ndarray, n: int)
 
 
 def compare_models(
-    cov_biased: np.ndarray, n: int, pattern: np.ndarray, reversed_items: np.ndarray
+    cov_biased: np.ndarray,
+    n: int,
+    pattern: np.ndarray,
+    reversed_items: np.ndarray,
+    block: FactorFit | None = None,
 ) -> ModelComparison:
-    """Fit the alternatives to the complete-case covariance of the CFA's items."""
+    """Fit the alternatives to the complete-case covariance of the CFA's items
+    (``block``: the correlated-factors fit, if already made)."""
     p, m = pattern.shape
-    block = fit_ml(cov_biased, pattern)
+    block = block if block is not None else fit_ml(cov_biased, pattern)
     models = [
         _model("One factor", "every question on one general factor",
                fit_ml(cov_biased, np.ones((p, 1), dtype=bool)), cov_biased, n),
