@@ -70,7 +70,7 @@ def test_reliability_and_cfa_say_whom_they_left_out(attacked):
         if rel.applicable:
             assert f"{rel.n_complete} of 63 respondents" in rel.coverage, rel.scale_id
     assert result.structure is not None
-    assert f"of 63 respondents" in result.structure.coverage
+    assert "of 63 respondents" in result.structure.coverage
 
 
 def test_not_given_is_its_own_group_when_large_enough():
