@@ -32,6 +32,7 @@ from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
 from collabdx.web.results.release import results_released
+from collabdx.web.results.research_more import research_more
 from collabdx.web.results.research_presenters import research_page
 
 
@@ -73,17 +74,23 @@ def research(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         return data
     collab = wave.collaboration
     c, w = collab.pk, wave.pk
+    result = _result(data)
     return render(
         request,
         "results/research.jinja",
         {
             "collab": collab,
             "wave": wave,
-            "page": research_page(_result(data)),
+            "page": research_page(result),
+            "more": research_more(result),
             "demo_banner": DEMO_BANNER if collab.is_demo else "",
             "report_url": reverse("results:report", args=[c, w]),
             "json_url": reverse("results:research_json", args=[c, w]),
             "long_url": reverse("results:research_long", args=[c, w]),
+            "sav_url": reverse("results:research_sav", args=[c, w]),
+            "dta_url": reverse("results:research_dta", args=[c, w]),
+            "lavaan_url": reverse("results:research_lavaan", args=[c, w]),
+            "mplus_url": reverse("results:research_mplus", args=[c, w]),
         },
     )
 

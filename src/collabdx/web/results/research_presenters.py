@@ -129,6 +129,7 @@ class ComparisonSection:
     note: str
     warnings: list[str]
     coverage: str = ""
+    invariance_note: str = ""
 
     @property
     def count(self) -> int:
@@ -262,7 +263,7 @@ def comparison_section(f: ComparisonFamily) -> ComparisonSection:
         ))  # fmt: skip
     return ComparisonSection(
         f.title, f.computed, f.reason, list(pairs.items()), f.note,
-        distinct_warnings(f.comparisons), f.coverage,
+        distinct_warnings(f.comparisons), f.coverage, f.invariance_note,
     )  # fmt: skip
 
 
