@@ -55,7 +55,7 @@ def write_statfile(
 
     limit = LABEL_LIMIT[fmt]
     entries = {e["name"]: e for e in codebook}
-    column_labels = [_cut(str(entries.get(c, {}).get("label") or c), limit)
+    column_labels: list[str | None] = [_cut(str(entries.get(c, {}).get("label") or c), limit)
                      for c in frame.columns]  # fmt: skip
     value_labels: dict[str, dict[float | int, str]] = {}
     for col in frame.columns:

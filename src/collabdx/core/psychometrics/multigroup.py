@@ -189,7 +189,7 @@ def start_values(spec: Spec, data: list[GroupData], pattern: np.ndarray) -> np.n
     """Loadings from each factor's first principal component in the pooled data, half
     the variance as residual, group means as intercepts, identity factor covariances."""
     x = np.zeros(spec.n_params)
-    pooled = sum(d.n * d.cov for d in data) / sum(d.n for d in data)
+    pooled = np.sum([d.n * d.cov for d in data], axis=0) / sum(d.n for d in data)
     p, m = pattern.shape
     lam0 = np.zeros((p, m))
     for f in range(m):

@@ -26,13 +26,13 @@ from django.views.decorators.http import require_safe
 from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
 from collabdx.io.longformat import write_long
 from collabdx.reports.research import research_result
+from collabdx.reports.research_more import research_more
 from collabdx.web.collab.access import wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
 from collabdx.web.results.release import results_released
-from collabdx.web.results.research_more import research_more
 from collabdx.web.results.research_presenters import research_page
 
 

@@ -328,6 +328,12 @@ THRESHOLD_LABELS = {
     "cliff_magnitude": "Size of Cliff's delta",
     "cfa_min_n": "Responses for a CFA",
     "fit_cutoffs": "Good CFA fit",
+    "invariance_change": "Change in fit allowed by invariance",
+    "htmt": "Distinct scales (HTMT)",
+    "ave": "Convergent validity (AVE)",
+    "design_effect": "Design effect that matters",
+    "modification_index": "Modification indices listed",
+    "efa_min_n": "Responses for an EFA",
 }
 
 

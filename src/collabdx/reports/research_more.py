@@ -6,6 +6,7 @@ the multilevel view. ``research_presenters`` formats the rest of the page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from collabdx.core.psychometrics import PsychometricsResult
@@ -20,7 +21,7 @@ Row = tuple[str, ...]
 class Table:
     caption: str
     headers: list[str]
-    rows: list[Row]
+    rows: Sequence[Row]
 
 
 @dataclass(frozen=True)
