@@ -272,6 +272,17 @@ def psychometrics(
         Path | None,
         typer.Option("--long", help="Folder for the tidy long export + Frictionless package."),
     ] = None,
+    syntax_dir: Annotated[
+        Path | None,
+        typer.Option("--syntax", help="Folder for the lavaan script and Mplus input of the "
+                     "models fitted."),
+    ] = None,
+    sav: Annotated[
+        Path | None, typer.Option("--sav", help="The responses as an SPSS file with labels.")
+    ] = None,
+    dta: Annotated[
+        Path | None, typer.Option("--dta", help="The responses as a Stata file with labels.")
+    ] = None,
     n: Annotated[int, typer.Option(help="Respondents for 'synthetic'.")] = 2000,
     resamples: Annotated[
         int,
@@ -321,10 +332,31 @@ def psychometrics(
 
         long_dir.mkdir(parents=True, exist_ok=True)
         write_long(rs, long_dir)
+    if syntax_dir is not None:
+        from collabdx.core.psychometrics.syntax import lavaan_script, mplus_input
+
+        _write_text(syntax_dir / "collabdx-lavaan.R", lavaan_script(rs.instrument))
+        _write_text(syntax_dir / "collabdx-mplus.inp", mplus_input(rs.instrument))
+    for path, kind in ((sav, "sav"), (dta, "dta")):
+        if path is not None:
+            _write_statfile(rs, path, kind)
     _print_psychometrics(result)
-    written = [str(p) for p in (output, json_out, long_dir) if p is not None]
+    written = [str(p) for p in (output, json_out, long_dir, syntax_dir, sav, dta) if p is not None]
     if written:
         out.print("Wrote " + ", ".join(written), highlight=False)
+
+
+def _write_statfile(rs, path: Path, kind: str) -> None:
+    """The analyst's own file, whole (as ``collabdx export``): every column, labelled."""
+    from collabdx.core.scoring import scale_scores
+    from collabdx.io.codebook import build_codebook
+    from collabdx.io.exporters import tidy_table
+    from collabdx.io.statfiles import labelled_frame, write_statfile
+
+    header, rows = tidy_table(rs, scale_scores(rs))
+    codebook = build_codebook(rs.instrument, [h for h in header if h.startswith("scale_")])
+    write_statfile(labelled_frame(header, rows, codebook), codebook, path,
+                   "sav" if kind == "sav" else "dta")  # fmt: skip
 
 
 def _print_psychometrics(result) -> None:
@@ -364,6 +396,12 @@ def _print_psychometrics(result) -> None:
             )
         else:
             out.print(f"CFA: {s.statement}", highlight=False)
+    for inv in result.invariance:
+        out.print(f"Invariance across {inv.title.lower()}: "
+                  + (inv.reading.split(" Metric:")[0] if inv.computed else inv.statement),
+                  highlight=False)  # fmt: skip
+    if result.multilevel is not None and result.multilevel.computed:
+        out.print(f"Nesting: {result.multilevel.reading}", highlight=False)
     out.print(
         f"{len(result.agreement)} agreement analyses and {len(result.comparisons)} comparison "
         "families; see the HTML or JSON for everything.",

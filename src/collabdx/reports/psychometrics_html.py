@@ -16,6 +16,7 @@ from collabdx.core.psychometrics.analysis import PsychometricsResult
 from collabdx.core.psychometrics.stat import Stat
 from collabdx.core.psychometrics.synthetic import RecoveryRow
 from collabdx.reports.pack_research import icc_text
+from collabdx.reports.research_more import research_more
 
 
 def _num(x: float | None, places: int = 2) -> str:
@@ -103,5 +104,6 @@ def render_psychometrics_html(
             factor_names=factor_names,
             left_out_names=left_out,
             scale_names=names,
+            more=research_more(result),
         )
     )
