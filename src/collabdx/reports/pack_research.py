@@ -160,6 +160,8 @@ class ResearchAppendix:
     cfa: str = ""
     cfa_computed: bool = False
     warnings: list[str] = field(default_factory=list)
+    invariance: list[str] = field(default_factory=list)  # per grouping: tested or the n needed
+    nesting: str = ""
 
 
 def appendix(result: PsychometricsResult, cli_b: int) -> ResearchAppendix:
@@ -180,4 +182,11 @@ def appendix(result: PsychometricsResult, cli_b: int) -> ResearchAppendix:
         if s.warning:
             warnings.append(s.warning)
     view.warnings = list(dict.fromkeys(warnings))
+    view.invariance = [
+        (f"{inv.title}: {inv.reading.split(' Metric:')[0]}" if inv.computed
+         else f"{inv.title}: {inv.statement}")
+        for inv in result.invariance
+    ]  # fmt: skip
+    if result.multilevel is not None and result.multilevel.computed:
+        view.nesting = result.multilevel.reading
     return view
