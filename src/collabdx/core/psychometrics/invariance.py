@@ -134,8 +134,8 @@ def measurement_invariance(
         statement = (
             f"Not tested: measurement invariance across {group.noun} needs at least two "
             f"groups with {need} complete responses each (the n a CFA of the "
-            f"{len(factors)}-factor model needs in each group: {th.CFA_MIN_N.source}); the "
-            f"largest group here has {largest}."
+            f"{len(factors)}-factor model needs, in each group: Kline 2016); the largest group "
+            f"here has {largest}."
         )
         return replace(base, statement=statement)
     data = [group_data(blocks[i].to_numpy(dtype=float)) for i in ok]

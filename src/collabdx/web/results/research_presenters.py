@@ -343,7 +343,7 @@ def _label(t: th.Threshold) -> str:
 
 def _threshold_value(t: th.Threshold, bootstrap_b: int) -> str:
     if t.value >= 1:
-        text = f"{t.value:.0f}"
+        text = f"{t.value:.0f}" if t.value == int(t.value) else f"{t.value:.2f}"
     else:  # .70 reads as 0.70, .147 as 0.147: no padding zeros
         text = f"{t.value:.3f}".rstrip("0")
         text = text + "0" * max(0, 4 - len(text))
