@@ -55,6 +55,8 @@ model <- '
 fit <- cfa(model, data = d, std.lv = TRUE, estimator = "ML", likelihood = "normal",
            missing = "listwise")
 summary(fit, fit.measures = TRUE, standardized = TRUE)
+# The Satorra-Bentler scaled test beside it.
+fit_mlm <- cfa(model, data = d, std.lv = TRUE, estimator = "MLM")
 modindices(fit, sort = TRUE, maximum.number = 10)
 residuals(fit, type = "cor")
 # FIML beside listwise deletion (missing at random).

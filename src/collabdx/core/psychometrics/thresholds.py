@@ -336,6 +336,9 @@ REFERENCES: dict[str, str] = {
     "modeling. Sociol Methodol 1995;25:267–316.",
     "Raykov 1997": "Raykov T. Estimation of composite reliability for congeneric measures. "
     "Appl Psychol Meas 1997;21(2):173–184.",
+    "Satorra & Bentler 1994": "Satorra A, Bentler PM. Corrections to test statistics and "
+    "standard errors in covariance structure analysis. In: von Eye A, Clogg CC, eds. Latent "
+    "variables analysis. Sage; 1994:399–419.",
     "Sörbom 1989": "Sörbom D. Model modification. Psychometrika 1989;54(3):371–384.",
     "Zumbo, Gadermann & Zeisser 2007": "Zumbo BD, Gadermann AM, Zeisser C. Ordinal versions of "
     "coefficients alpha and theta for Likert rating scales. J Mod Appl Stat Methods "

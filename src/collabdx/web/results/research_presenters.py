@@ -296,6 +296,14 @@ def structure_view(s: StructureResult, names: dict[str, str]) -> StructureView:
         ("Baseline chi-square (df)", f"{num(fit.baseline_chi2, 1)} ({fit.baseline_df})",
          "independence model, for CFI and TLI"),
     ])  # fmt: skip
+    if s.robust is not None:
+        r = s.robust
+        view.fit.append((
+            "Satorra–Bentler scaled chi-square (df), p",
+            f"{num(r.chi2, 1)} ({r.df}), p {_p_phrase(r.p)}; scaling factor {num(r.scaling, 3)}; "
+            f"RMSEA {num(r.rmsea, 3)}",
+            "robust to non-normal answers (Satorra & Bentler 1994)",
+        ))  # fmt: skip
     view.reading = s.fit_reading
     view.loadings.extend(
         (ld.item_id, names.get(ld.scale_id, ld.scale_id), num(ld.std_loading),
