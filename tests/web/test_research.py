@@ -308,6 +308,8 @@ def test_stata_and_spss_files_hold_no_quasi_identifier(owner_client, four, relea
         else:
             frame, meta = pyreadstat.read_sav(path)
             assert meta.variable_value_labels["Q6"]  # value labels kept
+            notes = " ".join(meta.notes)
+            assert "are not in this file" in notes and "Small samples" in notes
         assert len(frame) == 38
         # Scored answers and scale scores only: no descriptor, context or text item.
         assert {"Q1", "Q2", "Q3", "Q4", "Q5"}.isdisjoint(frame.columns)

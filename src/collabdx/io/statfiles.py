@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,11 @@ LABEL_LIMIT = {"sav": 256, "dta": 80}
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    """SPSS document lines hold 80 characters: wrap each note."""
+    return [line for note in notes for line in textwrap.wrap(note, 80)]
 
 
 def labelled_frame(
@@ -48,9 +54,17 @@ def labelled_frame(
 
 
 def write_statfile(
-    frame: pd.DataFrame, codebook: Sequence[dict[str, Any]], path: Path, fmt: StatFormat
+    frame: pd.DataFrame,
+    codebook: Sequence[dict[str, Any]],
+    path: Path,
+    fmt: StatFormat,
+    notes: Sequence[str] = (),
 ) -> Path:
-    """Write ``frame`` as ``fmt`` with the codebook's labels; atomically."""
+    """Write ``frame`` as ``fmt`` with the codebook's labels; atomically.
+
+    ``notes`` (what was left out and why, small-sample limits) become the SPSS file's
+    document notes; Stata keeps the first as its 80-character data label.
+    """
     import pyreadstat
 
     limit = LABEL_LIMIT[fmt]
@@ -71,8 +85,14 @@ def write_statfile(
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        writer = pyreadstat.write_sav if fmt == "sav" else pyreadstat.write_dta
-        writer(frame, tmp, column_labels=column_labels, variable_value_labels=value_labels)
+        if fmt == "sav":
+            pyreadstat.write_sav(frame, tmp, column_labels=column_labels,
+                                 variable_value_labels=value_labels,
+                                 note=_note_lines(notes) or None)  # fmt: skip
+        else:
+            pyreadstat.write_dta(frame, tmp, column_labels=column_labels,
+                                 variable_value_labels=value_labels,
+                                 file_label=_cut(notes[0], 80) if notes else "")  # fmt: skip
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -81,9 +101,12 @@ def write_statfile(
 
 
 def statfile_bytes(
-    frame: pd.DataFrame, codebook: Sequence[dict[str, Any]], fmt: StatFormat
+    frame: pd.DataFrame,
+    codebook: Sequence[dict[str, Any]],
+    fmt: StatFormat,
+    notes: Sequence[str] = (),
 ) -> bytes:
     """The file's bytes, for a download."""
     with tempfile.TemporaryDirectory(prefix="collabdx-stat-") as tmp:
-        path = write_statfile(frame, codebook, Path(tmp) / f"responses.{fmt}", fmt)
+        path = write_statfile(frame, codebook, Path(tmp) / f"responses.{fmt}", fmt, notes)
         return path.read_bytes()
