@@ -225,3 +225,29 @@ def test_session_records_hold_dates_only():
         f.get_internal_type() == "DateField"
         for f in SignedInSession._meta.get_fields() if f.name.endswith("_on")
     )  # fmt: skip
+
+
+def test_an_administrator_can_end_a_facilitators_sessions():
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    w = build_world()
+    owner, cofac = signed_in(w.owner), signed_in(w.cofac)
+    call_command("end_sessions", "owner", stdout=io.StringIO())
+    assert owner.get("/account/").status_code == 302
+    assert cofac.get("/account/").status_code == 200
+    call_command("end_sessions", "--all", stdout=io.StringIO())
+    assert cofac.get("/account/").status_code == 302
+    with pytest.raises(CommandError, match="No such facilitator: ghost"):
+        call_command("end_sessions", "ghost")
+
+
+def test_confirming_the_password_gives_a_new_session_key(settings):
+    w = build_world()
+    c = signed_in(w.owner)
+    before = c.cookies[settings.SESSION_COOKIE_NAME].value
+    assert c.post("/account/confirm-password/", {"password": PASSWORD}).status_code == 302
+    assert c.cookies[settings.SESSION_COOKIE_NAME].value != before
+    assert c.get("/account/").status_code == 200

@@ -26,7 +26,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -51,7 +51,7 @@ class Database:
     password: str = ""
 
     @classmethod
-    def from_settings(cls, config: dict[str, Any]) -> Database:
+    def from_settings(cls, config: Mapping[str, Any]) -> Database:
         """From a Django DATABASES entry (settings, or ``dj_database_url.parse``)."""
         engine = str(config.get("ENGINE", ""))
         if engine.endswith("sqlite3"):

@@ -50,6 +50,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
             form.add_error("password", "Your password is not right")
         else:
             reauth.stamp(request)
+            request.session.cycle_key()  # a new session key at re-authentication (V7.2.4)
             record(Kind.REAUTHENTICATED, request=request, user=user)
             return redirect(_next(request))
     return render(
