@@ -153,6 +153,10 @@ class Writer(threading.Thread):
                 "SELECT wave_id, partner_id FROM collab_partnerlink ORDER BY id"
             ).fetchone()
             sqlite = self.engine.name == "sqlite"
+            if sqlite:
+                # Keep every submission in the write-ahead log, not the main file: a backup
+                # that copied only the file would then miss them all.
+                con.execute("PRAGMA wal_autocheckpoint=0")
             mark = "?" if sqlite else "%s"
             while not self.stop.is_set():
                 n = self.written + 1
