@@ -23,9 +23,10 @@ from collabdx.core.scoring import scale_scores
 from collabdx.io.codebook import build_codebook
 from collabdx.io.exporters import tidy_table
 from collabdx.io.statfiles import StatFormat, labelled_frame, statfile_bytes
-from collabdx.web.collab.access import wave_for
+from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.results.data import WaveData
 from collabdx.web.results.research import _attachment, _filename, _gate
+from collabdx.web.security.events import Kind, record
 
 STAT_TYPES = {"sav": "application/x-spss-sav", "dta": "application/x-stata-dta"}
 
@@ -69,10 +70,12 @@ def protected_rows_for_download(
 
 
 def _statfile(request: HttpRequest, pk: int, wave_pk: int, fmt: StatFormat) -> HttpResponse:
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)  # row-level: as the exports
     data = _gate(request, wave, download=True)
     if isinstance(data, HttpResponse):
         return data
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"Research data ({fmt.upper()}) of {wave.name}")  # fmt: skip
     frame, codebook = protected_rows_for_download(data, settings.MIN_GROUP_SIZE)
     columns = [e for e in codebook if e["name"] in frame.columns]
     notes = [e["label"] for e in codebook if e["name"] not in frame.columns]
@@ -101,10 +104,12 @@ def research_dta(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 
 
 def _syntax(request: HttpRequest, pk: int, wave_pk: int, kind: str) -> HttpResponse:
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)  # no data, as the statistics' JSON
     data = _gate(request, wave, download=True)
     if isinstance(data, HttpResponse):
         return data
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"Research model syntax ({kind}) of {wave.name}")  # fmt: skip
     instrument = data.responses.instrument
     if kind == "lavaan":
         text = lavaan_script(instrument, data_file=_filename(wave, "-responses.sav"))
