@@ -55,7 +55,9 @@ def small_classes(rows: Iterable[Sequence[str]], k: int = K) -> dict[tuple[str, 
     return {key: n for key, n in counts.items() if n < k}
 
 
-def wide_keys(records: Iterable[dict[str, object]], columns: Sequence[str]) -> list[tuple[str, ...]]:
+def wide_keys(
+    records: Iterable[dict[str, object]], columns: Sequence[str]
+) -> list[tuple[str, ...]]:
     return [tuple(cell(r.get(c)) for c in columns) for r in records]
 
 
@@ -132,7 +134,8 @@ def test_no_row_level_download_has_an_equivalence_class_under_k():
         "json": wide_keys(json_records(download(client, f"{base}/export.json")), QUASI_IDENTIFIERS),
         "long": long_keys(download(client, f"{base}/research.zip")),
     }
-    with zipfile.ZipFile(io.BytesIO(download(client, f"/collaborations/{collab.pk}/export-everything.zip"))) as zf:
+    everything = download(client, f"/collaborations/{collab.pk}/export-everything.zip")
+    with zipfile.ZipFile(io.BytesIO(everything)) as zf:
         for name in zf.namelist():
             if name.startswith("responses/") and name.endswith(".csv"):
                 files[name] = wide_keys(csv_records(zf.read(name)), QUASI_IDENTIFIERS)
