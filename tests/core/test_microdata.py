@@ -91,7 +91,8 @@ def test_two_unique_people_borrow_spare_rows_instead_of_losing_everything():
     # class of 2; the big class can spare 3 rows (8 - 5): they hide Q5 too and join
     # it. Result: 5 rows (2,1,4,"not shown") and 5 rows (2,1,4,4): 5 cells hidden.
     # (Banding 1-2 gives the same 5-cell loss plus a band, so level 0 is kept.)
-    records = rows_of(8, Q1=2, Q2=1, Q3="A", Q4=4, Q5=4) + [
+    records = [
+        *rows_of(8, Q1=2, Q2=1, Q3="A", Q4=4, Q5=4),
         {"Q1": 2, "Q2": 1, "Q3": "A", "Q4": 4, "Q5": 1},
         {"Q1": 2, "Q2": 1, "Q3": "A", "Q4": 4, "Q5": 2},
     ]
@@ -153,9 +154,9 @@ def test_a_row_from_an_unknown_partner_is_refused():
 
 
 def test_content_order_ignores_ids_and_order():
-    rs = from_records(READINESS, [{"Q1": i % 2 + 1, "Q6": i % 5 + 1} for i in range(12)])
-    flipped = from_records(READINESS, [{"Q1": i % 2 + 1, "Q6": i % 5 + 1}
-                                       for i in reversed(range(12))], ids=list("abcdefghijkl"))  # fmt: skip
+    records = [{"Q1": i % 2 + 1, "Q6": i % 5 + 1} for i in range(12)]
+    rs = from_records(READINESS, records)
+    flipped = from_records(READINESS, records[::-1], ids=list("abcdefghijkl"))
     a, b = in_content_order(rs), in_content_order(flipped)
     assert a.codes.equals(b.codes) and list(a.codes.index) == [str(i) for i in range(1, 13)]
 
