@@ -20,7 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from collabdx.web.collab.models import PartnerLink
@@ -122,11 +125,8 @@ def download(client: Client, url: str) -> bytes:
     return b"".join(r.streaming_content) if r.streaming else r.content
 
 
-@pytest.mark.django_db
-def test_no_row_level_download_has_an_equivalence_class_under_k():
-    owner, collab, wave = the_issues_wave()
-    client = Client()
-    client.force_login(owner)
+def row_level_files(client: Client, collab, wave) -> dict[str, list[tuple[str, ...]]]:
+    """Every row-level file a facilitator can download for the wave, as QI tuples."""
     base = f"/collaborations/{collab.pk}/waves/{wave.pk}"
     files: dict[str, list[tuple[str, ...]]] = {
         "csv": wide_keys(csv_records(download(client, f"{base}/export.csv")), QUASI_IDENTIFIERS),
@@ -141,10 +141,63 @@ def test_no_row_level_download_has_an_equivalence_class_under_k():
                 files[name] = wide_keys(csv_records(zf.read(name)), QUASI_IDENTIFIERS)
             elif name.startswith("responses/") and name.endswith(".json"):
                 files[name] = wide_keys(json_records(zf.read(name)), QUASI_IDENTIFIERS)
+    return files
+
+
+@pytest.mark.django_db
+def test_no_row_level_download_has_an_equivalence_class_under_k():
+    owner, collab, wave = the_issues_wave()
+    client = Client()
+    client.force_login(owner)
+    files = row_level_files(client, collab, wave)
     assert len(files) == 6  # the archive holds the wave's CSV and JSON
     for name, keys in files.items():
         assert len(keys) == 30, name  # no row is dropped
         assert small_classes(keys) == {}, name
+    # The two "Both" are not shown anywhere, nor is anyone's staff group shown as Both.
+    assert not any(key[2] == "3" for keys in files.values() for key in keys)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=8, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # fmt: skip
+@given(
+    sizes=st.lists(st.integers(0, 14), min_size=1, max_size=5),
+    seed=st.integers(0, 2**16),
+)
+def test_random_waves_every_download_is_k_anonymous(sizes, seed):
+    rng = random.Random(seed)
+    dist = {q: [rng.random() ** 3 + 0.01 for _ in range(n)]
+            for q, n in (("Q1", 3), ("Q2", 4), ("Q4", 5), ("Q5", 5))}  # fmt: skip
+    with transaction.atomic():
+        owner = UserFactory(username="owner")
+        collab = CollaborationFactory(owner=owner, name="North Alliance")
+        wave = WaveFactory(collaboration=collab, name="Wave 1")
+        for p, size in enumerate(sizes):
+            partner = PartnerFactory(collaboration=collab, name=f"Partner {p}")
+            PartnerLink.objects.create(wave=wave, partner=partner)
+            for _ in range(size):
+                answers = full_answers()
+                for q, weights in dist.items():
+                    code = rng.choices(range(len(weights)), weights)[0]
+                    if code:
+                        answers[q] = code
+                    else:
+                        answers.pop(q)  # left blank
+                ResponseFactory(wave=wave, partner=partner, answers=answers)
+        close_wave(wave)
+        client = Client()
+        client.force_login(owner)
+        if sum(sizes) < K:
+            r = client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/export.csv")
+            assert r.status_code == 409
+        else:
+            for name, keys in row_level_files(client, collab, wave).items():
+                assert len(keys) == sum(sizes), name
+                assert small_classes(keys) == {}, (name, sizes)
+        transaction.set_rollback(True)
 
 
 def test_the_attacker_finds_small_classes_when_there_are_some():
