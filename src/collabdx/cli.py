@@ -266,7 +266,8 @@ def export(
         # Imported ids and row order can point at people; the shared file has neither.
         rs = in_content_order(rs)
         try:
-            protection = anonymise(rs, k_anonymous)
+            with err.status("Making the file k-anonymous (about a minute per 100,000 rows)…"):
+                protection = anonymise(rs, k_anonymous)
         except DisclosureError as exc:
             raise fail(f"--k-anonymous {k_anonymous}: {exc}. Nothing was written.") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
