@@ -155,8 +155,7 @@ def anonymise(
             col = out[[i.id for i in choice].index(q)]
             shown[q] = pd.Series([_typed(v) for v in col], index=shown.index, dtype=object)
     items = tuple(
-        _item_protection(item, responses.codes[item.id], k, base[j], out[j], spec,
-                         levels.get(j, 0))
+        _item_protection(item, responses.codes[item.id], base[j], out[j], spec, levels.get(j, 0))
         for j, item in enumerate(choice)
     )  # fmt: skip
     return Anonymised(k, shown, org_protection, items)
@@ -264,7 +263,6 @@ def _typed(value: str) -> int | str | None:
 def _item_protection(
     item: Item,
     codes: pd.Series,
-    k: int,
     base: list[str],
     out: list[str],
     spec: DisclosureSpec,

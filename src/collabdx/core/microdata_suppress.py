@@ -75,9 +75,9 @@ def _k_anonymous(org: Sequence[str], cols: list[list[str]], k: int, rank: Sequen
         classes[(g, tuple(col[i] for col in cols))].append(i)
     by_org: dict[str, set[Key]] = defaultdict(set)
     rich: dict[str, set[Key]] = defaultdict(set)  # classes with rows to spare (over k)
-    for key, rows in classes.items():
+    for key, members in classes.items():
         by_org[key[0]].add(key)
-        if len(rows) > k:
+        if len(members) > k:
             rich[key[0]].add(key)
     # How common each value is in its organisation: a rare value singles people out.
     rarity = [Counter((org[i], col[i]) for i in range(len(org))) for col in cols]
