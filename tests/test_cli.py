@@ -158,3 +158,76 @@ def test_resample_defaults_are_the_documented_ones():
 
     assert th.OMEGA_BOOTSTRAP_B.value == DEFAULT_RESAMPLES
     assert PACK_RESAMPLES == WEB_BOOTSTRAP_B
+def _descriptor_file(tmp_path):
+    """30 people of two organisations (typed as people type them), with rare
+    combinations: one leader new to the organisation, two "Both"."""
+    lines = ["respondent_id,Q1,Q2,Q3,Q4,Q5,Q6"]
+    for i in range(30):
+        org = ("North Trust", "north trust ", "South Care")[i % 3]
+        q1, q2, q4 = (1, 1, 1) if i == 0 else (2, 3, 4) if i in (1, 2) else (2, 1, 4)
+        lines.append(f"staff-{i:02d},{q1},{q2},{org},{q4},4,{i % 5 + 1}")
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(lines) + "\n")
+    return src
+
+
+def _classes(path):
+    import csv
+    from collections import Counter
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return rows, Counter(tuple(r[q] for q in ("Q3", "Q1", "Q2", "Q4", "Q5")) for r in rows)
+
+
+def test_export_k_anonymous_protects_the_shared_file(tmp_path):
+    src = _descriptor_file(tmp_path)
+    out = tmp_path / "share.csv"
+    result = runner.invoke(
+        app, ["export", str(src), "--format", "csv", "-o", str(out), "--k-anonymous", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "k-anonymous with k = 5" in result.output
+    rows, classes = _classes(out)
+    assert len(rows) == 30 and min(classes.values()) >= 5, classes
+    # Ids as imported could point at people: renumbered, in no meaningful order.
+    assert sorted(int(r["respondent_id"]) for r in rows) == list(range(1, 31))
+    assert not any(r["respondent_id"].startswith("staff") for r in rows)
+    # The two spellings of North Trust are one organisation, written one way.
+    assert {r["Q3"] for r in rows} <= {"North Trust", "South Care", "not shown"}
+    book = json.loads((tmp_path / "share.codebook.json").read_text())
+    assert book["disclosure"]["minimum_group_size"] == 5
+    # Answers other than the descriptors are unchanged (as a multiset: rows are reordered).
+    assert sorted(r["Q6"] for r in rows) == sorted(str(i % 5 + 1) for i in range(30))
+
+
+def test_export_by_default_keeps_the_analysts_own_file_whole(tmp_path):
+    from collabdx.core.scoring import scale_scores
+    from collabdx.io import export_responses, read_responses
+
+    src = _descriptor_file(tmp_path)
+    out = tmp_path / "mine.csv"
+    result = runner.invoke(app, ["export", str(src), "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows, classes = _classes(out)
+    assert classes[("North Trust", "1", "1", "1", "4")] == 1  # the unique leader, as given
+    assert rows[0]["respondent_id"] == "staff-00"
+    rs = read_responses(src).responses
+    export_responses(rs, tmp_path / "direct.csv", "csv", scores=scale_scores(rs))
+    assert out.read_bytes() == (tmp_path / "direct.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("k", "message"), [
+    ("2", "--k-anonymous must be at least 3, got 2"),
+    ("40", "--k-anonymous 40: only 30 responses, fewer than 40"),
+])  # fmt: skip
+def test_export_k_anonymous_refuses_what_it_cannot_protect(tmp_path, k, message):
+    src = _descriptor_file(tmp_path)
+    out = tmp_path / "share.csv"
+    result = runner.invoke(
+        app, ["export", str(src), "--format", "csv", "-o", str(out), "--k-anonymous", k]
+    )
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Nothing was written" in " ".join(result.output.split())
+    assert not out.exists() and not (tmp_path / "share.codebook.json").exists()

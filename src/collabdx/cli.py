@@ -20,7 +20,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from collabdx.cli_admin import register as register_admin_commands
-from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, DisclosureError
+from collabdx.core.disclosure import (
+    DEFAULT_MIN_GROUP_SIZE,
+    MIN_GROUP_SIZE_FLOOR,
+    DisclosureError,
+)
 from collabdx.core.instruments import InstrumentError, load_instrument, load_instrument_file
 
 app = typer.Typer(
@@ -245,15 +249,50 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
     instrument: InstrumentOpt = "readiness",
     instrument_version: VersionOpt = None,
+    k_anonymous: Annotated[
+        int | None,
+        typer.Option(
+            "--k-anonymous",
+            metavar="K",
+            help="Make the file k-anonymous before sharing it: every combination of "
+            "organisation and the descriptor items (role, staff group, tenure...) is "
+            "shared by at least K rows (K >= 3); rare values are banded or 'not shown'. "
+            "Without it the file is your own data, whole.",
+        ),
+    ] = None,
 ) -> None:
     """Export tidy data with a codebook. Cells that look like formulas are neutralised."""
+    from collabdx.core.microdata import anonymise, in_content_order
     from collabdx.core.scoring import scale_scores
     from collabdx.io.exporters import export_responses
 
+    if k_anonymous is not None and k_anonymous < MIN_GROUP_SIZE_FLOOR:
+        raise fail(
+            f"--k-anonymous must be at least {MIN_GROUP_SIZE_FLOOR}, got {k_anonymous}: "
+            "a group of one or two people is no protection. Nothing was written."
+        )
     rs, _ = _load(responses, instrument, instrument_version)
+    protection = None
+    if k_anonymous is not None:
+        # Imported ids and row order can point at people; the shared file has neither.
+        rs = in_content_order(rs)
+        try:
+            with err.status("Making the file k-anonymous (about a minute per 100,000 rows)…"):
+                protection = anonymise(rs, k_anonymous)
+        except DisclosureError as exc:
+            raise fail(f"--k-anonymous {k_anonymous}: {exc}. Nothing was written.") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
-    export_responses(rs, output, fmt.value, scores=scale_scores(rs))
+    export_responses(rs, output, fmt.value, scores=scale_scores(rs), protection=protection)
     out.print(f"Wrote {rs.n} responses to {output}", highlight=False)
+    if protection is not None:
+        hidden = sum(p.hidden_cells + p.suppressed_cells for p in protection.items)
+        banded = sum(p.generalised_cells for p in protection.items)
+        out.print(
+            f"k-anonymous with k = {k_anonymous}: rows renumbered in no meaningful order; "
+            f"{banded} answers banded and {hidden} not shown; the organisation not shown in "
+            f"{protection.organisation.hidden_rows} rows. The codebook says which and why.",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -17,6 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from collabdx.core.instrument_disclosure import (
+    DisclosureSpec,
+    DisclosureSpecError,
+    parse_disclosure,
+)
+
 ItemRole = Literal["descriptor", "context", "scored"]
 ItemType = Literal["choice", "text"]
 
@@ -115,6 +121,10 @@ class Instrument:
     blocks: tuple[Block, ...]
     items: Mapping[str, Item] = field(hash=False)
     scales: Mapping[str, Scale] = field(hash=False)
+    # Which items identify a respondent in a row-level file (``[disclosure]``, derived).
+    disclosure: DisclosureSpec = field(
+        hash=False, default_factory=lambda: DisclosureSpec((), {}, "")
+    )
 
     @property
     def key(self) -> str:
@@ -289,6 +299,10 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
         for s in meta.get("intro", [])
     )
     scoring = raw.get("scoring", {})
+    try:
+        disclosure = parse_disclosure(raw.get("disclosure"), items)
+    except DisclosureSpecError as exc:
+        raise InstrumentError(str(exc)) from exc
     return Instrument(
         id=iid,
         version=version,
@@ -302,6 +316,7 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
         blocks=blocks,
         items=items,
         scales=scales,
+        disclosure=disclosure,
     )
 
 

@@ -5,6 +5,10 @@ XLSX also a "codebook" sheet; JSON carries its codebook inline. Every text cell 
 spreadsheet could run as a formula is neutralised (:mod:`collabdx.io.safe`), and
 every file is written to a temporary file first and moved into place, so a
 failure never leaves a half-written export.
+
+With ``protection`` (:func:`collabdx.core.microdata.anonymise`) the quasi-identifier
+columns show what it decided (a code, a band such as "1-2", or "not shown") and the
+codebook says what was hidden and why; every other cell is written as it is.
 """
 
 from __future__ import annotations
@@ -22,8 +26,16 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from collabdx.core.microdata import Anonymised
 from collabdx.core.responses import ResponseSet
-from collabdx.io.codebook import SCALE_PREFIX, build_codebook, codebook_table, instrument_meta
+from collabdx.io.codebook import (
+    SCALE_PREFIX,
+    build_codebook,
+    codebook_table,
+    disclosure_section,
+    disclosure_table,
+    instrument_meta,
+)
 from collabdx.io.safe import DANGEROUS_STARTS, QUOTE, safe_cell
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -41,24 +53,29 @@ def export_responses(
     fmt: ExportFormat,
     *,
     scores: pd.DataFrame | None = None,
+    protection: Anonymised | None = None,
 ) -> list[Path]:
     """Write ``responses`` to ``out`` in ``fmt``; returns the paths written.
 
     ``scores`` (e.g. from :func:`collabdx.core.scoring.scale_scores`) is indexed
     by respondent id, one column per scale; columns become ``scale_<id>``.
+    ``protection`` (made from these same responses) replaces the quasi-identifier
+    columns by what it shows.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     out = Path(out)
-    header, rows = tidy_table(responses, scores)
+    header, rows = tidy_table(responses, scores, protection)
     instrument = responses.instrument
     score_cols = [c for c in header if c.startswith(SCALE_PREFIX)]
-    codebook = build_codebook(instrument, score_cols)
+    codebook = build_codebook(instrument, score_cols, protection)
     meta = instrument_meta(instrument)
+    extra = {} if protection is None else {"disclosure": disclosure_section(protection, instrument)}
     if fmt == "json":
         document = {
             "instrument": meta,
             "codebook": codebook,
+            **extra,
             "responses": [dict(zip(header, row, strict=True)) for row in rows],
         }
         with _atomic([out]) as (tmp,):
@@ -69,20 +86,27 @@ def export_responses(
         if fmt == "csv":
             _write_csv(tmp, header, rows)
         else:
-            _write_xlsx(tmp, header, rows, codebook)
-        _write_json(tmp_sidecar, {"instrument": meta, "codebook": codebook})
+            sheets = [] if protection is None else [disclosure_table(extra["disclosure"])]
+            _write_xlsx(tmp, header, rows, codebook, sheets)
+        _write_json(tmp_sidecar, {"instrument": meta, "codebook": codebook, **extra})
     return [out, sidecar]
 
 
 def tidy_table(
-    responses: ResponseSet, scores: pd.DataFrame | None = None
+    responses: ResponseSet,
+    scores: pd.DataFrame | None = None,
+    protection: Anonymised | None = None,
 ) -> tuple[list[str], list[list[object]]]:
     """Header and rows of the wide export; None marks an empty cell."""
     instrument = responses.instrument
     index = responses.codes.index
+    if protection is not None and not protection.shown.index.equals(index):
+        raise ValueError("protection was made from other rows than these responses")
     columns: list[tuple[str, pd.Series, str]] = []
     for item in instrument.items.values():
-        if item.type == "choice":
+        if protection is not None and item.id in protection.shown.columns:
+            columns.append((item.id, protection.shown[item.id], "shown"))
+        elif item.type == "choice":
             columns.append((item.id, responses.codes[item.id], "code"))
         else:
             columns.append((item.id, responses.text[item.id], "text"))
@@ -112,6 +136,8 @@ def _clean(value: Any, kind: str) -> object:
         return int(value)
     if kind == "score":
         return float(value)
+    if kind == "shown" and isinstance(value, int):
+        return value
     text = str(value)
     return text or None
 
@@ -182,7 +208,11 @@ def _write_sheet(ws: Any, header: Sequence[object], rows: list[list[object]]) ->
 
 
 def _write_xlsx(
-    path: Path, header: list[str], rows: list[list[object]], codebook: list[dict[str, Any]]
+    path: Path,
+    header: list[str],
+    rows: list[list[object]],
+    codebook: list[dict[str, Any]],
+    sheets: Sequence[tuple[str, list[str], list[list[object]]]] = (),
 ) -> None:
     from openpyxl import Workbook
 
@@ -192,6 +222,8 @@ def _write_xlsx(
     _write_sheet(ws, header, rows)
     cb_header, cb_rows = codebook_table(codebook)
     _write_sheet(wb.create_sheet("codebook"), cb_header, cb_rows)
+    for title, sheet_header, sheet_rows in sheets:
+        _write_sheet(wb.create_sheet(title), sheet_header, sheet_rows)
     with path.open("wb") as f:
         wb.save(f)
         _durable(f)

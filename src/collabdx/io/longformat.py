@@ -3,10 +3,12 @@
 ``write_long(responses, out_dir)`` writes three files, all or none (atomic):
 
 * ``responses_long.csv``: respondent_id, instrument_id, instrument_version, item_id,
-  item_text, block, scale, code, keyed_value, reverse_keyed. Every choice item of
-  the instrument appears for every respondent; an unanswered item has an empty
-  code. Free-text items (e.g. Q3 organisation) have no code and are not included:
-  use the wide export for them.
+  item_text, block, scale, code, keyed_value, reverse_keyed, shown_as. Every choice
+  item of the instrument appears for every respondent; an unanswered item has an
+  empty code. Free-text items (e.g. Q3 organisation) have no code and are not
+  included: use the wide export for them. ``shown_as`` is empty unless the file was
+  made k-anonymous (``protection``): a descriptor answer is then shown as a band
+  ("1-2") or "not shown", with an empty code.
 * ``value_labels.csv``: item_id, code, label, for every coded item.
 * ``datapackage.json``: a Frictionless Tabular Data Package (Data Package v1 and
   Table Schema v1 specifications) describing both files: field types,
@@ -27,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from collabdx.core.microdata import NOT_SHOWN, Anonymised
 from collabdx.core.responses import ResponseSet
+from collabdx.io.codebook import disclosure_section
 from collabdx.io.exporters import _atomic, _durable
 from collabdx.io.safe import safe_cell
 
@@ -45,6 +49,7 @@ LONG_COLUMNS = (
     "code",
     "keyed_value",
     "reverse_keyed",
+    "shown_as",
 )
 FORMULA_NOTE = (
     "Text cells that start with =, +, -, @, a tab or a carriage return have a leading "
@@ -61,16 +66,25 @@ def _text(value: object) -> str:
     return str(safe_cell(str(value)))
 
 
-def long_rows(responses: ResponseSet) -> list[list[object]]:
+def long_rows(responses: ResponseSet, protection: Anonymised | None = None) -> list[list[object]]:
     """The rows of ``responses_long.csv`` (None for an empty cell)."""
     instrument = responses.instrument
     items = instrument.choice_items
     codes = responses.codes[[i.id for i in items]].to_numpy(dtype=float)
+    shown: dict[str, list[object]] = {}
+    if protection is not None:
+        if not protection.shown.index.equals(responses.codes.index):
+            raise ValueError("protection was made from other rows than these responses")
+        shown = {str(c): protection.shown[c].tolist() for c in protection.shown.columns}
     rows: list[list[object]] = []
     for r, rid in enumerate(responses.codes.index):
         for c, item in enumerate(items):
             value = codes[r, c]
             code = None if np.isnan(value) else int(value)
+            shown_as = None
+            if item.id in shown:
+                as_shown = shown[item.id][r]
+                code, shown_as = (as_shown, None) if isinstance(as_shown, int) else (None, as_shown)
             keyed = item.keyed(code) if code is not None and item.role == "scored" else None
             rows.append(
                 [
@@ -84,14 +98,20 @@ def long_rows(responses: ResponseSet) -> list[list[object]]:
                     code,
                     keyed,
                     item.reverse if item.role == "scored" else None,
+                    shown_as,
                 ]
             )
     return rows
 
 
-def datapackage(responses: ResponseSet) -> dict[str, Any]:
+def datapackage(responses: ResponseSet, protection: Anonymised | None = None) -> dict[str, Any]:
     """The ``datapackage.json`` descriptor."""
     instrument = responses.instrument
+    bands = sorted(
+        {b.value for h in instrument.disclosure.hierarchies.values() for lv in h.levels
+         for b in lv},
+        key=lambda v: tuple(int(x) for x in v.split("-")),
+    )  # fmt: skip
     items = instrument.choice_items
     all_codes = sorted({c for i in items for c in i.codes})
     scored = [i for i in items if i.role == "scored"]
@@ -145,6 +165,16 @@ def datapackage(responses: ResponseSet) -> dict[str, Any]:
             "Scored items only: whether keyed_value = max code + 1 − code.",
             required=False,
         ),
+        _field(
+            "shown_as",
+            "string",
+            "Empty when the answer is shown by its code. In a file made k-anonymous, a "
+            "descriptor answer may instead be shown as a band of neighbouring codes "
+            '("1-2": the answer was 1 or 2) or as "not shown" (hidden to protect '
+            "anonymity); its code is then empty. See the package's disclosure section.",
+            enum=[*bands, NOT_SHOWN],
+            required=False,
+        ),
     ]
     for f in fields:
         if f["name"] in ("respondent_id", "item_id"):
@@ -155,6 +185,9 @@ def datapackage(responses: ResponseSet) -> dict[str, Any]:
         _field("label", "string", "Answer label as printed on the questionnaire."),
     ]
     title = f"{instrument.title}, version {instrument.version}: responses in long format"
+    extra: dict[str, Any] = {}
+    if protection is not None:
+        extra["disclosure"] = disclosure_section(protection, instrument)
     return {
         "profile": "tabular-data-package",
         "name": f"collabdx-{instrument.id}-v{instrument.version}-long",
@@ -162,6 +195,7 @@ def datapackage(responses: ResponseSet) -> dict[str, Any]:
         "description": (
             f"{title}. One row per respondent and coded item. {instrument.status} "
             f"Source: {instrument.source}. Free-text items are not included. " + FORMULA_NOTE
+            + ("" if protection is None else " " + extra["disclosure"]["summary"])
         ),
         "resources": [
             {
@@ -192,6 +226,7 @@ def datapackage(responses: ResponseSet) -> dict[str, Any]:
                 },
             },
         ],
+        **extra,
     }
 
 
@@ -214,8 +249,13 @@ def _field(
     return field
 
 
-def write_long(responses: ResponseSet, out_dir: Path) -> list[Path]:
-    """Write the long CSV, the value labels and ``datapackage.json`` into ``out_dir``."""
+def write_long(
+    responses: ResponseSet, out_dir: Path, protection: Anonymised | None = None
+) -> list[Path]:
+    """Write the long CSV, the value labels and ``datapackage.json`` into ``out_dir``.
+
+    With ``protection`` (made from these responses) the descriptors are shown as it
+    decided, exactly as in the wide export of the same rows."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = [out_dir / LONG_FILE, out_dir / LABELS_FILE, out_dir / PACKAGE_FILE]
@@ -225,10 +265,10 @@ def write_long(responses: ResponseSet, out_dir: Path) -> list[Path]:
         for option in item.options
     ]
     with _atomic(targets) as (tmp_long, tmp_labels, tmp_pkg):
-        _write_csv(tmp_long, list(LONG_COLUMNS), long_rows(responses))
+        _write_csv(tmp_long, list(LONG_COLUMNS), long_rows(responses, protection))
         _write_csv(tmp_labels, ["item_id", "code", "label"], label_rows)
         with tmp_pkg.open("w", encoding="utf-8") as f:
-            json.dump(datapackage(responses), f, ensure_ascii=False, indent=2)
+            json.dump(datapackage(responses, protection), f, ensure_ascii=False, indent=2)
             f.write("\n")
             _durable(f)
     return targets

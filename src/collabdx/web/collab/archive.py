@@ -8,9 +8,9 @@ The archive is what a facilitator could see in the service, gathered in one file
   response count and private maturity ratings *as the facilitator pages show them*
   (under the same disclosure control);
 * ``responses/<wave>.csv`` and ``.json``: each wave's responses as the results
-  page's export makes them: shuffled, with fresh random ids, formula-safe, small
-  partners' names replaced, and nothing at all for a wave under k responses or
-  a wave still open (see ``results.release``);
+  page's export makes them: shuffled, with fresh random ids, formula-safe,
+  k-anonymous over organisation and descriptors (``core.microdata``), and nothing
+  at all for a wave under k responses or a wave still open (see ``results.release``);
 * ``README.txt``: what is in the archive and what is deliberately not.
 
 Deliberately left out: passwords and two-factor secrets, the survey and rating
@@ -46,8 +46,10 @@ collaboration.json  the collaboration, facilitators' usernames, partner organisa
                     ratings as the facilitator pages show them.
 responses/          for each closed wave with at least {k} responses, its responses in the
                     results page's export format (CSV and JSON with a codebook):
-                    rows shuffled, respondent ids made up afresh, and the names of
-                    partners with fewer than {k} respondents replaced. Waves with
+                    rows shuffled, respondent ids made up afresh, and every
+                    combination of organisation, role, staff group and time in post
+                    shared by at least {k} rows: rarer values read "not shown" or a
+                    band (each file's codebook says which and why). Waves with
                     fewer than {k} responses have no file: no figure is released
                     for a group that small. Open waves have no file until they close.
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from collabdx.core.instruments import Instrument, load_instrument
@@ -113,13 +113,3 @@ def load_wave(wave: Wave) -> WaveData:
 def wave_responses(wave: Wave) -> ResponseSet:
     """The wave's responses as a ``ResponseSet``, scored against the rows' own version."""
     return load_wave(wave).responses
-
-
-def with_organisations(responses: ResponseSet, keep: Collection[str], hidden: str) -> ResponseSet:
-    """``responses`` with every organisation not in ``keep`` replaced by ``hidden``."""
-    org = responses.instrument.descriptor_item("organisation")
-    if org is None or org.type != "text":
-        return responses
-    text = responses.text.copy()
-    text[org.id] = [v if v in keep else hidden for v in text[org.id]]
-    return ResponseSet(responses.instrument_id, responses.instrument_version, responses.codes, text)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from collabdx.core.microdata import anonymise
 from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
 from collabdx.io.longformat import write_long
 from collabdx.reports.research import research_result
@@ -127,6 +128,9 @@ def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 
     One row per respondent and question, codes only: no free text, so no
     organisation; rows in random order with random ids, as the other downloads.
+    The descriptors are protected exactly as in the wide export of the same wave
+    (``core.microdata``, which depends on the rows' content only), so the two files
+    cannot be matched row by row to show more than either.
     """
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
     data = _gate(request, wave, download=True)
@@ -134,9 +138,12 @@ def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         return data
     record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
            detail=f"Long-format data of {wave.name}")  # fmt: skip
+    protection = anonymise(
+        data.responses, settings.MIN_GROUP_SIZE, partners=list(data.partner_counts)
+    )
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="collabdx-long-") as tmp:
-        paths = write_long(data.responses, Path(tmp))
+        paths = write_long(data.responses, Path(tmp), protection)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:
                 archive.write(path, arcname=path.name)

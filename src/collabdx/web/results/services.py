@@ -13,14 +13,13 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from collabdx.core.breakdowns import HIDDEN_ORGANISATION
-from collabdx.core.disclosure import protect
+from collabdx.core.microdata import anonymise
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.io.exporters import ExportFormat, export_responses
 from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
-from collabdx.web.results.data import load_wave, with_organisations
+from collabdx.web.results.data import load_wave
 from collabdx.web.results.release import results_released
 
 CONTENT_TYPES: dict[str, str] = {
@@ -53,14 +52,15 @@ def export_filename(collab: Collaboration, wave: Wave, fmt: str) -> str:
 
 
 def export_wave(wave: Wave, fmt: ExportFormat, k: int) -> ExportFile:
-    """The wave's responses as one file, in random order with random respondent ids.
+    """The wave's responses as one file, in random order with random respondent ids,
+    k-anonymous over the organisation and the descriptor items (``core.microdata``).
 
     The organisation column holds the partner's name only for partners whose
-    count the results pages show; partners hidden by disclosure control (under k,
-    or hidden to protect one that is) read "Organisation not shown", so the file
-    cannot single out a small partner's answers. Refused while the wave is open
-    (two downloads either side of one submission would isolate that row) and
-    under k responses.
+    count the results pages show; partners hidden by disclosure control read
+    "not shown", all together. Descriptors are banded or "not shown" where a
+    combination would be shared by fewer than k people; the codebook says what
+    was done. Refused while the wave is open (two downloads either side of one
+    submission would isolate that row) and under k responses.
     """
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -69,13 +69,14 @@ def export_wave(wave: Wave, fmt: ExportFormat, k: int) -> ExportFile:
     data = load_wave(wave)
     if data.responses.n < k:
         raise ExportRefused(wave.name)
-    protected = protect(data.partner_counts, k, lower_bound=0)
-    keep = {name for name in data.partner_counts if protected.visible(name)}
-    responses = with_organisations(data.responses, keep, HIDDEN_ORGANISATION)
+    responses = data.responses
+    protection = anonymise(responses, k, partners=list(data.partner_counts))
     filename = export_filename(wave.collaboration, wave, fmt)
     with tempfile.TemporaryDirectory(prefix="collabdx-export-") as tmp:
         path = Path(tmp) / filename
-        export_responses(responses, path, fmt, scores=scale_scores(responses))
+        export_responses(
+            responses, path, fmt, scores=scale_scores(responses), protection=protection
+        )
         content = path.read_bytes()
     return ExportFile(filename, CONTENT_TYPES[fmt], content)
 
