@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collabdx.core.instruments import Instrument
 from collabdx.web.collab.models import PartnerLink
-from collabdx.web.forms import error_list
+from collabdx.web.forms import error_list, undecodable_fields
 from collabdx.web.survey import presenters, services
 from collabdx.web.survey.forms import PageForm
 from collabdx.web.survey.models import Draft
@@ -91,11 +91,13 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
     )
 
 
-def _bad_request(request: HttpRequest, link: PartnerLink, page: int) -> HttpResponse:
+def _bad_request(
+    request: HttpRequest, link: PartnerLink, page: int, *, unreadable: bool = False
+) -> HttpResponse:
     return render(
         request,
         "survey/bad_request.jinja",
-        {"token": link.token, "page": page, "hide_navigation": True},
+        {"token": link.token, "page": page, "hide_navigation": True, "unreadable": unreadable},
         status=400,
     )
 
@@ -169,6 +171,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     changing = request.GET.get("change") == "1"
 
     if request.method == "POST":
+        if undecodable_fields(request):
+            # Text that is not UTF-8 would be saved as replacement characters.
+            return _bad_request(request, link, number, unreadable=True)
         form = PageForm(instrument, block, data=request.POST)
         valid = form.is_valid()
         if form.tampered():
