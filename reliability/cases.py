@@ -308,8 +308,7 @@ CASES: list[Case] = [
         lambda c: b'{"Q1": 1}',
         content_type="application/json",
         header_token=True,
-        expect=(200,),
-        why="read as an empty form: the page again with its error summary",
+        expect=(400,),
     ),
     Case(
         "page-out-of-range",

@@ -81,7 +81,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:plan_item": {"GET": FAC, "POST": FAC},
     "survey:start": {"GET": ALL_200},
     "survey:restart": {"GET": ALL_405, "POST": ALL_302},
-    "survey:page": {"GET": ALL_200, "POST": ALL_200},
+    # An empty POST is a page with errors: Post/Redirect/Get back to the page.
+    "survey:page": {"GET": ALL_200, "POST": ALL_302},
     "survey:check": {"GET": ALL_302},
     "survey:submit": {"GET": ALL_405, "POST": ALL_302},
     "survey:thanks": {"GET": ALL_200},
@@ -101,7 +102,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
 
 # Public URLs whose 302 for an anonymous visitor is not "please sign in".
 PUBLIC_REDIRECTS = {
-    "logout", "survey:restart", "survey:check", "survey:submit", "survey:forget",
+    "logout", "survey:restart", "survey:page", "survey:check", "survey:submit", "survey:forget",
     "workshop:thanks",
 }  # fmt: skip
 
