@@ -71,6 +71,7 @@ def _load(responses: str, instrument: str, version: str | None):
     from collabdx.core.demo import DEMO_LABEL, demo_responses
     from collabdx.io.errors import ResponseImportError
     from collabdx.io.importers import read_responses
+    from collabdx.io.xlsx_guard import XlsxLimits
 
     try:
         ins = load_instrument(instrument, version)
@@ -81,6 +82,10 @@ def _load(responses: str, instrument: str, version: str | None):
     path = Path(responses)
     if not path.exists():
         raise fail(f"{path}: no such file")
+    try:
+        limits = XlsxLimits.from_env()  # a workbook's size limits (io/xlsx_guard.py)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     with Progress(
         TextColumn("Reading {task.description}"),
         BarColumn(),
@@ -96,7 +101,7 @@ def _load(responses: str, instrument: str, version: str | None):
             progress.update(task, completed=done, total=total)
 
         try:
-            result = read_responses(path, ins, progress=tick)
+            result = read_responses(path, ins, progress=tick, xlsx_limits=limits)
         except ResponseImportError as exc:
             raise fail(str(exc)) from exc
     for line in result.summary.lines():
