@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from collabdx.cli_serve import control_socket_path, gunicorn_command
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, DisclosureError
 from collabdx.core.instruments import InstrumentError, load_instrument, load_instrument_file
 
@@ -454,26 +455,12 @@ def serve(
     if demo:
         call_command("load_demo")
     out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
+    control = control_socket_path(Path(settings.DATA_DIR), port)
+    if control is None:
+        out.print("(No gunicorn control socket: the data directory's path is too long.)")
     sys.stdout.flush()
-    args = gunicorn_command(host, port, workers)
+    args = gunicorn_command(host, port, workers, control_socket=control)
     os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
-
-
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
-    """The gunicorn command line ``collabdx serve`` runs (reliability/ starts the same).
-
-    ``--preload`` imports the app once in the master, warmed up by
-    ``collabdx.web.wsgi`` (URL conf, views and their scientific libraries, templates),
-    and forks workers that share it: a new or replacement worker answers at once
-    instead of importing for seconds on its first request (docs/reliability.md,
-    finding 2). A code change therefore needs a restart of the whole server, not a
-    HUP. gunicorn writes no access log unless asked, so no IP address is ever logged.
-    """
-    return [
-        sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
-        "--preload",
-    ]  # fmt: skip
 
 
 def main() -> None:  # pragma: no cover
