@@ -54,7 +54,9 @@ class FakeHost:
         )
         if sudo:
             _program(self.bin / "sudo", '[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; "$@"')
-            _program(self.bin / "env", 'while [ "${1#*=}" != "$1" ]; do export "$1"; shift; done; "$@"')
+            _program(
+                self.bin / "env", 'while [ "${1#*=}" != "$1" ]; do export "$1"; shift; done; "$@"'
+            )
         for cmd in have:
             _program(self.bin / cmd, "exit 0")
 

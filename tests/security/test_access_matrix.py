@@ -68,7 +68,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "collab:event_new": {"GET": FAC, "POST": FAC},
     "collab:wave_new": {"GET": FAC, "POST": FAC},
     "collab:wave": {"GET": FAC},
-    "collab:wave_close": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
+    "collab:wave_close": {"GET": FAC, "POST": FAC_REDIRECT},
     "results:report": {"GET": FAC},
     "results:adopt": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
     "results:report_pdf": {"GET": FAC},

@@ -40,11 +40,35 @@ def context_summary(collab: Collaboration) -> list[dict[str, object]]:
 
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
+    if wave.has_closed_by(today):
+        return "Closed"
     if today < wave.opens_on:
         return "Not open yet"
-    if today > wave.closes_on:
-        return "Closed"
     return "Open"
+
+
+def long_date(day: dt.date) -> str:
+    return _day(day, short=False)
+
+
+def _day(day: dt.date, short: bool) -> str:
+    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+
+
+def wave_dates(wave: Wave, *, short: bool = False) -> str:
+    """The wave's dates as they happened: its planned dates, or where it was closed
+    early, the days it took answers and the planned close (``short``: for tables)."""
+    opens, closes = _day(wave.opens_on, short), _day(wave.closes_on, short)
+    if wave.closed_on is None:
+        return f"{opens} to {closes}"
+    closed = _day(wave.closed_on, short)
+    if wave.closed_on < wave.opens_on:
+        if short:
+            return f"Closed {closed}, before it opened"
+        return f"closed on {closed} before it opened (it was planned for {opens} to {closes})"
+    if short:
+        return f"{opens} to {closed}, closed early"
+    return f"{opens} to {closed}, closed early (it was planned to close on {closes})"
 
 
 def instrument_label(wave: Wave) -> str:

@@ -128,6 +128,7 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "wave": w,
             "status": presenters.wave_status(w),
+            "dates": presenters.wave_dates(w, short=True),
             "instrument": presenters.instrument_label(w),
             "responses": presenters.response_counts(w, k)[1],
         }
@@ -238,6 +239,7 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "collab": wave.collaboration,
             "wave": wave,
             "status": presenters.wave_status(wave),
+            "dates": presenters.wave_dates(wave),
             "instrument": presenters.instrument_label(wave),
             "links": presenters.link_rows(request, wave),
             "total": total,
@@ -251,12 +253,36 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """Closing early cannot be undone: GET asks, POST closes."""
     wave = wave_for(request, pk, wave_pk)
-    services.close_wave(wave)
-    messages.success(request, f"Closed {wave.name}. The links no longer accept answers.")
-    return redirect("collab:wave", pk, wave_pk)
+    if presenters.wave_status(wave) == "Closed":
+        messages.info(request, f"{wave.name} has already closed.")
+        return redirect("collab:wave", pk, wave_pk)
+    if request.method == "POST":
+        if services.close_wave(wave):
+            messages.success(
+                request,
+                f"Closed {wave.name}. The links no longer accept answers, and its results "
+                "are open now.",
+            )
+        return redirect("collab:wave", pk, wave_pk)
+    today = dt.date.today()
+    return render(
+        request,
+        "collab/wave_close.jinja",
+        {
+            "collab": wave.collaboration,
+            "wave": wave,
+            "closes_on": presenters.long_date(wave.closes_on),
+            "total": presenters.response_counts(wave, settings.MIN_GROUP_SIZE)[1],
+            "delete_after": presenters.long_date(
+                today + dt.timedelta(days=lifecycle.retention_days() + 1)
+            ),
+            "retention_days": lifecycle.retention_days(),
+        },
+    )
 
 
 @login_required

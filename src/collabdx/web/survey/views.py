@@ -122,14 +122,17 @@ def _context(link: PartnerLink, instrument: Instrument, **extra: object) -> dict
 
 def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpResponse:
     wave = link.wave
+    today = services.today()
     return render(
         request,
         "survey/unavailable.jinja",
         {
             "partner": link.partner,
-            "not_yet": services.today() < wave.opens_on,
+            "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
             "opens_on": presenters.long_date(wave.opens_on),
             "closes_on": presenters.long_date(wave.closes_on),
+            "closed_on": presenters.long_date(wave.closed_on) if wave.closed_on else None,
+            "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
             "hide_navigation": True,
         },
         status=status,
