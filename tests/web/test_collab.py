@@ -51,7 +51,7 @@ def test_open_wave_makes_a_link_per_partner(owner_client, collab):
     r = owner_client.post(
         f"/collaborations/{collab.pk}/waves/new/",
         {"name": "Baseline", "instrument": "readiness:1",
-         "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=10)).isoformat()},
+         **date_parts("opens_on", today), **date_parts("closes_on", today + dt.timedelta(days=10))},
     )
     wave = Wave.objects.get(name="Baseline")
     assert r["Location"] == f"/collaborations/{collab.pk}/waves/{wave.pk}/"
@@ -65,13 +65,19 @@ def test_open_wave_makes_a_link_per_partner(owner_client, collab):
     assert page.count("<svg") >= 3  # a QR code per partner
 
 
+def date_parts(name: str, day: dt.date) -> dict[str, str]:
+    return {f"{name}[day]": str(day.day), f"{name}[month]": str(day.month),
+            f"{name}[year]": str(day.year)}  # fmt: skip
+
+
 def test_wave_closing_before_opening_is_refused(owner_client, collab):
     r = owner_client.post(
         f"/collaborations/{collab.pk}/waves/new/",
         {"name": "Bad", "instrument": "readiness:1",
-         "opens_on": "2026-05-10", "closes_on": "2026-05-01"},
+         "opens_on[day]": "10", "opens_on[month]": "5", "opens_on[year]": "2026",
+         "closes_on[day]": "1", "closes_on[month]": "5", "closes_on[year]": "2026"},
     )
-    assert "The closing date must be on or after the opening date" in r.content.decode()
+    assert "Closing date must be the same as or after the opening date" in r.content.decode()
     assert not Wave.objects.filter(name="Bad").exists()
 
 

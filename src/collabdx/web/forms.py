@@ -8,6 +8,8 @@ from urllib.parse import unquote_to_bytes
 from django import forms
 from django.http import HttpRequest
 
+from collabdx.web.dateinput import DateInputField, first_error_id
+
 
 def error_list(form: forms.Form) -> list[dict[str, str]]:
     """Error summary items: each links to the field it is about."""
@@ -17,8 +19,12 @@ def error_list(form: forms.Form) -> list[dict[str, str]]:
             items.extend({"text": str(e), "href": "#"} for e in errors)
             continue
         # Our templates give each input (and each radio group's first option) the
-        # field name as its id, so the summary link moves focus to the right place.
-        items.extend({"text": str(e), "href": f"#{name}"} for e in errors)
+        # field name as its id, so the summary link moves focus to the right place; a
+        # date's link goes to its first box in error (dateinput.py).
+        target = name
+        if isinstance(form.fields.get(name), DateInputField):
+            target = first_error_id(form, name)
+        items.extend({"text": str(e), "href": f"#{target}"} for e in errors)
     return items
 
 

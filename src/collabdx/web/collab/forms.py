@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from collabdx.core.instruments import available, load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.web.dateinput import DateInputField
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -101,30 +102,23 @@ class WaveForm(forms.Form):
         choices=instrument_choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the survey to use"},
     )
-    opens_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the opening date", "invalid": "Enter a real date"},
-    )
-    closes_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the closing date", "invalid": "Enter a real date"},
-    )
+    opens_on = DateInputField(what="opening date")
+    closes_on = DateInputField(what="closing date")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
-            self.add_error("closes_on", "The closing date must be on or after the opening date")
+            self.add_error(
+                "closes_on", "Closing date must be the same as or after the opening date"
+            )
         return data
 
 
 class EventForm(forms.Form):
     from collabdx.web.collab.models import Event
 
-    happened_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the event", "invalid": "Enter a real date"},
-    )
+    happened_on = DateInputField(what="date of the event")
     kind = forms.ChoiceField(
         choices=Event.KINDS, widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of event"},
