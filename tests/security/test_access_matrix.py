@@ -59,8 +59,12 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "two_factor_disable": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "verify": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
     "collab:new": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    # Later question pages and the check page send a fresh set-up back to the first.
+    "collab:new_step": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
+    "collab:new_check": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
     "collab:detail": {"GET": FAC},
-    "collab:edit": {"GET": FAC, "POST": FAC},
+    "collab:edit": {"GET": FAC},
+    "collab:edit_step": {"GET": FAC, "POST": FAC},
     "collab:delete": {"GET": OWNER, "POST": (*OWNER[:4], 302)},
     "collab:export_everything": {"GET": OWNER},
     "collab:partner_add": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
@@ -164,6 +168,7 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "node_id": next(iter(theory.nodes)),
         "cmoc_id": next(iter(theory.cmocs)),
         "action_id": next(iter(theory.action_statements)),
+        "step": "type",
     }
     if name.startswith("survey:"):
         values["token"] = token or w.link.token

@@ -15,35 +15,7 @@ def test_anonymous_is_sent_to_sign_in(client, collab):
     assert r["Location"].startswith("/sign-in/")
 
 
-def test_create_collaboration_with_partners(owner_client, owner):
-    r = owner_client.post(
-        "/collaborations/new/",
-        {
-            "name": "Coast Provider Collaborative",
-            "collaboration_type": "provider_collaborative",
-            "mandated": "voluntary",
-            "cross_sector": "yes",
-            "life_cycle_stage": "connecting",
-            "partners": "Harbour Trust\n  harbour trust \nCliff Care\n\n",
-        },
-    )
-    collab = Collaboration.objects.get(name="Coast Provider Collaborative")
-    assert r.status_code == 302 and r["Location"] == f"/collaborations/{collab.pk}/"
-    assert collab.owner == owner
-    assert (collab.mandated, collab.cross_sector) == (False, True)
-    # Duplicate partner names (ignoring case and spaces) are merged.
-    assert sorted(collab.partners.values_list("name", flat=True)) == ["Cliff Care", "Harbour Trust"]
-
-
-def test_create_collaboration_errors_are_summarised(owner_client):
-    r = owner_client.post("/collaborations/new/", {"name": "", "partners": "Only one"})
-    html = r.content.decode()
-    assert r.status_code == 200
-    assert "There is a problem" in html
-    assert "<title>Error: " in html
-    assert 'href="#name"' in html and "Enter the collaboration&#39;s name" in html
-    assert "Enter at least two partner organisations" in html
-    assert Collaboration.objects.count() == 0
+# Creating a collaboration, one question per page: tests/web/test_collab_setup.py.
 
 
 def test_open_wave_makes_a_link_per_partner(owner_client, collab):

@@ -19,27 +19,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collabdx.core.theory import load_theory
 from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import collaboration_for, wave_for
-from collabdx.web.collab.forms import (
-    CoFacilitatorForm,
-    CollaborationForm,
-    EventForm,
-    PartnerForm,
-    WaveForm,
-)
+from collabdx.web.collab.forms import CoFacilitatorForm, EventForm, PartnerForm, WaveForm
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
 from collabdx.web.results.release import release_date, results_released
-
-
-def _hints() -> dict[str, dict[str, str]]:
-    theory = load_theory()
-    return {
-        "type_hints": {t.id: t.definition for t in theory.collaboration_types.values()},
-        "stage_hints": {s.id: s.description for s in theory.life_cycle_stages.values()},
-    }
 
 
 @login_required
@@ -56,67 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
         for c in collabs
     ]
     return render(request, "collab/home.jinja", {"rows": rows})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def collaboration_new(request: HttpRequest) -> HttpResponse:
-    form = CollaborationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        collab = services.create_collaboration(
-            owner=request.user,
-            name=d["name"],
-            collaboration_type=d["collaboration_type"],
-            mandated=d["mandated"] == "mandated",
-            cross_sector=d["cross_sector"] == "yes",
-            life_cycle_stage=d["life_cycle_stage"],
-            partner_names=d["partners"],
-        )
-        messages.success(request, f"Created {collab.name}. Next, open a survey wave.")
-        return redirect("collab:detail", collab.pk)
-    return render(
-        request,
-        "collab/collaboration_form.jinja",
-        {"form": form, "form_errors": error_list(form), "editing": False, **_hints()},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    initial = {
-        "name": collab.name,
-        "collaboration_type": collab.collaboration_type,
-        "mandated": "mandated" if collab.mandated else "voluntary",
-        "cross_sector": "yes" if collab.cross_sector else "no",
-        "life_cycle_stage": collab.life_cycle_stage,
-    }
-    form = CollaborationForm(request.POST or None, initial=initial, require_partners=False)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        services.update_collaboration(
-            collab,
-            name=d["name"].strip(),
-            collaboration_type=d["collaboration_type"],
-            mandated=d["mandated"] == "mandated",
-            cross_sector=d["cross_sector"] == "yes",
-            life_cycle_stage=d["life_cycle_stage"],
-        )
-        messages.success(request, "Saved the collaboration's details.")
-        return redirect("collab:detail", collab.pk)
-    return render(
-        request,
-        "collab/collaboration_form.jinja",
-        {
-            "form": form,
-            "form_errors": error_list(form),
-            "editing": True,
-            "collab": collab,
-            **_hints(),
-        },
-    )
 
 
 @login_required

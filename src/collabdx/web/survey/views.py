@@ -393,6 +393,9 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "feedback": feedback,
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
+            # Results come when the wave closes (results.release), not at some count.
+            "closes_on": presenters.long_date(link.wave.closes_on),
+            "closed": link.wave.has_closed_by(services.today()),
         },
     )
 
