@@ -73,6 +73,9 @@ def test_the_checks_catch_broken_pages(new_context, audit):
                   " document.querySelector('main').append(d); }")
     reflow = a._reflow()
     assert reflow and 'div.too-wide "wide" (' in reflow[0], reflow
+    # ... and the same 900px box makes the page wider than a 375px window.
+    fits = a._fits()
+    assert fits and fits[0].startswith("at 375px the page is ") and "div.too-wide" in fits[0], fits
 
 
 def test_axe_is_the_version_pinned_in_package_lock(new_context):
