@@ -93,13 +93,16 @@ SET_UP_QUESTIONS = (
 
 
 def answer_set_up_questions(
-    page: Page, name: str, partners: list[str], audit: Auditor | None = None
+    page: Page, name: str, partners: list[str], audit: Auditor | None = None, start: int = 1
 ) -> None:
-    """The set-up's question pages, one after another, up to the check page."""
+    """The set-up's question pages, one after another (from question ``start``), up to
+    the check page."""
     for n, question in enumerate(SET_UP_QUESTIONS, start=1):
+        if n < start:
+            continue
         expect(page.get_by_role("heading", level=1)).to_contain_text(question)
         if audit is not None:
-            audit.check(f"set-up question {n}", screenshot=n in (1, 3), error=False)
+            audit.check(f"set-up question {n}", screenshot=n in (2, 3), error=False)
         if n == 1:
             page.get_by_role("textbox", name=re.compile(question)).fill(name)
         elif n == 2:

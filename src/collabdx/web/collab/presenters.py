@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -36,6 +38,31 @@ def context_summary(collab: Collaboration) -> list[dict[str, object]]:
         ("Life-cycle stage", stage_name(collab.life_cycle_stage)),
     ]
     return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]
+
+
+def details_rows(
+    values: dict[str, Any], change_url: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Summary-list rows of a collaboration's details, each with its "Change" link.
+    ``values`` holds the form values (as in the set-up session)."""
+    rows: list[dict[str, Any]] = []
+
+    def row(key: str, slug: str, text: str = "", html: str = "") -> None:
+        value = {"html": html} if html else {"text": text}
+        rows.append({
+            "key": {"text": key}, "value": value,
+            "actions": {"items": [{"href": change_url(slug), "text": "Change",
+                                   "visuallyHiddenText": key.lower()}]},
+        })  # fmt: skip
+
+    row("Name", "name", values["name"])
+    if "partners" in values:
+        row("Partner organisations", "partners", ", ".join(values["partners"]))
+    row("Type", "type", type_name(values["collaboration_type"]))
+    row("Mandated or voluntary", "about", values["mandated"].capitalize())
+    row("Cross-sector", "about", "Yes" if values["cross_sector"] == "yes" else "No")
+    row("Life-cycle stage", "stage", stage_name(values["life_cycle_stage"]))
+    return rows
 
 
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:

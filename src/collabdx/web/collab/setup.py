@@ -107,29 +107,6 @@ def _page(
     )
 
 
-def details_rows(values: dict[str, Any], change_url: Any) -> list[dict[str, Any]]:
-    """Summary-list rows of a collaboration's details, each with its "Change" link.
-    ``values`` holds the form values (as in the set-up session)."""
-    rows: list[dict[str, Any]] = []
-
-    def row(key: str, slug: str, text: str = "", html: str = "") -> None:
-        value = {"html": html} if html else {"text": text}
-        rows.append({
-            "key": {"text": key}, "value": value,
-            "actions": {"items": [{"href": change_url(slug), "text": "Change",
-                                   "visuallyHiddenText": key.lower()}]},
-        })  # fmt: skip
-
-    row("Name", "name", values["name"])
-    if "partners" in values:
-        row("Partner organisations", "partners", ", ".join(values["partners"]))
-    row("Type", "type", presenters.type_name(values["collaboration_type"]))
-    row("Mandated or voluntary", "about", values["mandated"].capitalize())
-    row("Cross-sector", "about", "Yes" if values["cross_sector"] == "yes" else "No")
-    row("Life-cycle stage", "stage", presenters.stage_name(values["life_cycle_stage"]))
-    return rows
-
-
 # ------------------------------------------------------------------ setting up
 
 
@@ -189,7 +166,7 @@ def new_check(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collab/setup_check.jinja",
-        {"rows": details_rows(draft, lambda slug: _new_url(slug, change=True))},
+        {"rows": presenters.details_rows(draft, lambda slug: _new_url(slug, change=True))},
     )
 
 
@@ -215,7 +192,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "collab/edit.jinja",
         {
             "collab": collab,
-            "rows": details_rows(
+            "rows": presenters.details_rows(
                 _values_of(collab), lambda slug: reverse("collab:edit_step", args=[pk, slug])
             ),
         },
