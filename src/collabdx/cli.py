@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from collabdx.cli_admin import register as register_admin_commands
 from collabdx.cli_serve import control_socket_path, gunicorn_command
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, DisclosureError
 from collabdx.core.instruments import InstrumentError, load_instrument, load_instrument_file
@@ -461,6 +462,9 @@ def serve(
     sys.stdout.flush()
     args = gunicorn_command(host, port, workers, control_socket=control)
     os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+
+
+register_admin_commands(app)
 
 
 def main() -> None:  # pragma: no cover

@@ -18,8 +18,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("collab", "0001_initial"), ("survey", "0002_alter_draft_expires_on")]
-AFTER = [("collab", "0002_wave_closed_on")]
+BEFORE = [("collab", "0002_roles"), ("survey", "0002_alter_draft_expires_on")]
+AFTER = [("collab", "0003_wave_closed_on")]
 D = dt.date(2026, 12, 5)
 
 

@@ -20,11 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.web.collab import archive, lifecycle, presenters, services
-from collabdx.web.collab.access import collaboration_for, wave_for
-from collabdx.web.collab.forms import CoFacilitatorForm, EventForm, PartnerForm, WaveForm
+from collabdx.web.collab.access import Action, can, collaboration_for, role_in, wave_for
+from collabdx.web.collab.forms import EventForm, PartnerForm, WaveForm
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
 from collabdx.web.results.release import release_date, results_released
+from collabdx.web.security.events import Kind, record
 
 
 @login_required
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": c.partners.count(),
             "waves": c.waves.count(),
             "shared": c.owner_id != request.user.pk,
+            "role": role_in(request, c),
         }
         for c in collabs
     ]
@@ -46,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
+    collab = collaboration_for(request, pk, Action.READ)
     k = settings.MIN_GROUP_SIZE
     waves = [
         {
@@ -66,10 +68,9 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "context_rows": presenters.context_summary(collab),
             "partners": list(collab.partners.all()),
             "waves": waves,
-            "co_facilitators": list(collab.co_facilitators.all()),
-            "is_owner": collab.owner_id == request.user.pk,
+            "members": list(collab.memberships.select_related("user")),
+            "role": role_in(request, collab),
             "partner_form": PartnerForm(),
-            "cofac_form": CoFacilitatorForm(),
         },
     )
 
@@ -88,26 +89,6 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Added {partner.name}.")
     else:
         messages.error(request, "Enter the partner organisation's name")
-    return redirect("collab:detail", collab.pk)
-
-
-@login_required
-@require_POST
-def cofacilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can add co-facilitators.")
-        return redirect("collab:detail", collab.pk)
-    form = CoFacilitatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_co_facilitator(collab, form.cleaned_data["username"])
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Added the co-facilitator.")
-    else:
-        messages.error(request, " ".join(e["text"] for e in error_list(form)))
     return redirect("collab:detail", collab.pk)
 
 
@@ -153,7 +134,9 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
+    # Partner and maturity links are keys to answer with: only for those who run it.
+    runs = can(request, wave.collaboration, Action.RUN)
     _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
     maturity_url = request.build_absolute_uri(reverse("workshop:rate", args=[wave.maturity_token]))
     return render(
@@ -165,9 +148,10 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "status": presenters.wave_status(wave),
             "dates": presenters.wave_dates(wave),
             "instrument": presenters.instrument_label(wave),
-            "links": presenters.link_rows(request, wave),
+            "links": presenters.link_rows(request, wave) if runs else [],
             "total": total,
-            "maturity_url": maturity_url,
+            "maturity_url": maturity_url if runs else "",
+            "runs": runs,
             "delete_after": lifecycle.delete_after(wave),
             "retention_days": lifecycle.retention_days(),
             "released": results_released(wave),
@@ -185,7 +169,7 @@ def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         messages.info(request, f"{wave.name} has already closed.")
         return redirect("collab:wave", pk, wave_pk)
     if request.method == "POST":
-        if services.close_wave(wave):
+        if services.close_wave(wave, request=request):
             messages.success(
                 request,
                 f"Closed {wave.name}. The links no longer accept answers, and its results "
@@ -228,16 +212,13 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can delete a collaboration.")
-        return redirect("collab:detail", collab.pk)
+    collab = collaboration_for(request, pk, Action.OWN)
     if request.method == "POST":
         if request.POST.get("confirm_name", "").strip() != collab.name:
             messages.error(request, "Type the collaboration's name exactly to delete it.")
             return redirect("collab:delete", collab.pk)
         name = collab.name
-        services.delete_collaboration(collab)
+        services.delete_collaboration(collab, request=request)
         messages.success(request, f"Deleted {name} and all its data.")
         return redirect("home")
     return render(request, "collab/delete.jinja", {"collab": collab})
@@ -248,10 +229,8 @@ def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def export_everything(request: HttpRequest, pk: int) -> HttpResponse:
     """A ZIP of everything held about the collaboration (owner only; see archive.py)."""
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can export everything about a collaboration.")
-        return redirect("collab:detail", collab.pk)
+    collab = collaboration_for(request, pk, Action.OWN)
+    record(Kind.DOWNLOAD, request=request, collaboration=collab, detail="Everything held (ZIP)")
     response = HttpResponse(archive.build_archive(collab), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(
         True, archive.archive_filename(collab)

@@ -68,7 +68,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collab", "0001_initial"),
+        ("collab", "0002_roles"),
         ("survey", "0002_alter_draft_expires_on"),
     ]
 
