@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup assets run report test test-browser test-postgres lint typecheck clean
+.PHONY: setup assets run report test test-browser test-postgres lint typecheck clean system-packages
 
 # uv installs the locked dependencies (uv.lock) into .venv on Python 3.12
 # (.python-version selects it on the development and CI machines).
@@ -29,16 +29,22 @@ run: setup assets
 report: setup
 	$(BIN)/collabdx report demo -o out/report.html --json out/report.json
 
+# The Debian packages the tests need (Chromium, poppler-utils), installed with apt-get
+# where missing: as root, or through passwordless sudo; otherwise it says what to
+# install and stops. .ci/run uses the same script (with --ci).
+system-packages:
+	bash scripts/system-packages.sh
+
 # Everything, including the browser tests (tests/browser: `collabdx serve` driven by
 # Debian's Chromium, /usr/bin/chromium, with axe-core from node_modules).
-test: setup assets
+test: system-packages setup assets
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # The browser tests alone: keyboard, no-JavaScript and 375px journeys, axe-core
 # (WCAG 2.2 AA tags) on every page. Screenshots: test-artifacts/screenshots/.
-test-browser: setup assets
+test-browser: system-packages setup assets
 	$(BIN)/python -m pytest -q -m browser tests/browser
 
 lint: setup

@@ -187,12 +187,6 @@ def target(db: str, partners: int = 6, waves: int = 3) -> Iterator[Target]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _has_control_socket() -> bool:
-    import gunicorn.config
-
-    return any(getattr(s, "name", "") == "control_socket" for s in gunicorn.config.KNOWN_SETTINGS)
-
-
 class Server:
     """One gunicorn master (and its workers) on a loopback port."""
 
@@ -208,15 +202,15 @@ class Server:
         self.kills = 0
         self.log_mark = 0
 
+    def control_socket(self) -> Path:
+        # Each master its own, as `collabdx serve` gives it (cli_serve.control_socket_path).
+        return self.target.workdir / f"{self.name}.ctl"
+
     def argv(self) -> list[str]:
-        argv = gunicorn_command(HOST, self.port, self.workers)
+        argv = gunicorn_command(HOST, self.port, self.workers, control_socket=self.control_socket())
         if os.environ.get("RELIABILITY_WSGI_APP"):
             argv[argv.index(WSGI_APP)] = os.environ["RELIABILITY_WSGI_APP"]
         argv += shlex.split(os.environ.get("RELIABILITY_GUNICORN_ARGS", ""))
-        if _has_control_socket():
-            # gunicorn >= 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default,
-            # one path for every master on the machine: give each of ours its own.
-            argv += ["--control-socket", str(self.target.workdir / f"{self.name}.ctl")]
         return argv
 
     def start(self, ready_path: str, timeout: float = 90) -> None:

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from collabdx.cli_admin import register as register_admin_commands
+from collabdx.cli_serve import control_socket_path, gunicorn_command
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_GROUP_SIZE_FLOOR,
@@ -81,6 +82,7 @@ def _load(responses: str, instrument: str, version: str | None):
     from collabdx.core.demo import DEMO_LABEL, demo_responses
     from collabdx.io.errors import ResponseImportError
     from collabdx.io.importers import read_responses
+    from collabdx.io.xlsx_guard import XlsxLimits
 
     try:
         ins = load_instrument(instrument, version)
@@ -91,6 +93,10 @@ def _load(responses: str, instrument: str, version: str | None):
     path = Path(responses)
     if not path.exists():
         raise fail(f"{path}: no such file")
+    try:
+        limits = XlsxLimits.from_env()  # a workbook's size limits (io/xlsx_guard.py)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     with Progress(
         TextColumn("Reading {task.description}"),
         BarColumn(),
@@ -106,7 +112,7 @@ def _load(responses: str, instrument: str, version: str | None):
             progress.update(task, completed=done, total=total)
 
         try:
-            result = read_responses(path, ins, progress=tick)
+            result = read_responses(path, ins, progress=tick, xlsx_limits=limits)
         except ResponseImportError as exc:
             raise fail(str(exc)) from exc
     for line in result.summary.lines():
@@ -545,26 +551,12 @@ def serve(
     if demo:
         call_command("load_demo")
     out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
+    control = control_socket_path(Path(settings.DATA_DIR), port)
+    if control is None:
+        out.print("(No gunicorn control socket: the data directory's path is too long.)")
     sys.stdout.flush()
-    args = gunicorn_command(host, port, workers)
+    args = gunicorn_command(host, port, workers, control_socket=control)
     os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
-
-
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
-    """The gunicorn command line ``collabdx serve`` runs (reliability/ starts the same).
-
-    ``--preload`` imports the app once in the master, warmed up by
-    ``collabdx.web.wsgi`` (URL conf, views and their scientific libraries, templates),
-    and forks workers that share it: a new or replacement worker answers at once
-    instead of importing for seconds on its first request (docs/reliability.md,
-    finding 2). A code change therefore needs a restart of the whole server, not a
-    HUP. gunicorn writes no access log unless asked, so no IP address is ever logged.
-    """
-    return [
-        sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
-        "--preload",
-    ]  # fmt: skip
 
 
 register_admin_commands(app)

@@ -15,7 +15,9 @@
   moves forward in document order, no positive tabindex, and every stop shows a
   visible focus indicator (an outline or box-shadow that is not transparent, or a
   change of colour on the element, its label's radio/checkbox mark or its content);
-- charts: every ``svg[role=img]`` chart has a ``<title>`` and a data table after it;
+- charts: every ``svg[role=img]`` chart shown has a ``<title>`` and a data table after it;
+- width: at 375px and at 1280px the page is no wider than the window
+  (``document.documentElement.scrollWidth <= innerWidth``; issue 17);
 - the console: no Content Security Policy violation or script error;
 - on the main pages (``screenshot=True``): axe again at the other width (375px /
   1280px), full-page screenshots at both widths, and reflow (WCAG 1.4.10): nothing
@@ -110,6 +112,7 @@ class Auditor:
         found += self._console()
         found += self._axe()
         found += self._keyboard()
+        found += self._fits()
         if screenshot:
             found += self._screenshots(label)
         self.problems += [f"[{self.journey}] {where}: {p}" for p in found]
@@ -269,6 +272,27 @@ class Auditor:
             page.keyboard.press("Tab")
         if first is None:
             out.append("Tab reaches nothing on the page")
+        return out
+
+    def _fits(self) -> list[str]:
+        """No sideways scrolling of the whole page at a phone's width or a desktop's:
+        checked at the page's own width, then at the other one."""
+        page = self.page
+        size = page.viewport_size or WIDE
+        other = WIDE if size["width"] == NARROW["width"] else NARROW
+        out = []
+        try:
+            for viewport in (size, other):
+                if viewport is other:
+                    page.set_viewport_size(other)
+                found = page.evaluate(js.FITS)
+                if found:
+                    out.append(
+                        f"at {found['width']}px the page is {found['scroll']}px wide: "
+                        + ("; ".join(found["wide"]) or "(nothing named)")
+                    )
+        finally:
+            page.set_viewport_size(size)
         return out
 
     def _screenshots(self, label: str) -> list[str]:

@@ -41,12 +41,17 @@ def token(link: str) -> str:
 
 
 def read_links(page: Page) -> dict[str, str]:
-    """Each partner's survey link, copied from its read-only field on the wave page."""
+    """Each partner's survey link, as the wave page shows it (text under its label)."""
     links = {}
     for card in page.locator(".nhsuk-card").all():
         name = card.locator("h3").inner_text().strip()
-        links[name] = card.get_by_role("textbox", name=f"Survey link for {name}").input_value()
+        expect(card.locator(".cdx-link-label")).to_have_text(f"Survey link for {name}")
+        links[name] = card.locator("code.cdx-link-text").inner_text().strip()
     return links
+
+
+def maturity_link(page: Page) -> str:
+    return page.locator("#maturity-link").inner_text().strip()
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
@@ -67,7 +72,7 @@ def set_up_collaboration(
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1, name="Your collaborations")).to_be_visible()
     page.get_by_role("link", name="Set up a collaboration").click()
-    fill_collaboration_form(page, collaboration, partners)
+    answer_set_up_questions(page, collaboration, partners)
     page.get_by_role("button", name="Set up collaboration").click()
     expect(page.get_by_role("heading", level=1, name=collaboration)).to_be_visible()
     collab_path = urlsplit(page.url).path
@@ -76,16 +81,37 @@ def set_up_collaboration(
     expect(page.get_by_role("heading", level=1, name="Wave 1")).to_be_visible()
     wave_path = urlsplit(page.url).path
     links = read_links(page)
-    maturity = page.get_by_role("textbox", name="Maturity rating link").input_value()
+    maturity = maturity_link(page)
     return Setup(username, collab_path, wave_path, links, maturity, page.context.storage_state())
 
 
-def fill_collaboration_form(page: Page, name: str, partners: list[str]) -> None:
-    page.get_by_role("textbox", name="Name of the collaboration").fill(name)
-    for group in ("Type of collaboration", "Is the collaboration mandated or voluntary?",
-                  "Does it span more than one sector?", "Life-cycle stage"):
-        page.get_by_role("group", name=group).get_by_role("radio").first.check()
-    page.get_by_role("textbox", name="Partner organisations").fill("\n".join(partners))
+SET_UP_QUESTIONS = (
+    "What is the collaboration called?", "Which organisations are its partners?",
+    "What type of collaboration is it?", "Mandate and sectors",
+    "What stage is the collaboration at?",
+)  # fmt: skip
+
+
+def answer_set_up_questions(
+    page: Page, name: str, partners: list[str], audit: Auditor | None = None, start: int = 1
+) -> None:
+    """The set-up's question pages, one after another (from question ``start``), up to
+    the check page."""
+    for n, question in enumerate(SET_UP_QUESTIONS, start=1):
+        if n < start:
+            continue
+        expect(page.get_by_role("heading", level=1)).to_contain_text(question)
+        if audit is not None:
+            audit.check(f"set-up question {n}", screenshot=n in (2, 3), error=False)
+        if n == 1:
+            page.get_by_role("textbox", name=re.compile(question)).fill(name)
+        elif n == 2:
+            page.get_by_role("textbox", name=re.compile(question)).fill("\n".join(partners))
+        else:
+            for group in page.locator("main fieldset").all():
+                group.get_by_role("radio").first.check()
+        page.get_by_role("button", name="Continue").click()
+    heading(page, "Check the collaboration's details")
 
 
 def answer_page(page: Page, seed: int = 0) -> dict[str, str]:

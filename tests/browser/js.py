@@ -40,9 +40,12 @@ HEADINGS = """() => {
 
 CHARTS = """() => [...document.querySelectorAll('svg[role=img]')]
   .filter((svg) => !svg.closest('header, .cdx-qr'))   // the NHS logo and QR codes are not charts
+  // A figure may have a phone layout and a wide one; only the one shown is the chart.
+  .filter((svg) => svg.getClientRects().length > 0)
   .map((svg) => {
     const title = svg.querySelector(':scope > title');
-    const all = [...document.querySelectorAll('table, svg[role=img]')];
+    const all = [...document.querySelectorAll('table, svg[role=img]')]
+      .filter((el) => el.getClientRects().length > 0);
     const after = all.slice(all.indexOf(svg) + 1);
     const next = after.find((el) => el.tagName.toLowerCase() === 'table' ||
                                     !el.closest('header, .cdx-qr'));
@@ -69,6 +72,27 @@ REFLOW = """() => {
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
       ' "' + (el.textContent || '').trim().slice(0, 30) + '"' +
       ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
+}"""
+
+# The page is no wider than the window (issue 17: a chart, the waves table and the
+# collaborations table widened pages at 375px). What sticks out, outside any box
+# that scrolls on its own, is named.
+FITS = """() => {
+  const width = innerWidth;
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll <= width) return null;
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+    return false; };
+  const wide = [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    .filter((el, _, all) => !all.some((o) => o !== el && o.contains(el)))
+    .slice(0, 3)
+    .map((el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+      ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
+  return {width, scroll, wide};
 }"""
 
 POSITIVE_TABINDEX = """() => [...document.querySelectorAll('[tabindex]')]

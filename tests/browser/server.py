@@ -88,15 +88,24 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_server(data_dir: Path, *, demo: bool = True, attempts: int = 3) -> Server:
+def start_server(
+    data_dir: Path, *, demo: bool = True, attempts: int = 3, env: dict[str, str] | None = None
+) -> Server:
+    """``collabdx serve`` as a user runs it (its own gunicorn control socket in the data
+    directory, see ``collabdx.cli.control_socket_path``); ``env`` adds to or, with an
+    empty value, removes from the environment it inherits."""
     collabdx = Path(sys.executable).with_name("collabdx")
     if not collabdx.exists():
         raise RuntimeError(f"{collabdx} is missing: run `make setup` first")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLABDX_") and k not in _SCRUB}
-    env["COLLABDX_DATA_DIR"] = str(data_dir)
-    # gunicorn >= 25 opens a control socket in a fixed per-user path; two servers
-    # (another test run on the same machine) would fight over it.
-    env["GUNICORN_CMD_ARGS"] = "--no-control-socket"
+    scrub = (*_SCRUB, "GUNICORN_CMD_ARGS")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("COLLABDX_") and k not in scrub}
+    base["COLLABDX_DATA_DIR"] = str(data_dir)
+    for key, value in (env or {}).items():
+        if value:
+            base[key] = value
+        else:
+            base.pop(key, None)
+    env = base
     last = ""
     for attempt in range(attempts):
         port = free_port()

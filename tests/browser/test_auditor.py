@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.a11y import AXE_PATH, ROOT, axe_version
+from tests.browser.a11y import AXE_PATH, ROOT, WIDE, axe_version
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,11 @@ def test_the_checks_catch_broken_pages(new_context, audit):
                   " document.querySelector('main').append(d); }")
     reflow = a._reflow()
     assert reflow and 'div.too-wide "wide" (' in reflow[0], reflow
+    # ... and the same 900px box makes the page wider than a 375px window, not 1280px.
+    page.set_viewport_size(WIDE)
+    fits = a._fits()
+    assert len(fits) == 1 and fits[0].startswith("at 375px the page is "), fits
+    assert "div.too-wide" in fits[0], fits
 
 
 def test_axe_is_the_version_pinned_in_package_lock(new_context):

@@ -34,13 +34,22 @@ def test_survey_works_without_javascript(new_context, audit, survey_setup, serve
     # Page 1 sent with nothing answered: every required question is listed.
     expect(page).to_have_url(re.compile(r"/page/1/$"))
     a.check("survey page 1", error=False)
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name="Continue").click()
+    # Post/Redirect/Get (issue 17, bug 7): the page with errors is the answer to a GET,
+    # so Back and reload never ask to send the form again.
+    request = sent.value.request if sent.value else None
+    assert request is not None and request.method == "GET", request
+    assert request.redirected_from is not None and request.redirected_from.method == "POST"
     expect(page).to_have_url(re.compile(r"/page/1/$"))
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("link")).to_have_count(4)  # Q1, Q2, Q4, Q5; Q3 is optional
     a.check("survey page 1 with errors", screenshot=True, error=True)
+    reloaded = page.reload()
+    assert reloaded is not None and reloaded.request.method == "GET"
+    expect(page).to_have_title(re.compile(r"^Error: "))
     # The summary links to the first option of each question.
     href = summary.get_by_role("link").first.get_attribute("href")
     assert href == "#Q1"

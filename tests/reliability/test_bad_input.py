@@ -64,6 +64,7 @@ def _params() -> list:
         if c.known_issue
         else pytest.param(c, id=c.name)
         for c in cases.CASES
+        if not c.live_only
     ]
 
 

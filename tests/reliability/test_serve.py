@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reliability.env import Server, Target
 
-from collabdx.cli import gunicorn_command
+from collabdx.cli import control_socket_path, gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,8 +34,20 @@ def test_serve_runs_gunicorn_with_preload() -> None:
 def test_the_reliability_harness_starts_the_same_command(tmp_path: Path) -> None:
     server = Server(Target(db="sqlite", workdir=tmp_path, env={}), workers=2, name="t")
     argv = server.argv()
-    expected = gunicorn_command("127.0.0.1", server.port, 2)
+    expected = gunicorn_command("127.0.0.1", server.port, 2, control_socket=tmp_path / "t.ctl")
     assert argv[: len(expected)] == expected
+
+
+def test_every_server_gets_its_own_control_socket_or_none(tmp_path: Path) -> None:
+    """gunicorn 27's default is one socket for every server on the host (bug 8); the
+    live check is tests/reliability/test_serve_live.py."""
+    default = gunicorn_command("127.0.0.1", 8123, 1)
+    assert "--no-control-socket" in default and "--control-socket" not in default
+    own = gunicorn_command("127.0.0.1", 8123, 1, control_socket=tmp_path / "a.ctl")
+    assert own[own.index("--control-socket") + 1] == str(tmp_path / "a.ctl")
+    a, b = (control_socket_path(tmp_path / "data", p) for p in (8001, 8002))
+    assert a and b and a != b and a.parent == (tmp_path / "data").resolve() / "run"
+    assert control_socket_path(tmp_path / ("x" * 120), 8001) is None  # too long for AF_UNIX
 
 
 WARM_CHECK = textwrap.dedent(

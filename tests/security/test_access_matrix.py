@@ -71,8 +71,12 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "session_end": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "sessions_end_others": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "collab:new": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    # Later question pages and the check page send a fresh set-up back to the first.
+    "collab:new_step": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
+    "collab:new_check": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
     "collab:detail": {"GET": READ},
-    "collab:edit": {"GET": RUN, "POST": RUN},
+    "collab:edit": {"GET": RUN},
+    "collab:edit_step": {"GET": RUN, "POST": RUN},
     "collab:delete": {"GET": OWNER, "POST": OWNER_REDIRECT},
     "collab:export_everything": {"GET": OWNER},
     "collab:partner_add": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
@@ -83,7 +87,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "collab:event_new": {"GET": RUN, "POST": RUN},
     "collab:wave_new": {"GET": RUN, "POST": RUN},
     "collab:wave": {"GET": READ},
-    "collab:wave_close": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "collab:wave_close": {"GET": RUN, "POST": RUN_REDIRECT},
     "results:report": {"GET": READ},
     "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "results:report_pdf": {"GET": READ},
@@ -100,7 +104,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:plan_item": {"GET": RUN, "POST": RUN},
     "survey:start": {"GET": ALL_200},
     "survey:restart": {"GET": ALL_405, "POST": ALL_302},
-    "survey:page": {"GET": ALL_200, "POST": ALL_200},
+    # An empty POST is a page with errors: Post/Redirect/Get back to the page.
+    "survey:page": {"GET": ALL_200, "POST": ALL_302},
     "survey:check": {"GET": ALL_302},
     "survey:submit": {"GET": ALL_405, "POST": ALL_302},
     "survey:thanks": {"GET": ALL_200},
@@ -120,7 +125,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
 
 # Public URLs whose 302 for an anonymous visitor is not "please sign in".
 PUBLIC_REDIRECTS = {
-    "logout", "survey:restart", "survey:check", "survey:submit", "survey:forget",
+    "logout", "survey:restart", "survey:page", "survey:check", "survey:submit", "survey:forget",
     "workshop:thanks",
 }  # fmt: skip
 
@@ -188,6 +193,7 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "node_id": next(iter(theory.nodes)),
         "cmoc_id": next(iter(theory.cmocs)),
         "action_id": next(iter(theory.action_statements)),
+        "step": "type",
         "member_pk": Membership.objects.get(collaboration=w.collab, user=w.viewer).pk,
         # A session of the owner's on another computer (only the owner may end it).
         "session_pk": w.owner_elsewhere.pk,

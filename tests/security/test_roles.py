@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from collabdx.web.collab.models import Membership
+from collabdx.web.collab.models import Membership, PartnerLink
 from collabdx.web.security.models import SecurityEvent
 from tests.security.conftest import build_world, signed_in
 from tests.security.test_access_matrix import MATRIX, READ, url_for
+from tests.web.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,15 @@ def test_a_viewer_never_sees_a_partner_or_maturity_link():
         body = b"".join(r.streaming_content) if r.streaming else r.content
         for key in keys:
             assert key.encode() not in body, name
-    # ...while a co-facilitator, who runs the survey, sees them.
-    page = signed_in(w.cofac).get(f"/collaborations/{w.collab.pk}/waves/{w.wave.pk}/")
-    assert w.link.token in page.content.decode()
+    # ...while a co-facilitator, who runs the survey, sees them: the maturity link, and
+    # the partner links of a wave still open (a closed wave's page no longer lists them).
+    cofac = signed_in(w.cofac)
+    page = cofac.get(f"/collaborations/{w.collab.pk}/waves/{w.wave.pk}/").content.decode()
+    assert w.wave.maturity_token in page
+    open_wave = WaveFactory(collaboration=w.collab, name="Still open")
+    link = PartnerLink.objects.create(wave=open_wave, partner=w.link.partner)
+    page = cofac.get(f"/collaborations/{w.collab.pk}/waves/{open_wave.pk}/").content.decode()
+    assert link.token in page
 
 
 def test_the_owner_gives_access_and_it_is_logged():

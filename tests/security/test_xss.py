@@ -171,11 +171,18 @@ def test_payloads_sent_through_the_forms_are_stored_verbatim_and_shown_escaped()
     owner = UserFactory(username="formowner")
     c = Client()
     c.force_login(owner)
-    r = c.post("/collaborations/new/", {
-        "name": payload("collab"), "collaboration_type": "provider_collaborative",
-        "mandated": "mandated", "cross_sector": "no", "life_cycle_stage": "planning",
-        "partners": payload("partner") + "\nSecond partner",
-    })  # fmt: skip
+    for url, data in (
+        ("/collaborations/new/", {"name": payload("collab")}),
+        ("/collaborations/new/partners/", {"partners": payload("partner") + "\nSecond partner"}),
+        ("/collaborations/new/type/", {"collaboration_type": "provider_collaborative"}),
+        ("/collaborations/new/about/", {"mandated": "mandated", "cross_sector": "no"}),
+        ("/collaborations/new/stage/", {"life_cycle_stage": "planning"}),
+    ):
+        assert c.post(url, data).status_code == 302, url
+    check = c.get("/collaborations/new/check/").content.decode()
+    assert injections(check) == []
+    assert escaped("collab") in check and escaped("partner") in check
+    r = c.post("/collaborations/new/check/")
     assert r.status_code == 302, r.content.decode()[:500]
     detail = c.get(r["Location"]).content.decode()
     assert injections(detail) == []

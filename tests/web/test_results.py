@@ -537,7 +537,8 @@ def test_adopt_from_the_report_then_edit(owner_client, collab, fifteen):
     item.refresh_from_db()
     assert item.status == "not_started"  # no change on GET
     r = owner_client.post(edit, {
-        "owner_name": " Programme director ", "due_on": "2026-09-30", "status": "in_progress",
+        "owner_name": " Programme director ", "status": "in_progress",
+        "due_on[day]": "30", "due_on[month]": "9", "due_on[year]": "2026",
         "note": "Agreed at the board", "reviewed_in": str(fifteen.pk),
     })  # fmt: skip
     assert r.status_code == 302
@@ -554,10 +555,12 @@ def test_plan_item_errors_change_nothing(owner_client, stranger, collab, wave):
     item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01")
     their_wave = WaveFactory(collaboration=CollaborationFactory(owner=stranger), closed=True)
     edit = f"/collaborations/{collab.pk}/plan/{item.pk}/"
-    r = owner_client.post(edit, {"status": "finished", "due_on": "31/02/2026"})
+    r = owner_client.post(edit, {"status": "finished", "due_on[day]": "31", "due_on[month]": "2",
+                                 "due_on[year]": "2026"})  # fmt: skip
     html = r.content.decode()
     assert r.status_code == 200 and "<title>Error: " in html
-    assert 'href="#status"' in html and 'href="#due_on"' in html
+    assert 'href="#status"' in html and 'href="#due_on-day"' in html
+    assert "Due date must be a real date" in html
     r = owner_client.post(edit, {"status": "done", "reviewed_in": str(their_wave.pk)})
     assert "Select a wave of this collaboration" in r.content.decode()
     item.refresh_from_db()

@@ -32,6 +32,7 @@ from collabdx.io.results import ImportResult, ImportSummary
 from collabdx.io.rows import AnswerReader, IdRegistry, Progress, report_progress
 from collabdx.io.sources import Cell, is_blank_row, read_table
 from collabdx.io.vectorised import read_csv_vectorised
+from collabdx.io.xlsx_guard import XlsxLimits
 
 
 def read_responses(
@@ -39,11 +40,14 @@ def read_responses(
     instrument: Instrument | None = None,
     *,
     progress: Progress | None = None,
+    xlsx_limits: XlsxLimits | None = None,
 ) -> ImportResult:
     """Import responses to ``instrument`` (default: readiness v1) from ``path``.
 
     ``progress(done, total)`` is called as rows are read, with data-row counts
     (``total`` may first be an estimate; the last call is ``(total, total)``).
+    A workbook is held to ``xlsx_limits`` (default: from the environment, see
+    :mod:`collabdx.io.xlsx_guard`).
     Raises :class:`~collabdx.io.errors.ResponseImportError` for any bad input.
     """
     path = Path(path)
@@ -54,7 +58,7 @@ def read_responses(
         result = read_csv_vectorised(path, instrument, progress)
         if result is not None:
             return result
-    return read_rows(path, instrument, progress)
+    return read_rows(path, instrument, progress, xlsx_limits)
 
 
 def _never_backwards(progress: Progress | None) -> Progress | None:
@@ -73,9 +77,14 @@ def _never_backwards(progress: Progress | None) -> Progress | None:
     return report
 
 
-def read_rows(path: Path, instrument: Instrument, progress: Progress | None) -> ImportResult:
+def read_rows(
+    path: Path,
+    instrument: Instrument,
+    progress: Progress | None,
+    xlsx_limits: XlsxLimits | None = None,
+) -> ImportResult:
     """The row-by-row reader: every file the vectorised path declines, and XLSX."""
-    raw = read_table(path)
+    raw = read_table(path, xlsx_limits)
     # Personal-data columns go first, before any other code sees the rows.
     table = drop_personal(raw, instrument)
     del raw

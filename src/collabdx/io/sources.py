@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from collabdx.io.errors import fail
+from collabdx.io.xlsx_guard import XlsxLimits, check_archive, limited_rows
 
 Cell = str | int | float | bool | datetime | date | time | None
 TableKind = Literal["csv", "xlsx"]
@@ -45,8 +46,11 @@ class RawTable:
     rows: list[list[Cell]]
 
 
-def read_table(path: Path) -> RawTable:
-    """Read ``path`` as CSV or XLSX, judged by its extension *and* its content."""
+def read_table(path: Path, xlsx_limits: XlsxLimits | None = None) -> RawTable:
+    """Read ``path`` as CSV or XLSX, judged by its extension *and* its content.
+
+    A workbook is held to ``xlsx_limits`` (default: ``XlsxLimits.from_env()``) before
+    and while it is read (``xlsx_guard``)."""
     name = path.name
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -69,7 +73,8 @@ def read_table(path: Path) -> RawTable:
     if not data.strip():
         fail(name, "the file is empty")
     if suffix in XLSX_EXTENSIONS:
-        table = RawTable(name, "xlsx", _read_xlsx(name, data))
+        limits = xlsx_limits if xlsx_limits is not None else XlsxLimits.from_env()
+        table = RawTable(name, "xlsx", _read_xlsx(name, data, limits))
     else:
         table = RawTable(name, "csv", _read_csv(name, data, CSV_EXTENSIONS[suffix]))
     if not table.rows:
@@ -107,13 +112,14 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _read_xlsx(name: str, data: bytes) -> list[list[Cell]]:
+def _read_xlsx(name: str, data: bytes, limits: XlsxLimits) -> list[list[Cell]]:
     if not data.startswith(b"PK\x03\x04"):
         what = _binary_kind(data) or "a text file"
         fail(name, f"is not an Excel workbook: it looks like {what}")
     zip_kind = _what_zip_is(data)
     if zip_kind is not None:
         fail(name, f"is not an Excel workbook: it looks like {zip_kind}")
+    check_archive(name, data, limits)  # before openpyxl inflates anything
     # Imported lazily: openpyxl is only needed for workbooks.
     from openpyxl import load_workbook
 
@@ -127,7 +133,7 @@ def _read_xlsx(name: str, data: bytes) -> list[list[Cell]]:
         # Some tools write a wrong <dimension>; read-only mode would trust it and
         # cut rows short. Rows come back ragged instead, and are padded later.
         ws.reset_dimensions()
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        rows: list[list[Cell]] = list(limited_rows(name, ws.iter_rows(values_only=True), limits))
     finally:
         wb.close()
     return _trim(rows)

@@ -51,10 +51,10 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _open(height: float, title: str, desc: str, id_prefix: str) -> str:
+def _open(height: float, title: str, desc: str, id_prefix: str, width: float = WIDTH) -> str:
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-labelledby="{tid} {did}" class="cdx-chart" focusable="false" '
         f'font-family="{FONT}" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{tid}">{_esc(title)}</title><desc id="{did}">{_esc(desc)}</desc>'
@@ -213,6 +213,62 @@ def scale_profile(
             f'stroke="#ffffff" stroke-width="1.5"/>'
             + _text(label_w + plot_w + 10, cy + 4, num(row.mean), 12, font_weight="bold")
         )
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+
+
+NARROW_WIDTH = 360.0
+
+
+def scale_profile_narrow(
+    rows: Sequence[ProfileRow], *, title: str, desc: str, id_prefix: str, hidden: str
+) -> Markup:
+    """The scale profile for a phone: each scale's name on a line of its own above its
+    dot and whiskers, so the 1 to 5 axis gets the whole width. 360 units wide, it is
+    drawn at about the width of a 375-pixel screen, text at its full size; the wide
+    version would scroll, showing only 1 to 2.5 of its axis at first (issue 17)."""
+    left, right, row_h, top = 8.0, 300.0, 46.0, 40.0
+    plot_w = right - left
+    height = top + row_h * len(rows) + 26
+    bottom = top + row_h * len(rows)
+
+    def x(v: float) -> float:
+        return left + (min(max(v, 1.0), 5.0) - 1) / 4 * plot_w
+
+    out = [_open(height, title, desc, id_prefix, width=NARROW_WIDTH)]
+    for lo, hi, _, name in BANDS:
+        out.append(_text((x(lo) + x(hi)) / 2, 14, name, 11, text_anchor="middle"))
+    for i, row in enumerate(rows):
+        y = top + row_h * i
+        out.append(_text(left, y + 4, row.label, 13))
+        cy = y + 24
+        for lo, hi, fill, _ in BANDS:
+            out.append(
+                f'<rect x="{x(lo):.1f}" y="{cy - 10:.1f}" width="{x(hi) - x(lo):.1f}" '
+                f'height="20" fill="{fill}"/>'
+            )
+        for v in range(1, 6):
+            out.append(
+                f'<line x1="{x(v):.1f}" y1="{cy - 10:.1f}" x2="{x(v):.1f}" y2="{cy + 10:.1f}" '
+                f'stroke="#ffffff" stroke-width="1.5"/>'
+            )
+        if row.mean is None:
+            out.append(_text(left + 6, cy + 4, hidden, 11, fill=MUTED))
+            continue
+        if row.ci is not None:
+            lo, hi = x(row.ci[0]), x(row.ci[1])
+            out.append(
+                f'<path d="M{lo:.1f} {cy - 6:.1f} V{cy + 6:.1f} M{lo:.1f} {cy:.1f} H{hi:.1f} '
+                f'M{hi:.1f} {cy - 6:.1f} V{cy + 6:.1f}" fill="none" stroke="{TEXT}" '
+                'stroke-width="2"/>'
+            )
+        out.append(
+            f'<circle cx="{x(row.mean):.1f}" cy="{cy:.1f}" r="6" fill="{KEYED_COLOURS[4]}" '
+            f'stroke="#ffffff" stroke-width="1.5"/>'
+            + _text(right + 12, cy + 5, num(row.mean), 13, font_weight="bold")
+        )
+    for v in range(1, 6):
+        out.append(_text(x(v), bottom + 14, str(v), 11, text_anchor="middle", fill=MUTED))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
 

@@ -44,6 +44,8 @@ class Figure:
     number: int
     title: str
     svg: Markup
+    # A layout for phones, shown instead of ``svg`` on a narrow screen (never printed).
+    svg_narrow: Markup | None = None
 
     @property
     def label(self) -> str:
@@ -341,14 +343,17 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
         "attention (below 3), mixed (3 to below 4) and strength (4 and above). The table "
         "after the chart gives the same figures."
     )
+    profile_rows = [
+        charts.ProfileRow(r.name, r.summary.mean if r.summary else None,
+                          r.summary.ci95 if r.summary else None) for r in model.scales
+    ]  # fmt: skip
+    profile_title = "Scale profile: mean and 95% confidence interval"
     pack.profile = Figure(
-        "fig-profile", 1, "Scale profile: mean and 95% confidence interval",
-        charts.scale_profile(
-            [charts.ProfileRow(r.name, r.summary.mean if r.summary else None,
-                               r.summary.ci95 if r.summary else None) for r in model.scales],
-            title="Scale profile: mean and 95% confidence interval", desc=profile_desc,
-            id_prefix="fig-profile", hidden=hidden,
-        ),
+        "fig-profile", 1, profile_title,
+        charts.scale_profile(profile_rows, title=profile_title, desc=profile_desc,
+                             id_prefix="fig-profile", hidden=hidden),
+        charts.scale_profile_narrow(profile_rows, title=profile_title, desc=profile_desc,
+                                    id_prefix="fig-profile-narrow", hidden=hidden),
     )  # fmt: skip
     pack.item_figures = _item_figures(model, 2, hidden)
     number = 2 + len(pack.item_figures)

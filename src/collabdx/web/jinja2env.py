@@ -12,6 +12,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoad
 
 from collabdx.core.disclosure import fewer_than
 from collabdx.reports.html import register as register_pack_filters
+from collabdx.web.dateinput import date_items
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -54,6 +55,7 @@ def environment(**options: Any) -> Environment:
         show_nhs_logo=settings.SHOW_NHS_LOGO,
         allow_signup=settings.ALLOW_SIGNUP,
         fewer_than=fewer_than,
+        date_items=date_items,
         can=can,
     )
     # The same filters and globals as the standalone pack (collabdx.reports.html).

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_safe
 
 from collabdx.reports.model import ATTRIBUTION
@@ -50,3 +51,22 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A plain-English page instead of Django's technical one; still a 403."""
     return render(request, "403_csrf.html", {}, status=403)
+
+
+# The error views. Django's defaults run the CSRF check again (``requires_csrf_token``),
+# which reads ``request.POST``: when reading the form was what failed, it fails again
+# inside the handler and the client gets a bare 500 (issue 17, bug 1). These do not.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.jinja", {}, status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request, as Django's own: whatever failed (the database,
+    # the session) may fail again while the page is drawn.
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:  # the last resort must not raise
+        body = "<h1>Sorry, there is a problem with the service</h1>"
+    return HttpResponseServerError(body)

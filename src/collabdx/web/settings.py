@@ -130,6 +130,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 400 for a form body Django will not read (another charset than UTF-8, or an
+    # unparseable Content-Type flagged in wsgi.py), before the CSRF check reads it.
+    "collabdx.web.security.charset.FormCharsetMiddleware",
     # Session limits and the two-factor gate for signed-in users (after auth, OTP, messages).
     "collabdx.web.security.middleware.FacilitatorGateMiddleware",
     # Cache-Control: no-store on every dynamic page unless the view chose otherwise.

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("collabdx.web.workshop.urls")),
     path("theory/", include("collabdx.web.explorer.urls")),
 ]
+
+handler400 = "collabdx.web.pages.bad_request"
+handler500 = "collabdx.web.pages.server_error"

@@ -21,8 +21,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from collabdx.web.security.charset import refuse_unparseable_content_type
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
-application = get_wsgi_application()
+# A Content-Type header Django cannot parse fails while the request is built, before
+# any middleware: the wrapper flags it for a clean 400 instead (security/charset.py).
+application = refuse_unparseable_content_type(get_wsgi_application())
 
 
 def warm_up() -> None:

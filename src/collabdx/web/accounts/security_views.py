@@ -40,15 +40,16 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = user.get_username()
         client = throttle.client_address(request)
-        wait = throttle.wait_seconds(username, client)
+        # Counted before the check, atomically with the block check (as sign-in does).
+        wait = throttle.begin_attempt(username, client)
         if wait:
             form.add_error(None, f"Too many wrong passwords. Try again in {wait_text(wait)}")
             status = 429
         elif not user.check_password(form.cleaned_data["password"]):
-            throttle.record_failure(username, client)
             record(Kind.REAUTH_FAILED, request=request, user=user)
             form.add_error("password", "Your password is not right")
         else:
+            throttle.attempt_succeeded(username, client)
             reauth.stamp(request)
             request.session.cycle_key()  # a new session key at re-authentication (V7.2.4)
             record(Kind.REAUTHENTICATED, request=request, user=user)

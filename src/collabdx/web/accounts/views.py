@@ -59,7 +59,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         client = throttle.client_address(request)
-        wait = throttle.wait_seconds(username, client)
+        # Counted before the password is checked, atomically with the block check,
+        # so parallel guesses cannot all pass the check first (issue 17, bug 2).
+        wait = throttle.begin_attempt(username, client)
         if wait:
             # Same words whether or not the account exists.
             form.add_error(
@@ -72,10 +74,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is not None:
-                throttle.record_success(username, client)
+                throttle.attempt_succeeded(username, client)
                 login(request, user)  # Django rotates the session key here
                 return after_password(request, next_url(request))
-            throttle.record_failure(username, client)
             form.add_error(None, "The username or password is not right")
     return render(
         request,
@@ -140,14 +141,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = user.get_username()
         client = throttle.client_address(request)
-        wait = throttle.wait_seconds(username, client)
+        wait = throttle.begin_attempt(username, client)
         if wait:
             form.add_error(None, f"Too many wrong passwords. Try again in {wait_text(wait)}")
             status = 429
         elif not user.check_password(form.cleaned_data["current_password"]):
-            throttle.record_failure(username, client)
             form.add_error("current_password", "Your current password is not right")
         else:
+            throttle.attempt_succeeded(username, client)
             user.set_password(form.cleaned_data["new_password"])
             user.save(update_fields=["password"])
             # This session stays signed in (with a new key); every other session of

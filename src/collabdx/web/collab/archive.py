@@ -87,7 +87,8 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
         "instrument_id": wave.instrument_id,
         "instrument_version": wave.instrument_version,
         "opens_on": _date(wave.opens_on),
-        "closes_on": _date(wave.closes_on),
+        "closes_on": _date(wave.closes_on),  # as planned
+        "closed_early_on": _date(wave.closed_on) if wave.closed_on else None,
         "responses": total,
         "responses_deleted_from": _date(lifecycle.delete_after(wave)),
         "response_files": [],

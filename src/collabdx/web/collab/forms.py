@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from collabdx.core.instruments import available, load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.web.dateinput import DateInputField
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -32,14 +33,46 @@ def instrument_choices() -> list[tuple[str, str]]:
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class CollaborationForm(forms.Form):
+# The collaboration's set-up and details, one question page each (NHS "question pages"):
+# the one long form was 4,600 pixels tall on a phone (issue 17). collab/setup.py runs them.
+
+
+class NameForm(forms.Form):
     name = forms.CharField(
-        max_length=200, error_messages={"required": "Enter the collaboration's name"}
+        max_length=200,
+        error_messages={
+            "required": "Enter the collaboration's name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
     )
+
+
+class PartnersForm(forms.Form):
+    partners = forms.CharField(widget=forms.Textarea, required=False)
+
+    def clean_partners(self) -> list[str]:
+        """One name per line, spaces tidied; the same name twice (ignoring case) once,
+        as the check page should show what will be created."""
+        names: dict[str, str] = {}
+        for line in self.cleaned_data["partners"].splitlines():
+            name = " ".join(line.split())
+            if name:
+                names.setdefault(name.casefold(), name)
+        if any(len(n) > 200 for n in names.values()):
+            raise forms.ValidationError("Each partner name must be 200 characters or fewer")
+        if len(names) < 2:
+            raise forms.ValidationError("Enter at least two partner organisations, one per line")
+        return list(names.values())
+
+
+class TypeForm(forms.Form):
     collaboration_type = forms.ChoiceField(
         choices=type_choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the type of collaboration"},
     )
+
+
+class AboutForm(forms.Form):
     mandated = forms.ChoiceField(
         choices=[("mandated", "Mandated"), ("voluntary", "Voluntary")], widget=forms.RadioSelect,
         error_messages={"required": "Select whether the collaboration is mandated or voluntary"},
@@ -48,30 +81,13 @@ class CollaborationForm(forms.Form):
         choices=YES_NO, widget=forms.RadioSelect,
         error_messages={"required": "Select whether the collaboration is cross-sector"},
     )
+
+
+class StageForm(forms.Form):
     life_cycle_stage = forms.ChoiceField(
         choices=stage_choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the collaboration's life-cycle stage"},
     )
-    partners = forms.CharField(
-        widget=forms.Textarea, required=False,
-        help_text="One organisation per line. You can add more later.",
-    )
-
-    def __init__(self, *args: object, require_partners: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.require_partners = require_partners
-
-    def clean_partners(self) -> list[str]:
-        names = [line.strip() for line in self.cleaned_data["partners"].splitlines()]
-        names = [n for n in names if n]
-        too_long = [n for n in names if len(n) > 200]
-        if too_long:
-            raise forms.ValidationError("Each partner name must be 200 characters or fewer")
-        if self.require_partners and len(names) < 2:
-            raise forms.ValidationError(
-                "Enter at least two partner organisations, one per line"
-            )
-        return names
 
 
 class PartnerForm(forms.Form):
@@ -122,30 +138,23 @@ class WaveForm(forms.Form):
         choices=instrument_choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the survey to use"},
     )
-    opens_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the opening date", "invalid": "Enter a real date"},
-    )
-    closes_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the closing date", "invalid": "Enter a real date"},
-    )
+    opens_on = DateInputField(what="opening date")
+    closes_on = DateInputField(what="closing date")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
-            self.add_error("closes_on", "The closing date must be on or after the opening date")
+            self.add_error(
+                "closes_on", "Closing date must be the same as or after the opening date"
+            )
         return data
 
 
 class EventForm(forms.Form):
     from collabdx.web.collab.models import Event
 
-    happened_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the event", "invalid": "Enter a real date"},
-    )
+    happened_on = DateInputField(what="date of the event")
     kind = forms.ChoiceField(
         choices=Event.KINDS, widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of event"},

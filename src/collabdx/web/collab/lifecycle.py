@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from collabdx.web.collab.models import Wave
@@ -32,12 +33,18 @@ def retention_days() -> int:
 
 def delete_after(wave: Wave) -> dt.date:
     """The first day on which the wave's responses and ratings are gone."""
-    return wave.closes_on + dt.timedelta(days=retention_days() + 1)
+    return wave.last_day + dt.timedelta(days=retention_days() + 1)
 
 
 def expired_waves(today: dt.date) -> list[Wave]:
-    """Waves that closed more than RETENTION_DAYS days before ``today``."""
-    return list(Wave.objects.filter(closes_on__lt=today - dt.timedelta(days=retention_days())))
+    """Waves that closed (as planned, or early) more than RETENTION_DAYS days before
+    ``today``."""
+    cutoff = today - dt.timedelta(days=retention_days())
+    return list(
+        Wave.objects.filter(
+            Q(closed_on__isnull=True, closes_on__lt=cutoff) | Q(closed_on__lt=cutoff)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ what a user may see at all).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -93,7 +94,12 @@ class Partner(models.Model):
 
 
 class Wave(models.Model):
-    """A survey round: one instrument version, open between two dates."""
+    """A survey round: one instrument version, planned to be open between two dates.
+
+    ``opens_on`` and ``closes_on`` are the planned dates and never change. A
+    facilitator may close the wave early: ``closed_on`` is the day they did (answers
+    were taken that day until then); empty while it runs its planned course.
+    """
 
     collaboration = models.ForeignKey(
         Collaboration, on_delete=models.CASCADE, related_name="waves"
@@ -103,6 +109,7 @@ class Wave(models.Model):
     instrument_version = models.CharField(max_length=20)
     opens_on = models.DateField()
     closes_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)  # the date only, like the others
     maturity_token = models.CharField(max_length=64, unique=True, default=new_token)
     created_on = models.DateField(auto_now_add=True)
 
@@ -111,6 +118,20 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day answers were (or will be) taken: the early close or the plan."""
+        return self.closed_on if self.closed_on is not None else self.closes_on
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.closed_on is None and self.opens_on <= day <= self.closes_on
+
+    def has_closed_by(self, day: dt.date) -> bool:
+        """Closed early (on or before ``day``), or its planned closing date has passed."""
+        if self.closed_on is not None:
+            return self.closed_on <= day
+        return day > self.closes_on
 
 
 class PartnerLink(models.Model):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -38,13 +40,62 @@ def context_summary(collab: Collaboration) -> list[dict[str, object]]:
     return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]
 
 
+def details_rows(
+    values: dict[str, Any], change_url: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Summary-list rows of a collaboration's details, each with its "Change" link.
+    ``values`` holds the form values (as in the set-up session)."""
+    rows: list[dict[str, Any]] = []
+
+    def row(key: str, slug: str, text: str = "", html: str = "") -> None:
+        value = {"html": html} if html else {"text": text}
+        rows.append({
+            "key": {"text": key}, "value": value,
+            "actions": {"items": [{"href": change_url(slug), "text": "Change",
+                                   "visuallyHiddenText": key.lower()}]},
+        })  # fmt: skip
+
+    row("Name", "name", values["name"])
+    if "partners" in values:
+        row("Partner organisations", "partners", ", ".join(values["partners"]))
+    row("Type", "type", type_name(values["collaboration_type"]))
+    row("Mandated or voluntary", "about", values["mandated"].capitalize())
+    row("Cross-sector", "about", "Yes" if values["cross_sector"] == "yes" else "No")
+    row("Life-cycle stage", "stage", stage_name(values["life_cycle_stage"]))
+    return rows
+
+
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
+    if wave.has_closed_by(today):
+        return "Closed"
     if today < wave.opens_on:
         return "Not open yet"
-    if today > wave.closes_on:
-        return "Closed"
     return "Open"
+
+
+def long_date(day: dt.date) -> str:
+    return _day(day, short=False)
+
+
+def _day(day: dt.date, short: bool) -> str:
+    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+
+
+def wave_dates(wave: Wave, *, short: bool = False) -> str:
+    """The wave's dates as they happened: its planned dates, or where it was closed
+    early, the days it took answers and the planned close (``short``: for tables)."""
+    opens, closes = _day(wave.opens_on, short), _day(wave.closes_on, short)
+    if wave.closed_on is None:
+        return f"{opens} to {closes}"
+    closed = _day(wave.closed_on, short)
+    if wave.closed_on < wave.opens_on:
+        if short:
+            return f"Closed {closed}, before it opened"
+        return f"closed on {closed} before it opened (it was planned for {opens} to {closes})"
+    if short:
+        return f"{opens} to {closed}, closed early"
+    return f"{opens} to {closed}, closed early (it was planned to close on {closes})"
 
 
 def instrument_label(wave: Wave) -> str:

@@ -84,7 +84,7 @@ def add_partner(collab: Collaboration, name: str) -> Partner:
         raise ServiceError(f"{names[0]} is already a partner")
     partner = Partner.objects.create(collaboration=collab, name=names[0])
     # A partner that joins mid-way gets links for waves that are still open.
-    for wave in collab.waves.filter(closes_on__gte=dt.date.today()):
+    for wave in collab.waves.filter(closes_on__gte=dt.date.today(), closed_on__isnull=True):
         PartnerLink.objects.get_or_create(wave=wave, partner=partner)
     return partner
 
@@ -176,15 +176,23 @@ def open_wave(
 @transaction.atomic
 def close_wave(
     wave: Wave, today: dt.date | None = None, request: HttpRequest | None = None
-) -> Wave:
+) -> bool:
+    """Close ``wave`` now: its links stop taking answers and its results are released
+    (``results.release``). The planned dates stay as they were; ``closed_on`` records
+    the day. True if this call closed it (and the security log says so); False if it
+    had closed already (a second click, or its planned closing date has passed), and
+    then nothing changes."""
     from collabdx.web.security.events import Kind, record
 
     today = today or dt.date.today()
+    locked = Wave.objects.select_for_update().get(pk=wave.pk)
+    if locked.has_closed_by(today):
+        wave.closed_on = locked.closed_on
+        return False
     record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)
-    wave.closes_on = min(wave.closes_on, today - dt.timedelta(days=1))
-    wave.opens_on = min(wave.opens_on, wave.closes_on)
-    wave.save(update_fields=["closes_on", "opens_on"])
-    return wave
+    wave.closed_on = locked.closed_on = today
+    locked.save(update_fields=["closed_on"])
+    return True
 
 
 @transaction.atomic

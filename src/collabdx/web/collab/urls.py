@@ -1,13 +1,16 @@
 from django.urls import path
 
-from collabdx.web.collab import access_views, views
+from collabdx.web.collab import access_views, setup, views
 
 app_name = "collab"
 
 urlpatterns = [
-    path("new/", views.collaboration_new, name="new"),
+    path("new/", setup.new, name="new"),
+    path("new/check/", setup.new_check, name="new_check"),
+    path("new/<slug:step>/", setup.new, name="new_step"),
     path("<int:pk>/", views.collaboration_detail, name="detail"),
-    path("<int:pk>/edit/", views.collaboration_edit, name="edit"),
+    path("<int:pk>/edit/", setup.edit, name="edit"),
+    path("<int:pk>/edit/<slug:step>/", setup.edit_step, name="edit_step"),
     path("<int:pk>/delete/", views.collaboration_delete, name="delete"),
     path("<int:pk>/export-everything.zip", views.export_everything, name="export_everything"),
     path("<int:pk>/partners/", views.partner_add, name="partner_add"),

@@ -19,27 +19,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collabdx.core.theory import load_theory
 from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import Action, can, collaboration_for, role_in, wave_for
-from collabdx.web.collab.forms import (
-    CollaborationForm,
-    EventForm,
-    PartnerForm,
-    WaveForm,
-)
+from collabdx.web.collab.forms import EventForm, PartnerForm, WaveForm
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
 from collabdx.web.results.release import release_date, results_released
 from collabdx.web.security.events import Kind, record
-
-
-def _hints() -> dict[str, dict[str, str]]:
-    theory = load_theory()
-    return {
-        "type_hints": {t.id: t.definition for t in theory.collaboration_types.values()},
-        "stage_hints": {s.id: s.description for s in theory.life_cycle_stages.values()},
-    }
 
 
 @login_required
@@ -60,67 +46,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def collaboration_new(request: HttpRequest) -> HttpResponse:
-    form = CollaborationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        collab = services.create_collaboration(
-            owner=request.user,
-            name=d["name"],
-            collaboration_type=d["collaboration_type"],
-            mandated=d["mandated"] == "mandated",
-            cross_sector=d["cross_sector"] == "yes",
-            life_cycle_stage=d["life_cycle_stage"],
-            partner_names=d["partners"],
-        )
-        messages.success(request, f"Created {collab.name}. Next, open a survey wave.")
-        return redirect("collab:detail", collab.pk)
-    return render(
-        request,
-        "collab/collaboration_form.jinja",
-        {"form": form, "form_errors": error_list(form), "editing": False, **_hints()},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    initial = {
-        "name": collab.name,
-        "collaboration_type": collab.collaboration_type,
-        "mandated": "mandated" if collab.mandated else "voluntary",
-        "cross_sector": "yes" if collab.cross_sector else "no",
-        "life_cycle_stage": collab.life_cycle_stage,
-    }
-    form = CollaborationForm(request.POST or None, initial=initial, require_partners=False)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        services.update_collaboration(
-            collab,
-            name=d["name"].strip(),
-            collaboration_type=d["collaboration_type"],
-            mandated=d["mandated"] == "mandated",
-            cross_sector=d["cross_sector"] == "yes",
-            life_cycle_stage=d["life_cycle_stage"],
-        )
-        messages.success(request, "Saved the collaboration's details.")
-        return redirect("collab:detail", collab.pk)
-    return render(
-        request,
-        "collab/collaboration_form.jinja",
-        {
-            "form": form,
-            "form_errors": error_list(form),
-            "editing": True,
-            "collab": collab,
-            **_hints(),
-        },
-    )
-
-
-@login_required
 @require_safe
 def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collab = collaboration_for(request, pk, Action.READ)
@@ -129,6 +54,7 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "wave": w,
             "status": presenters.wave_status(w),
+            "dates": presenters.wave_dates(w, short=True),
             "instrument": presenters.instrument_label(w),
             "responses": presenters.response_counts(w, k)[1],
         }
@@ -220,6 +146,7 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "collab": wave.collaboration,
             "wave": wave,
             "status": presenters.wave_status(wave),
+            "dates": presenters.wave_dates(wave),
             "instrument": presenters.instrument_label(wave),
             "links": presenters.link_rows(request, wave) if runs else [],
             "total": total,
@@ -234,12 +161,36 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+    """Closing early cannot be undone: GET asks, POST closes."""
     wave = wave_for(request, pk, wave_pk)
-    services.close_wave(wave, request=request)
-    messages.success(request, f"Closed {wave.name}. The links no longer accept answers.")
-    return redirect("collab:wave", pk, wave_pk)
+    if presenters.wave_status(wave) == "Closed":
+        messages.info(request, f"{wave.name} has already closed.")
+        return redirect("collab:wave", pk, wave_pk)
+    if request.method == "POST":
+        if services.close_wave(wave, request=request):
+            messages.success(
+                request,
+                f"Closed {wave.name}. The links no longer accept answers, and its results "
+                "are open now.",
+            )
+        return redirect("collab:wave", pk, wave_pk)
+    today = dt.date.today()
+    return render(
+        request,
+        "collab/wave_close.jinja",
+        {
+            "collab": wave.collaboration,
+            "wave": wave,
+            "closes_on": presenters.long_date(wave.closes_on),
+            "total": presenters.response_counts(wave, settings.MIN_GROUP_SIZE)[1],
+            "delete_after": presenters.long_date(
+                today + dt.timedelta(days=lifecycle.retention_days() + 1)
+            ),
+            "retention_days": lifecycle.retention_days(),
+        },
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from collabdx.web.collab.models import ActionPlanItem, Wave
+from collabdx.web.dateinput import DateInputField
 
 NOT_REVIEWED = ""
 
@@ -18,10 +19,7 @@ class PlanItemForm(forms.Form):
         max_length=120, required=False,
         error_messages={"max_length": "Owner must be 120 characters or fewer"},
     )
-    due_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, for example 2026-09-30"},
-    )
+    due_on = DateInputField(what="due date", required=False)
     status = forms.ChoiceField(
         choices=ActionPlanItem.STATUSES, widget=forms.RadioSelect,
         error_messages={"required": "Select the status", "invalid_choice": "Select the status"},

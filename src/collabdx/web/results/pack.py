@@ -111,7 +111,7 @@ def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
         usable.append(presenters.WaveStats(w, rs))
     if len(usable) < 2:
         return None
-    events = [e for e in wave.collaboration.events.all() if e.happened_on <= wave.closes_on]
+    events = [e for e in wave.collaboration.events.all() if e.happened_on <= wave.last_day]
     charts = presenters.trend_charts(usable, events, k, {})
     return Trends(tuple(charts), tuple(presenters.event_rows(events)), tuple(skipped))
 

@@ -25,6 +25,7 @@ from collabdx.reports.trend_chart import (
     TrendScale,
 )
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Event, Wave
+from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
@@ -72,12 +73,14 @@ def instrument_label(instrument: Instrument) -> str:
 
 
 def _dates(wave: Wave) -> str:
-    return f"{short_date(wave.opens_on)} to {short_date(wave.closes_on)}"
+    return wave_dates(wave, short=True)
 
 
 def wave_day(wave: Wave) -> dt.date:
-    """Where a wave sits on the time axis: the middle of its survey dates."""
-    return wave.opens_on + (wave.closes_on - wave.opens_on) / 2
+    """Where a wave sits on the time axis: the middle of the days it took answers
+    (to its early close, if it was closed early)."""
+    end = max(wave.last_day, wave.opens_on)
+    return wave.opens_on + (end - wave.opens_on) / 2
 
 
 @dataclass(frozen=True)

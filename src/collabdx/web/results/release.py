@@ -9,9 +9,9 @@ exports, the research section or the trends. Response counts (under the usual
 minimum group size) are still shown, because a facilitator needs them to chase
 responses and they say nothing about what anyone answered.
 
-A wave closes at the end of its ``closes_on`` day and cannot be reopened (the
-only write to the dates, ``close_wave``, moves the closing date earlier), so
-once released the figures never change again.
+A wave closes at the end of its ``closes_on`` day, or when the facilitator closes
+it early (``closed_on``: released straight away, since the links stop taking answers
+at that moment). It cannot be reopened, so once released the figures never change.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from collabdx.web.collab.models import Wave
 
 
 def results_released(wave: Wave, today: dt.date | None = None) -> bool:
-    """True once the wave has closed (the day after its closing date)."""
-    today = today or dt.date.today()
-    return today > wave.closes_on
+    """True once the wave has closed: the day after its closing date, or from the
+    day it was closed early."""
+    return wave.has_closed_by(today or dt.date.today())
 
 
 def release_date(wave: Wave) -> dt.date:
     """The first day on which the wave's results are shown."""
+    if wave.closed_on is not None:
+        return wave.closed_on
     return wave.closes_on + dt.timedelta(days=1)

@@ -30,6 +30,7 @@ from collabdx.reports.pack import pack_view
 from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
 from collabdx.web.collab.access import Action, collaboration_for, wave_for
 from collabdx.web.collab.models import ActionPlanItem, Wave
+from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
 from collabdx.web.results import presenters, refusals, services
@@ -50,7 +51,7 @@ def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[
         "pack": pack_view(model),
         "web": True,
         "demo_banner": DEMO_BANNER if collab.is_demo else "",
-        "dates": f"{presenters.long_date(wave.opens_on)} to {presenters.long_date(wave.closes_on)}",
+        "dates": wave_dates(wave),
         "adopted": set(collab.plan_items.values_list("action_id", flat=True)),
         "adopt_url": reverse("results:adopt", args=[c, w]),
         "plan_url": reverse("results:plan", args=[c]),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -115,6 +116,66 @@ def record_failure(username: str, client: str, now: dt.datetime | None = None) -
             row.blocked_until = now + block if block else row.blocked_until
             row.expires_at = now + WINDOW
             row.save()
+
+
+# ------------------------------------------------------------------ atomic attempts
+# ``wait_seconds`` then ``record_failure`` leave a gap while the password is checked:
+# requests that arrive together all pass the check before any records its failure
+# (issue 17, bug 2: 20 parallel guesses got 8 passwords checked where 5 were allowed).
+# ``begin_attempt`` closes it by counting the attempt *before* the password is checked,
+# in the same transaction as the block check, under a row lock.
+
+
+def begin_attempt(username: str, client: str, now: dt.datetime | None = None) -> int:
+    """Reserve one password check for ``username`` from ``client``.
+
+    Returns 0 when the password may be checked: the attempt is then already counted
+    as a failure on both counters (``attempt_succeeded`` takes it back). Otherwise
+    returns the seconds to wait and counts nothing, so a blocked guess neither
+    extends the block nor reveals anything.
+
+    The block check and the count are one transaction holding the counters' rows
+    (``select_for_update`` on PostgreSQL; on SQLite the IMMEDIATE transaction takes
+    the write lock at its start). Parallel attempts queue here, and each sees the
+    counts of those before it, exactly as if they had come one after another. The
+    rows are always taken in the same order (pair, then account): no deadlock.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows: list[tuple[Rule, LoginThrottle]] = []
+        for rule, key in _keys(username, client):
+            LoginThrottle.objects.get_or_create(
+                key=key, defaults={"scope": rule.scope, "expires_at": now + WINDOW}
+            )
+            rows.append((rule, LoginThrottle.objects.select_for_update().get(key=key)))
+        wait = 0
+        for _, row in rows:
+            if row.expires_at > now and row.blocked_until and row.blocked_until > now:
+                wait = max(wait, int((row.blocked_until - now).total_seconds()) + 1)
+        if wait:
+            return wait
+        for rule, row in rows:
+            if row.expires_at <= now:  # an old run of failures no longer counts
+                row.failures = 0
+                row.blocked_until = None
+            row.failures += 1
+            block = block_for(row.failures, rule)
+            row.blocked_until = now + block if block else row.blocked_until
+            row.expires_at = now + WINDOW
+            row.save(update_fields=["failures", "blocked_until", "expires_at"])
+    return 0
+
+
+def attempt_succeeded(username: str, client: str) -> None:
+    """The password reserved by ``begin_attempt`` was right: clear this pair's counter
+    and take the attempt back from the account's (never below zero). The account's
+    block, if this attempt set one, stays: a guesser elsewhere gets no fresh allowance
+    because the owner signed in."""
+    with transaction.atomic():
+        record_success(username, client)
+        LoginThrottle.objects.filter(
+            key=throttle_key("account", username), failures__gt=0
+        ).update(failures=F("failures") - 1)
 
 
 def record_success(username: str, client: str) -> None:

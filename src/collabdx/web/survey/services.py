@@ -74,8 +74,7 @@ def today() -> dt.date:
 
 
 def wave_is_open(wave: Wave, on: dt.date | None = None) -> bool:
-    on = on or today()
-    return wave.opens_on <= on <= wave.closes_on
+    return wave.is_open_on(on or today())
 
 
 def instrument_for(wave: Wave) -> Instrument:
@@ -234,6 +233,10 @@ def submit_response(
                     return AlreadySubmitted()
                 raise DraftMissing("no saved answers")
             answers = complete_answers(instrument, draft.answers)
+            if Wave.objects.filter(pk=wave.pk, closed_on__isnull=False).exists():
+                # Closed early since this request read the wave: its results may be
+                # showing already, and one more response would change them.
+                raise WaveNotOpen(wave.name)
             SubmissionReceipt.objects.create(key=key, wave=wave)
             Response.objects.create(
                 wave=wave,

@@ -6,6 +6,12 @@ partner the answers belong to. Answers saved so far sit in a ``Draft`` found by
 ``session["drafts"][token]``. GET never writes (not even the session); every write
 goes through ``services``. After submitting, the secret leaves the session and only
 ``session["feedback"]`` (the respondent's own scores and advice) stays.
+
+A page sent with an answer missing is not answered with the page itself
+(Post/Redirect/Get): what was sent is kept in ``session["retry"][token]`` and the
+browser is sent back to the page, whose GET shows the errors with those answers. So
+Back and reload never offer "Confirm form resubmission", and nothing needs
+JavaScript. Nothing of it reaches the draft until the page is sent complete.
 """
 
 from __future__ import annotations
@@ -19,13 +25,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collabdx.core.instruments import Instrument
 from collabdx.web.collab.models import PartnerLink
-from collabdx.web.forms import error_list
+from collabdx.web.forms import error_list, undecodable_fields
 from collabdx.web.survey import presenters, services
 from collabdx.web.survey.forms import PageForm
 from collabdx.web.survey.models import Draft
 
 SESSION_DRAFTS = "drafts"
 SESSION_FEEDBACK = "feedback"
+SESSION_RETRY = "retry"
+# What is kept of a text answer sent with errors: enough to show "too long" again.
+RETRY_TEXT_MAX = 1000
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 # ------------------------------------------------------------------ helpers
@@ -62,6 +72,41 @@ def _set_secret(request: HttpRequest, token: str, secret: str | None) -> None:
     request.session.modified = True
 
 
+def _retry(request: HttpRequest, token: str, number: int) -> dict[str, str] | None:
+    """The answers last sent to page ``number`` with errors, if that is where they were."""
+    kept = request.session.get(SESSION_RETRY)
+    entry = kept.get(token) if isinstance(kept, dict) else None
+    if isinstance(entry, dict) and entry.get("page") == number:
+        data = entry.get("data")
+        if isinstance(data, dict):
+            return {str(k): str(v) for k, v in data.items()}
+    return None
+
+
+def _set_retry(request: HttpRequest, token: str, number: int, form: PageForm) -> None:
+    """Keep what was sent to page ``number`` with errors: the page's own fields only,
+    one value each, long text cut to ``RETRY_TEXT_MAX``."""
+    kept = request.session.get(SESSION_RETRY)
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    data = {
+        name: str(form.data.get(name, ""))[:RETRY_TEXT_MAX]
+        for name in form.fields
+        if form.data.get(name) not in (None, "")
+    }
+    kept[token] = {"page": number, "data": data}
+    request.session[SESSION_RETRY] = kept
+
+
+def _forget_retry(request: HttpRequest, token: str) -> None:
+    kept = request.session.get(SESSION_RETRY)
+    if isinstance(kept, dict) and token in kept:
+        kept = {k: v for k, v in kept.items() if k != token}
+        if kept:
+            request.session[SESSION_RETRY] = kept
+        else:
+            request.session.pop(SESSION_RETRY, None)
+
+
 def _context(link: PartnerLink, instrument: Instrument, **extra: object) -> dict[str, object]:
     return {
         "link": link,
@@ -77,25 +122,30 @@ def _context(link: PartnerLink, instrument: Instrument, **extra: object) -> dict
 
 def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpResponse:
     wave = link.wave
+    today = services.today()
     return render(
         request,
         "survey/unavailable.jinja",
         {
             "partner": link.partner,
-            "not_yet": services.today() < wave.opens_on,
+            "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
             "opens_on": presenters.long_date(wave.opens_on),
             "closes_on": presenters.long_date(wave.closes_on),
+            "closed_on": presenters.long_date(wave.closed_on) if wave.closed_on else None,
+            "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
             "hide_navigation": True,
         },
         status=status,
     )
 
 
-def _bad_request(request: HttpRequest, link: PartnerLink, page: int) -> HttpResponse:
+def _bad_request(
+    request: HttpRequest, link: PartnerLink, page: int, *, unreadable: bool = False
+) -> HttpResponse:
     return render(
         request,
         "survey/bad_request.jinja",
-        {"token": link.token, "page": page, "hide_navigation": True},
+        {"token": link.token, "page": page, "hide_navigation": True, "unreadable": unreadable},
         status=400,
     )
 
@@ -146,6 +196,7 @@ def restart(request: HttpRequest, token: str) -> HttpResponse:
     if secret:
         services.discard_draft(link, secret)
         _set_secret(request, token, None)
+    _forget_retry(request, token)
     return redirect("survey:page", token, 1)
 
 
@@ -166,27 +217,42 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         if draft is None:
             return redirect("survey:start", token)
         return redirect("survey:page", token, reachable)
-    changing = request.GET.get("change") == "1"
 
+    changing = request.GET.get("change") == "1"
     if request.method == "POST":
+        if request.content_type not in FORM_TYPES:
+            # Not something the page's form sends (JSON, plain text): nothing to keep.
+            return _bad_request(request, link, number)
+        if undecodable_fields(request):
+            # Text that is not UTF-8 would be saved as replacement characters.
+            return _bad_request(request, link, number, unreadable=True)
         form = PageForm(instrument, block, data=request.POST)
         valid = form.is_valid()
         if form.tampered():
             return _bad_request(request, link, number)
-        if valid:
-            if secret is None or draft is None:
-                # First save on this device (or the old draft expired): a fresh secret.
-                secret = services.new_secret()
-            try:
-                services.save_page(link, secret, block, form.cleaned_answers())
-            except services.WaveNotOpen:
-                return _unavailable(request, link, 403)
-            except services.SurveyError:
-                return _bad_request(request, link, number)
-            _set_secret(request, token, secret)  # also refreshes the session's expiry
-            if changing or number == len(instrument.blocks):
-                return redirect("survey:check", token)
-            return redirect("survey:page", token, number + 1)
+        if not valid:
+            # Post/Redirect/Get: the page's GET shows the errors with these answers.
+            _set_retry(request, token, number, form)
+            here = reverse("survey:page", args=[token, number])
+            return redirect(here + ("?change=1" if changing else ""))
+        if secret is None or draft is None:
+            # First save on this device (or the old draft expired): a fresh secret.
+            secret = services.new_secret()
+        try:
+            services.save_page(link, secret, block, form.cleaned_answers())
+        except services.WaveNotOpen:
+            return _unavailable(request, link, 403)
+        except services.SurveyError:
+            return _bad_request(request, link, number)
+        _set_secret(request, token, secret)  # also refreshes the session's expiry
+        _forget_retry(request, token)
+        if changing or number == len(instrument.blocks):
+            return redirect("survey:check", token)
+        return redirect("survey:page", token, number + 1)
+    sent = _retry(request, token, number)
+    if sent is not None:
+        form = PageForm(instrument, block, data=sent)
+        form.is_valid()  # the errors, found again from what was sent
     else:
         form = PageForm(instrument, block, initial={k: saved.get(k) for k in block.items})
 
@@ -273,6 +339,7 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
         return _already(request, link, instrument, replaced=True)
     feedback = presenters.feedback_payload(instrument, outcome.answers)
     _set_secret(request, token, None)
+    _forget_retry(request, token)
     request.session[SESSION_FEEDBACK] = feedback
     # A new session key: the session that held the draft secret is deleted.
     request.session.cycle_key()
@@ -326,6 +393,9 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "feedback": feedback,
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
+            # Results come when the wave closes (results.release), not at some count.
+            "closes_on": presenters.long_date(link.wave.closes_on),
+            "closed": link.wave.has_closed_by(services.today()),
         },
     )
 
