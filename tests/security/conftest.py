@@ -4,6 +4,7 @@ needs. The same suite runs on SQLite and PostgreSQL (DATABASE_URL), see the Make
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 import pytest
@@ -35,6 +36,20 @@ def full_answers(org: str = "Typed organisation") -> dict[str, object]:
             out[item.id] = 3 if 3 in item.codes else item.codes[0]
         else:
             out[item.id] = org
+    return out
+
+
+def varied_answers(rng: random.Random, **fixed: object) -> dict[str, object]:
+    """A complete readiness v1 answer set that no data-quality check sets aside: random
+    codes, and two scored questions answered differently, so never straight-lined
+    (and, with 29 random codes, never an exact repeat of another)."""
+    out: dict[str, object] = {}
+    for item in READINESS.items.values():
+        if item.type == "choice":
+            out[item.id] = rng.choice(item.codes)
+    scored = [i.id for i in READINESS.scored_items]
+    out[scored[0]], out[scored[1]] = 1, 5
+    out.update(fixed)
     return out
 
 
