@@ -180,10 +180,11 @@ def consistent_counts(
     out = []
     for f, b in zip(forward, backward, strict=True):
         both = f & b
-        out.append({
-            name: {int(v) for v in np.flatnonzero(both.any(axis=tuple(j for j in range(p) if j != i)))}
-            for i, name in enumerate(names)
-        })  # fmt: skip
+        per_partner = {}
+        for i, name in enumerate(names):
+            others = tuple(j for j in range(p) if j != i)
+            per_partner[name] = {int(v) for v in np.flatnonzero(both.any(axis=others))}
+        out.append(per_partner)
     return out
 
 

@@ -119,7 +119,7 @@ def assert_nothing_recoverable(report: str, csv_text: str) -> None:
 
 
 def test_one_browser_cannot_send_four_made_up_responses(scene):
-    owner, collab, wave, links = scene
+    _owner, _collab, wave, links = scene
     browser = Client()
     sent = [attempt_response(browser, links[SMALL].token, full_answers()) for _ in range(4)]
     assert sent == [True, False, False, False]

@@ -23,7 +23,6 @@ from django.test import Client
 from django.urls import reverse
 
 from collabdx.core.theory import load_theory
-from collabdx.web.collab.services import close_wave
 from collabdx.web.workshop.models import MaturityRating
 from tests.security.attacker import visible_text
 from tests.security.conftest import build_world, signed_in
@@ -70,7 +69,8 @@ def everything_read(client: Client, world) -> str:
     """Every surface with ratings: the workshop page, the report (pack) and the
     archive's record, with the number of ratings received taken out."""
     c, w = world.collab.pk, world.wave.pk
-    workshop = visible_text(client.get(reverse("workshop:facilitate", args=[c, w])).content.decode())
+    page = client.get(reverse("workshop:facilitate", args=[c, w]))
+    workshop = visible_text(page.content.decode())
     report = visible_text(client.get(reverse("results:report", args=[c, w])).content.decode())
     archive = client.get(reverse("collab:export_everything", args=[c])).getvalue()
     with zipfile.ZipFile(io.BytesIO(archive)) as zf:

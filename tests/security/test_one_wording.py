@@ -20,7 +20,6 @@ from pypdf import PdfReader
 
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import PartnerLink
-from collabdx.web.collab.services import close_wave
 from tests.security.attacker import tables, visible_text
 from tests.security.conftest import signed_in, varied_answers
 from tests.web.factories import (
