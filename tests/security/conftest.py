@@ -14,7 +14,7 @@ from django.test import Client
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, PartnerLink, Wave
 from collabdx.web.collab.services import close_wave
-from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
+from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingRound
 from tests.web.factories import (
     CollaborationFactory,
     EventFactory,
@@ -96,7 +96,9 @@ def build_world(n_responses: int = 6, *, released: bool = False) -> World:
         ResponseFactory(wave=wave, partner=partners[i % 3], answers=full_answers())
     EventFactory(collaboration=collab, description="Funding agreed")
     item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01", adopted_in=wave)
-    MaturityRating.objects.create(wave=wave, ratings={}, submitted_on=dt.date.today())
+    # A rating round open for the workshop, with one (empty) rating in it.
+    rnd = RatingRound.objects.create(wave=wave, number=1, opened_on=dt.date.today())
+    MaturityRating.objects.create(wave=wave, round=rnd, ratings={}, submitted_on=dt.date.today())
     MaturityAgreement.objects.create(
         wave=wave, element_id=_first_element(), agreed_level="bureaucratic",
         recorded_on=dt.date.today(),

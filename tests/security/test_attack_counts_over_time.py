@@ -182,13 +182,13 @@ def test_the_enumerator_finds_the_leak_the_issue_describes():
 
 
 def test_the_enumerator_finds_a_small_partner_from_statuses_and_an_exact_total():
-    """The lead's objection to per-partner statuses with the exact total: when A
-    turns "enough" at a known total, B = total - k in a two-partner wave."""
+    """Why statuses may not come with the exact total: when A turns "enough" between
+    two readings one response apart, A went from 4 to 5, so B = total - k."""
     readings = [
-        Reading({"A": (0, K - 1), "B": (0, K - 1)}, (5, 5)),
+        Reading({"A": (0, K - 1), "B": (0, K - 1)}, (6, 6)),
         Reading({"A": (K, INF), "B": (0, K - 1)}, (7, 7)),
     ]
-    truth = [{"A": 4, "B": 1}, {"A": 5, "B": 2}]
+    truth = [{"A": 4, "B": 2}, {"A": 5, "B": 2}]
     assert (1, "B", 2) in pinned_small_counts(readings, truth, K, 7)
 
 

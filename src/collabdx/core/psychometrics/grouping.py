@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from collabdx.core.breakdowns import BREAKDOWN_TITLES, NOT_ANSWERED, group_labels
-from collabdx.core.disclosure import fewer_than, protect
+from collabdx.core.disclosure import protect
 from collabdx.core.instruments import Instrument
 
 # Plural nouns for the plain-English readings.
@@ -68,8 +68,8 @@ def grouping(
     ]
     values = labels.to_numpy()
     note = (
-        f"Groups with {fewer_than(k)} respondents, groups hidden to protect them, and "
-        "people who did not answer the question are left out."
+        f"Groups that are not shown (a group needs at least {k} respondents), and "
+        "people who did not answer the question, are left out."
     )
     if only is not None:
         note += f" Only {' and '.join(only)} are compared."

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.core.theory import load_theory
+from collabdx.reports.quality import quality_text
 from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import collaboration_for, wave_for
 from collabdx.web.collab.forms import (
@@ -129,7 +130,7 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "wave": w,
             "status": presenters.wave_status(w),
             "instrument": presenters.instrument_label(w),
-            "responses": presenters.response_counts(w, k)[1],
+            "responses": presenters.wave_counts(w, k).summary,
         }
         for w in collab.waves.all()
     ]
@@ -229,7 +230,8 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
-    _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
+    k = settings.MIN_GROUP_SIZE
+    counts = presenters.wave_counts(wave, k)
     maturity_url = request.build_absolute_uri(reverse("workshop:rate", args=[wave.maturity_token]))
     return render(
         request,
@@ -239,8 +241,10 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "wave": wave,
             "status": presenters.wave_status(wave),
             "instrument": presenters.instrument_label(wave),
-            "links": presenters.link_rows(request, wave),
-            "total": total,
+            "links": presenters.link_rows(request, wave, counts),
+            "counts": counts,
+            "quality": quality_text(counts.quality) if counts.released else "",
+            "k": k,
             "maturity_url": maturity_url,
             "delete_after": lifecycle.delete_after(wave),
             "retention_days": lifecycle.retention_days(),
