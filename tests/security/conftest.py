@@ -92,8 +92,9 @@ def build_world(n_responses: int = 6, *, released: bool = False) -> World:
     partners = [PartnerFactory(collaboration=collab, name=n) for n in ("Alpha", "Beta", "Gamma")]
     wave = WaveFactory(collaboration=collab, name="Wave 1")
     links = [PartnerLink.objects.create(wave=wave, partner=p) for p in partners]
+    rng = random.Random(n_responses)  # varied: the data-quality check keeps them all
     for i in range(n_responses):
-        ResponseFactory(wave=wave, partner=partners[i % 3], answers=full_answers())
+        ResponseFactory(wave=wave, partner=partners[i % 3], answers=varied_answers(rng))
     EventFactory(collaboration=collab, description="Funding agreed")
     item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01", adopted_in=wave)
     # A rating round open for the workshop, with one (empty) rating in it.

@@ -81,6 +81,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:plan_item": {"GET": FAC, "POST": FAC},
     "survey:start": {"GET": ALL_200},
     "survey:restart": {"GET": ALL_405, "POST": ALL_302},
+    "survey:new_response": {"GET": ALL_405, "POST": ALL_302},
     "survey:page": {"GET": ALL_200, "POST": ALL_200},
     "survey:check": {"GET": ALL_302},
     "survey:submit": {"GET": ALL_405, "POST": ALL_302},
@@ -89,6 +90,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "workshop:rate": {"GET": ALL_200, "POST": ALL_200},
     "workshop:thanks": {"GET": ALL_302},
     "workshop:facilitate": {"GET": FAC, "POST": FAC_400},
+    "workshop:round_open": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
+    "workshop:round_close": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
     **{
         f"explorer:{name}": {"GET": ALL_200}
         for name in (
@@ -101,8 +104,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
 
 # Public URLs whose 302 for an anonymous visitor is not "please sign in".
 PUBLIC_REDIRECTS = {
-    "logout", "survey:restart", "survey:check", "survey:submit", "survey:forget",
-    "workshop:thanks",
+    "logout", "survey:restart", "survey:new_response", "survey:check", "survey:submit",
+    "survey:forget", "workshop:thanks",
 }  # fmt: skip
 
 
@@ -210,8 +213,10 @@ def test_access(db, name, method, role, expected):
 
 
 TOKEN_URLS = [
-    n for n in MATRIX if n.startswith(("survey:", "workshop:")) and n != "workshop:facilitate"
-]
+    n for n in MATRIX
+    if n.startswith(("survey:", "workshop:"))
+    and n not in ("workshop:facilitate", "workshop:round_open", "workshop:round_close")
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", TOKEN_URLS)

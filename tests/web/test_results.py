@@ -30,23 +30,38 @@ TRUST_ITEMS = ("Q6", "Q7", "Q8", "Q9", "Q10", "Q11")
 TYPED_ORG = "Secret typed organisation"
 
 
-def answers(trust: tuple[int, ...] = (4,) * 6, rest: int = 4) -> dict[str, object]:
+def answers(
+    trust: tuple[int, ...] = (4,) * 6, rest: int = 4, variant: int = 0
+) -> dict[str, object]:
     """Readiness v1 answers whose KEYED values are ``trust`` for initial trust (Q6-Q11)
-    and ``rest`` for every other scored item. Reverse-worded items get 6 - keyed."""
+    and ``rest`` for every other scored item. Reverse-worded items get 6 - keyed.
+
+    ``variant`` (0-15) makes answer sets differ without changing any scale mean, so
+    the data-quality check (issue 12) does not set them aside as exact repeats:
+    Q5 (time on the collaboration, used by no figure) takes its four codes, and from
+    variant 4 on, clarity of vision (Q27, Q28) and then shared vision (Q29, Q30) are
+    answered one above and one below ``rest`` instead of ``rest`` twice."""
     a: dict[str, object] = {
-        "Q1": 2, "Q2": 1, "Q3": TYPED_ORG, "Q4": 4, "Q5": 4,
+        "Q1": 2, "Q2": 1, "Q3": TYPED_ORG, "Q4": 4, "Q5": 4 - variant % 4,
         "Q12": 1, "Q13": 1, "Q19": 1, "Q23": 2,
     }  # fmt: skip
     keyed = {item.id: rest for item in READINESS.scored_items}
     keyed.update(zip(TRUST_ITEMS, trust, strict=True))
+    spread = min(rest - 1, 5 - rest)
+    if variant // 4 in (1, 3) and spread:
+        keyed["Q27"], keyed["Q28"] = rest + 1, rest - 1
+    if variant // 4 in (2, 3) and spread:
+        keyed["Q29"], keyed["Q30"] = rest + 1, rest - 1
     for item in READINESS.scored_items:
         a[item.id] = 6 - keyed[item.id] if item.reverse else keyed[item.id]
     return a
 
 
 def add(wave, partner, n: int, **kw) -> None:
-    for _ in range(n):
-        ResponseFactory(wave=wave, partner=partner, answers=answers(**kw))
+    """``n`` responses with the same scale scores, none of them an exact repeat."""
+    assert n <= 16, "answers() has 16 variants"
+    for i in range(n):
+        ResponseFactory(wave=wave, partner=partner, answers=answers(**kw, variant=i))
 
 
 def partners(collab):
@@ -108,8 +123,9 @@ def test_report_shows_exact_figures_and_hides_small_partners(owner_client, colla
     # Responses per partner: Gamma (2) is under k; Beta (6) is hidden with it, since
     # otherwise 15 - 7 - Beta would give Gamma's count away.
     assert re.search(r"Alpha Trust</th>\s*<td[^>]*>7</td>", html)
-    assert re.search(r"Beta Care</th>\s*<td[^>]*>Hidden to protect a smaller group</td>", html)
-    assert re.search(r"Gamma Health</th>\s*<td[^>]*>Fewer than 5</td>", html)
+    # Both read the same: the wording never tells which one is under k (issue 12).
+    assert re.search(r"Beta Care</th>\s*<td[^>]*>Not shown</td>", html)
+    assert re.search(r"Gamma Health</th>\s*<td[^>]*>Not shown</td>", html)
     # Neither hidden count appears in any numeric cell of any table.
     shown = numeric_cells(html)
     assert "7" in shown and "15" in shown
@@ -140,8 +156,8 @@ def test_organisation_breakdown_agrees_with_the_partner_table(owner_client, coll
     # Delta are both under k, and together only 2, so pooled they would still be a
     # group under k (total minus the visible partners): Beta (6) is hidden too.
     assert re.search(r"Alpha Trust</th>\s*<td[^>]*>10</td>", html)
-    assert re.search(r"Beta Care</th>\s*<td[^>]*>Hidden to protect a smaller group</td>", html)
-    assert re.search(r"Delta Council</th>\s*<td[^>]*>Fewer than 5</td>", html)
+    assert re.search(r"Beta Care</th>\s*<td[^>]*>Not shown</td>", html)
+    assert re.search(r"Delta Council</th>\s*<td[^>]*>Not shown</td>", html)
     # The organisation breakdown hides Beta too (Gamma alone would be exposed among the
     # partners that answered) and lists a hidden row for Delta, so its row count does
     # not reveal that one partner is empty and the other therefore has exactly 2.
@@ -151,14 +167,14 @@ def test_organisation_breakdown_agrees_with_the_partner_table(owner_client, coll
     assert rows == ["Alpha Trust"] + ["Organisation not shown"] * 3
 
 
-def test_report_under_k_shows_nothing_but_fewer_than_k(owner_client, collab, wave):
+def test_report_under_k_shows_nothing_but_not_shown(owner_client, collab, wave):
     p = partners(collab)
     add(wave, p["Alpha Trust"], 3)
     add(wave, p["Beta Care"], 1)
     r = owner_client.get(report_url(collab, wave))
     html = r.content.decode()
     assert r.status_code == 200
-    assert "fewer than 5 responses so far" in html
+    assert "Not shown: results appear once at least 5 people have answered" in html
     assert "<table" not in html
     assert "Alpha Trust" not in html and "Beta Care" not in html
     assert "4 people" not in html and "responded." not in html
@@ -331,7 +347,9 @@ def test_export_under_k_is_refused(owner_client, collab, wave):
         assert r.status_code == 409
         assert "Content-Disposition" not in r
         assert "no-store" in r["Cache-Control"]
-        assert "fewer than 5 responses so far" in r.content.decode()
+        assert "Not shown: results and downloads need at least 5 responses" in (
+            r.content.decode()
+        )
 
 
 def test_export_unknown_format_is_404(owner_client, collab, fifteen):
@@ -365,9 +383,9 @@ def test_old_wave_is_rescored_against_the_version_on_its_rows(collab, fifteen):
 
 def test_instrument_id_also_comes_from_the_rows(owner_client, collab, wave):
     p = partners(collab)["Alpha Trust"]
-    for _ in range(5):
+    for i in range(5):  # P02 differs, so none is set aside as an exact repeat
         ResponseFactory(wave=wave, partner=p, instrument_id="performance_check",
-                        instrument_version="1", answers={"P01": 5})  # fmt: skip
+                        instrument_version="1", answers={"P01": 5, "P02": i + 1})  # fmt: skip
     rs = wave_responses(wave)
     assert rs.instrument_id == "performance_check"
     assert list(rs.codes["P01"]) == [5.0] * 5
@@ -458,7 +476,7 @@ def test_trends_chart_table_and_events(owner_client, collab, three_waves):
     assert re.findall(r"numeric\">([0-9.]+)<", trust.group(1)) == ["4.00", "2.00"]
     # Wave 3 (4 responses) is left out, and the page says so.
     assert "Wave 3" not in table.group(0) and "Wave 3" not in svg.group(0)
-    assert "Wave 3: fewer than 5 responses, so it is left out." in html
+    assert "Wave 3: results need at least 5 responses." in html
     assert "Only waves of the same survey are compared on one chart" in html
     assert f'href="/collaborations/{collab.pk}/events/new/"' in html
 
@@ -466,10 +484,11 @@ def test_trends_chart_table_and_events(owner_client, collab, three_waves):
 def test_trends_one_chart_per_survey_and_scale_choice(owner_client, collab, three_waves):
     other = WaveFactory(collaboration=collab, name="Performance", instrument_id="performance_check",
                        closed=True)
-    for _ in range(5):
+    for n in range(5):  # not straight-lined, not repeats (data-quality check)
+        answers = {**{f"P{i:02d}": 4 for i in range(1, 18)}, "P01": 1, "P02": n + 1}
         ResponseFactory(wave=other, partner=partners(collab)["Beta Care"],
                         instrument_id="performance_check", instrument_version="1",
-                        answers={f"P{i:02d}": 4 for i in range(1, 18)})  # fmt: skip
+                        answers=answers)  # fmt: skip
     html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
     assert html.count('<svg class="cdx-res-chart"') == 2
     legend = re.search(r'id="trend-readiness-title".*?</svg>', html, re.S).group(0)
@@ -487,7 +506,7 @@ def test_trends_with_no_wave_over_k(owner_client, collab, wave):
     add(wave, partners(collab)["Alpha Trust"], 2)
     html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
     assert "<svg class=\"cdx-res-chart\"" not in html
-    assert "Wave 1: fewer than 5 responses, so it is left out." in html
+    assert "Wave 1: results need at least 5 responses." in html
 
 
 def test_chart_geometry_stays_in_the_plot_and_series_differ_beyond_colour():

@@ -27,9 +27,12 @@ import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from collabdx.core.data_quality import QualityCheck, Row, check_quality
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.wave_counts import results_may_show
 from collabdx.web.collab.models import Wave
 from collabdx.web.survey.models import Response
 
@@ -114,9 +117,14 @@ def _ordered_counts(wave: Wave, partners: list[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0])))
 
 
-def load_wave(wave: Wave) -> WaveData:
+def load_wave(wave: Wave, k: int | None = None) -> WaveData:
     """The wave's responses the results use (after the data-quality check), with
-    random ids in random order, and per-partner counts of the same rows."""
+    random ids in random order, and per-partner counts of the same rows.
+
+    When the exact total would pin a partner's count (``core.wave_counts.
+    results_may_show``: every partner under k, the total at its largest), the
+    responses come back empty, so every page and download treats the wave as one
+    too small to show; the partner counts stay, for the wave page's own decision."""
     rows = list(Response.objects.filter(wave=wave).select_related("partner"))
     instrument = _instrument_of(wave, rows)
     quality = check_quality(
@@ -127,8 +135,11 @@ def load_wave(wave: Wave) -> WaveData:
     org = instrument.descriptor_item("organisation")
     org_item = org.id if org is not None and org.type == "text" else None
     records = [_record(instrument, r.answers, org_item, r.partner.name) for r in rows]
+    counts = _ordered_counts(wave, [r.partner.name for r in rows])
+    if not results_may_show(counts, k or settings.MIN_GROUP_SIZE):
+        records = []
     responses = from_records(instrument, records, ids=_random_ids(len(records)))
-    return WaveData(responses, _ordered_counts(wave, [r.partner.name for r in rows]), quality)
+    return WaveData(responses, counts, quality)
 
 
 def used_partner_counts(wave: Wave) -> tuple[dict[str, int], QualityCheck]:

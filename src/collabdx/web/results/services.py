@@ -14,9 +14,9 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from collabdx.core.breakdowns import HIDDEN_ORGANISATION
-from collabdx.core.disclosure import protect
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
+from collabdx.core.wave_counts import partner_protection
 from collabdx.io.exporters import ExportFormat, export_responses
 from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
@@ -69,7 +69,7 @@ def export_wave(wave: Wave, fmt: ExportFormat, k: int) -> ExportFile:
     data = load_wave(wave)
     if data.responses.n < k:
         raise ExportRefused(wave.name)
-    protected = protect(data.partner_counts, k, lower_bound=0)
+    protected = partner_protection(data.partner_counts, k)  # as the report's partner table
     keep = {name for name in data.partner_counts if protected.visible(name)}
     responses = with_organisations(data.responses, keep, HIDDEN_ORGANISATION)
     filename = export_filename(wave.collaboration, wave, fmt)

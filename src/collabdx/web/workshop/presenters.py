@@ -8,7 +8,9 @@ Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), is
 * a closed round's ratings of one element are a breakdown over the three levels,
   decided by ``core.disclosure.protect`` with lower bound 0 (the list of levels is
   fixed, so a level nobody chose is possible): a level under k is not shown, with
-  others as needed so that nothing can be worked out by subtraction. When everyone
+  others as needed so that nothing can be worked out by subtraction, and withheld
+  when someone who knows how protect chooses could still pin a level under k
+  (``core.disclosure_audit``). When everyone
   chose the same level every other level is 0, under k, so the whole breakdown is
   withheld: "6 of 6 chose bureaucratic" would tell each of them what the others chose;
 * an element rated by fewer than k people shows no count and no level.
@@ -25,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Q
 
-from collabdx.core.disclosure import NOT_SHOWN, protect
+from collabdx.core.disclosure import NOT_SHOWN
+from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
 from collabdx.core.scoring import scale_scores
@@ -106,7 +109,7 @@ def distribution(levels: Iterable[str], k: int) -> Distribution:
             "not_shown", None, summary=NOT_SHOWN,
             explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
         )  # fmt: skip
-    protected = protect(counts, k, lower_bound=0)
+    protected = audited_protect(counts, k, lower_bound=0)
     if protected.withheld:
         return Distribution(
             "not_shown", n, summary=NOT_SHOWN,
