@@ -182,6 +182,47 @@ def test_report_under_k_shows_nothing_but_not_shown(owner_client, collab, wave):
     assert "no-store" in r["Cache-Control"]
 
 
+def test_every_partner_at_k_minus_one_shows_nothing_not_even_the_total(
+    owner_client, collab, wave
+):
+    # Alpha 4, Beta 4, Gamma 4 (k = 5). While the wave was open each read "not yet
+    # enough", so each is at most 4; a closed total of 12 would make each exactly 4.
+    for p in partners(collab).values():
+        add(wave, p, 4)
+    html = owner_client.get(report_url(collab, wave)).content.decode()
+    assert "Not shown: results appear once at least 5 people have answered" in html
+    assert "responded" not in html and ">12<" not in html
+    assert owner_client.get(export_url(collab, wave, "csv")).status_code == 409
+    page = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/").content.decode()
+    assert "Responses: not shown." in page and "Responses: 12" not in page
+
+
+def test_responses_set_aside_are_left_out_everywhere_and_counted_for_the_wave_only(
+    owner_client, collab, wave
+):
+    alpha = partners(collab)["Alpha Trust"]
+    add(wave, alpha, 6)  # six different answer sets
+    for _ in range(2):  # two exact repeats of the first of them
+        ResponseFactory(wave=wave, partner=alpha, answers=answers(variant=0))
+    all_threes = {i.id: 3 if 3 in i.codes else i.codes[0] for i in READINESS.choice_items}
+    ResponseFactory(wave=wave, partner=alpha, answers=all_threes)  # straight-lined
+    html = owner_client.get(report_url(collab, wave)).content.decode()
+    assert "6 people responded." in html
+    note = (
+        "3 responses were set aside by the data-quality check: 2 exact repeats of another "
+        "response (counted once) and 1 straight-lined (the same answer to every question)."
+    )
+    assert note in html  # the pack's methods section
+    page = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/").content.decode()
+    assert note in page and "Responses: 6." in page
+    # Only Alpha answered: Beta and Gamma (0) cannot be hidden alone, so Alpha is not
+    # shown either; the wave's total still is.
+    assert re.search(r"Alpha Trust</h3>\s*<p>Responses: Not shown</p>", page)
+    rows = list(csv.DictReader(io.StringIO(body(owner_client.get(
+        export_url(collab, wave, "csv"))).decode())))  # fmt: skip
+    assert len(rows) == 6
+
+
 def test_report_uses_the_configured_minimum_group_size(owner_client, collab, wave, settings):
     settings.MIN_GROUP_SIZE = 3
     add(wave, partners(collab)["Alpha Trust"], 4)

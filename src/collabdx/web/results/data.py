@@ -32,7 +32,7 @@ from django.conf import settings
 from collabdx.core.data_quality import QualityCheck, Row, check_quality
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet, from_records
-from collabdx.core.wave_counts import results_may_show
+from collabdx.core.wave_counts import total_pins_a_partner
 from collabdx.web.collab.models import Wave
 from collabdx.web.survey.models import Response
 
@@ -122,7 +122,7 @@ def load_wave(wave: Wave, k: int | None = None) -> WaveData:
     random ids in random order, and per-partner counts of the same rows.
 
     When the exact total would pin a partner's count (``core.wave_counts.
-    results_may_show``: every partner under k, the total at its largest), the
+    total_pins_a_partner``: every partner under k, the total at its largest), the
     responses come back empty, so every page and download treats the wave as one
     too small to show; the partner counts stay, for the wave page's own decision."""
     rows = list(Response.objects.filter(wave=wave).select_related("partner"))
@@ -136,8 +136,8 @@ def load_wave(wave: Wave, k: int | None = None) -> WaveData:
     org_item = org.id if org is not None and org.type == "text" else None
     records = [_record(instrument, r.answers, org_item, r.partner.name) for r in rows]
     counts = _ordered_counts(wave, [r.partner.name for r in rows])
-    if not results_may_show(counts, k or settings.MIN_GROUP_SIZE):
-        records = []
+    if total_pins_a_partner(counts, k or settings.MIN_GROUP_SIZE):
+        records = []  # (under k, every caller refuses by itself)
     responses = from_records(instrument, records, ids=_random_ids(len(records)))
     return WaveData(responses, counts, quality)
 
