@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import PartnerLink
+from collabdx.web.workshop.models import MaturityRating, RatingRound
 from tests.security.attacker import tables, visible_text
 from tests.security.conftest import signed_in, varied_answers
 from tests.web.factories import (
@@ -120,6 +121,17 @@ def scene():
     for _ in range(3):
         ResponseFactory(wave=small, partner=collab.partners.get(name="Ash Trust"),
                         answers=varied_answers(rng))  # fmt: skip
+    # A closed workshop round with hidden levels: 9 / 3 / 3 for trust, 8 of 9 one way
+    # for faith, and only 3 ratings of confidence.
+    rnd = RatingRound.objects.create(wave=big, number=1, opened_on=big.closes_on,
+                                     closed_on=big.closes_on)  # fmt: skip
+    levels = ["bureaucratic"] * 9 + ["generative"] * 3 + ["pathological"] * 3
+    for i, level in enumerate(levels):
+        ratings = {"trust": level, "faith": "generative" if i else "pathological"}
+        if i < 3:
+            ratings["confidence"] = "generative"
+        MaturityRating.objects.create(wave=big, round=rnd, ratings=ratings,
+                                      submitted_on=big.closes_on)  # fmt: skip
     return owner, collab, [big, small, live]
 
 

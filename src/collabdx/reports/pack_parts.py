@@ -252,11 +252,9 @@ def _methods(model: ReportModel) -> list[tuple[str, str]]:
                    f"{model.instrument_status}"),
         ("Respondents", respondents),
         ("Scoring (collabdx's rule, derived)", model.scoring_rule),
-        ("Disclosure control", f"{rule_text(k)} (k = {k}.) When one group is not shown, at "
-         "least one more is not shown with it, so that no hidden count can be worked out from "
-         f"the total and the other groups. A figure for one scale or question is shown only "
-         f"when at least {k} people answered it, and a comparison only when both groups reach "
-         "that."),
+        ("Disclosure control", f"{rule_text(k)} Here k = {k}. A figure for one scale or "
+         f"question is shown only when at least {k} people answered it, and a comparison only "
+         "when both groups reach that."),
         ("Perception gaps", "Leaders and key architects are compared with the wider workforce, "
          "clinical with managerial staff (“Both” is left out), and with three or more partners "
          "shown, each partner with the others shown together (with two, one with the other). "
@@ -266,7 +264,8 @@ def _methods(model: ReportModel) -> list[tuple[str, str]]:
     if model.data_quality is not None:
         methods.insert(2, (
             "Data-quality check (collabdx's rule, derived)",
-            f"{quality.RULE} In this wave: {quality.quality_text(model.data_quality)} "
+            f"{quality.RULE} In this wave: "
+            f"{quality.quality_text(model.data_quality, explain=False)} "
             f"{quality.RESIDUAL}",
         ))  # fmt: skip
     return methods

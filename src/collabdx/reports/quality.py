@@ -28,8 +28,9 @@ def _responses(n: int) -> str:
     return f"{n} response was" if n == 1 else f"{n} responses were"
 
 
-def quality_text(check: QualityCheck) -> str:
-    """One sentence on what was set aside in this wave (counts for the wave only)."""
+def quality_text(check: QualityCheck, *, explain: bool = True) -> str:
+    """One sentence on what was set aside in this wave (counts for the wave only);
+    ``explain`` adds what that means, where the rule is not stated beside it."""
     if not check.set_aside:
         return "The data-quality check set no response aside."
     parts = []
@@ -40,6 +41,6 @@ def quality_text(check: QualityCheck) -> str:
         )
     if check.straight_lined:
         parts.append(f"{check.straight_lined} straight-lined (the same answer to every question)")
-    return f"{_responses(check.set_aside)} set aside by the data-quality check: " + (
-        " and ".join(parts) + ". They are left out of every figure and count."
-    )
+    text = f"{_responses(check.set_aside)} set aside by the data-quality check: "
+    text += " and ".join(parts) + "."
+    return text + " They are left out of every figure and count." if explain else text
