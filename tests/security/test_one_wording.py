@@ -160,3 +160,17 @@ def test_hidden_partners_read_not_shown_whatever_the_reason(scene):
     # Cedar (2) is under k; Dale (0) too; Birch (6) is hidden with them so that
     # nothing can be worked out by subtraction. All three read the same.
     assert {cells[n] for n in ("Birch Care", "Cedar Health", "Dale Trust")} == {"Not shown"}
+
+
+def test_the_json_report_does_not_say_why_a_group_is_hidden():
+    import json
+
+    from collabdx.core.demo import demo_responses
+    from collabdx.reports.json_report import report_to_dict
+    from collabdx.reports.model import build_report
+
+    model = build_report(demo_responses(), min_group_size=12)
+    hidden = [g for b in model.breakdowns for g in b.groups if g.suppressed]
+    assert {g.reason for g in hidden} >= {"primary", "complementary"}  # both kinds inside
+    text = json.dumps(report_to_dict(model))
+    assert "primary" not in text and "complementary" not in text
