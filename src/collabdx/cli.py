@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from collabdx.cli_admin import register as register_admin_commands
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, DisclosureError
 from collabdx.core.instruments import InstrumentError, load_instrument, load_instrument_file
 
@@ -469,6 +470,9 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
         "--preload",
     ]  # fmt: skip
+
+
+register_admin_commands(app)
 
 
 def main() -> None:  # pragma: no cover

@@ -12,8 +12,15 @@ from django.conf import settings
 from django.test import Client
 
 from collabdx.core.instruments import load_instrument
-from collabdx.web.collab.models import ActionPlanItem, Collaboration, PartnerLink, Wave
+from collabdx.web.collab.models import (
+    ActionPlanItem,
+    Collaboration,
+    Membership,
+    PartnerLink,
+    Wave,
+)
 from collabdx.web.collab.services import close_wave
+from collabdx.web.security.models import SignedInSession
 from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingRound
 from tests.web.factories import (
     CollaborationFactory,
@@ -78,6 +85,8 @@ class World:
     other_collab: Collaboration
     other_wave: Wave
     other_link: PartnerLink
+    viewer: object = None
+    owner_elsewhere: SignedInSession | None = None  # the owner signed in on another computer
 
 
 def build_world(n_responses: int = 6, *, released: bool = False) -> World:
@@ -86,9 +95,11 @@ def build_world(n_responses: int = 6, *, released: bool = False) -> World:
     results pages show figures (results.release)."""
     owner = UserFactory(username="owner")
     cofac = UserFactory(username="cofac")
+    viewer = UserFactory(username="viewer")
     other = UserFactory(username="other")
     collab = CollaborationFactory(owner=owner, name="North Alliance")
-    collab.co_facilitators.add(cofac)
+    Membership.objects.create(collaboration=collab, user=cofac, role=Membership.COFACILITATOR)
+    Membership.objects.create(collaboration=collab, user=viewer, role=Membership.VIEWER)
     partners = [PartnerFactory(collaboration=collab, name=n) for n in ("Alpha", "Beta", "Gamma")]
     wave = WaveFactory(collaboration=collab, name="Wave 1")
     links = [PartnerLink.objects.create(wave=wave, partner=p) for p in partners]
@@ -110,8 +121,10 @@ def build_world(n_responses: int = 6, *, released: bool = False) -> World:
     other_partner = PartnerFactory(collaboration=other_collab, name="Delta")
     other_wave = WaveFactory(collaboration=other_collab, name="Other wave")
     other_link = PartnerLink.objects.create(wave=other_wave, partner=other_partner)
+    today = dt.date.today()
+    elsewhere = SignedInSession.objects.create(user=owner, created_on=today, last_seen_on=today)
     return World(owner, cofac, other, collab, wave, links[0], item, other_collab, other_wave,
-                 other_link)  # fmt: skip
+                 other_link, viewer, elsewhere)  # fmt: skip
 
 
 def _first_element() -> str:

@@ -8,9 +8,13 @@ Roles, against the owner's collaboration / wave / partner link:
 * ``anon``: no session at all;
 * ``resp``: a respondent of *another* wave: a session holding a draft for the other
   collaboration's partner link and a maturity rating there;
-* ``other``: a facilitator of another collaboration;
-* ``cofac``: a co-facilitator of this collaboration;
+* ``other``: a facilitator of another collaboration (no role here: 404, never 403);
+* ``viewer``: a viewer of this collaboration (reads; 403 on anything else);
+* ``cofac``: a co-facilitator of this collaboration (runs it; 403 on owner-only URLs);
 * ``owner``: its owner.
+
+The roles' rights are written down in ``collabdx.web.collab.access`` and in
+docs/security.md ("Roles"); this matrix is their executable form.
 
 POSTs carry a valid CSRF token (``enforce_csrf_checks``) and an empty body, so
 they test who may *reach* the action, not what valid data does (the app tests do
@@ -26,21 +30,25 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from collabdx.core.theory import load_theory
+from collabdx.web.collab.models import Membership
 from tests.security.conftest import READINESS, World, build_world, csrf_token, full_answers
 
-ROLES = ("anon", "resp", "other", "cofac", "owner")
+ROLES = ("anon", "resp", "other", "viewer", "cofac", "owner")
 
 # Expected status per role, in ROLES order.
-ALL_200 = (200, 200, 200, 200, 200)
-ALL_302 = (302, 302, 302, 302, 302)
-ALL_405 = (405, 405, 405, 405, 405)
-FAC = (302, 302, 404, 200, 200)  # facilitator page of this collaboration
-FAC_REDIRECT = (302, 302, 404, 302, 302)  # an action that redirects when done
-FAC_400 = (302, 302, 404, 400, 400)
-OWNER = (302, 302, 404, 302, 200)  # owner only; a co-facilitator is sent back with a message
-SIGNED_IN = (302, 302, 200, 200, 200)  # any facilitator, about their own account
-SIGNED_IN_302 = (302, 302, 302, 302, 302)
-POST_ONLY = (302, 302, 405, 405, 405)  # GET on a signed-in POST-only view
+ALL_200 = (200, 200, 200, 200, 200, 200)
+ALL_302 = (302, 302, 302, 302, 302, 302)
+ALL_405 = (405, 405, 405, 405, 405, 405)
+READ = (302, 302, 404, 200, 200, 200)  # every role in the collaboration may read it
+RUN = (302, 302, 404, 403, 200, 200)  # a page for those who run it (not viewers)
+RUN_REDIRECT = (302, 302, 404, 403, 302, 302)  # an action that redirects when done
+RUN_400 = (302, 302, 404, 403, 400, 400)
+DOWNLOAD = (302, 302, 404, 403, 200, 200)  # respondent-level data: not for viewers
+OWNER = (302, 302, 404, 403, 403, 200)  # owner only
+OWNER_REDIRECT = (302, 302, 404, 403, 403, 302)
+SIGNED_IN = (302, 302, 200, 200, 200, 200)  # any facilitator, about their own account
+SIGNED_IN_302 = (302, 302, 302, 302, 302, 302)
+POST_ONLY = (302, 302, 405, 405, 405, 405)  # GET on a signed-in POST-only view
 
 MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "home": {"GET": ALL_200},
@@ -58,27 +66,34 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "recovery_codes": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "two_factor_disable": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "verify": {"GET": SIGNED_IN_302, "POST": SIGNED_IN_302},
+    "confirm_password": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "security_log": {"GET": SIGNED_IN},
+    "session_end": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
+    "sessions_end_others": {"GET": POST_ONLY, "POST": SIGNED_IN_302},
     "collab:new": {"GET": SIGNED_IN, "POST": SIGNED_IN},
-    "collab:detail": {"GET": FAC},
-    "collab:edit": {"GET": FAC, "POST": FAC},
-    "collab:delete": {"GET": OWNER, "POST": (*OWNER[:4], 302)},
+    "collab:detail": {"GET": READ},
+    "collab:edit": {"GET": RUN, "POST": RUN},
+    "collab:delete": {"GET": OWNER, "POST": OWNER_REDIRECT},
     "collab:export_everything": {"GET": OWNER},
-    "collab:partner_add": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
-    "collab:cofacilitator_add": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
-    "collab:event_new": {"GET": FAC, "POST": FAC},
-    "collab:wave_new": {"GET": FAC, "POST": FAC},
-    "collab:wave": {"GET": FAC},
-    "collab:wave_close": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
-    "results:report": {"GET": FAC},
-    "results:adopt": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
-    "results:report_pdf": {"GET": FAC},
-    "results:export": {"GET": FAC},
-    "results:research": {"GET": FAC},
-    "results:research_json": {"GET": FAC},
-    "results:research_long": {"GET": FAC},
-    "results:trends": {"GET": FAC},
-    "results:plan": {"GET": FAC},
-    "results:plan_item": {"GET": FAC, "POST": FAC},
+    "collab:partner_add": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "collab:members": {"GET": OWNER, "POST": OWNER},
+    "collab:member_role": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
+    "collab:member_remove": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
+    "collab:security_log": {"GET": OWNER},
+    "collab:event_new": {"GET": RUN, "POST": RUN},
+    "collab:wave_new": {"GET": RUN, "POST": RUN},
+    "collab:wave": {"GET": READ},
+    "collab:wave_close": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "results:report": {"GET": READ},
+    "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "results:report_pdf": {"GET": READ},
+    "results:export": {"GET": DOWNLOAD},
+    "results:research": {"GET": READ},
+    "results:research_json": {"GET": READ},
+    "results:research_long": {"GET": DOWNLOAD},
+    "results:trends": {"GET": READ},
+    "results:plan": {"GET": READ},
+    "results:plan_item": {"GET": RUN, "POST": RUN},
     "survey:start": {"GET": ALL_200},
     "survey:restart": {"GET": ALL_405, "POST": ALL_302},
     "survey:new_response": {"GET": ALL_405, "POST": ALL_302},
@@ -89,9 +104,9 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "survey:forget": {"GET": ALL_405, "POST": ALL_302},
     "workshop:rate": {"GET": ALL_200, "POST": ALL_200},
     "workshop:thanks": {"GET": ALL_302},
-    "workshop:facilitate": {"GET": FAC, "POST": FAC_400},
-    "workshop:round_open": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
-    "workshop:round_close": {"GET": POST_ONLY, "POST": FAC_REDIRECT},
+    "workshop:facilitate": {"GET": RUN, "POST": RUN_400},
+    "workshop:round_open": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "workshop:round_close": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     **{
         f"explorer:{name}": {"GET": ALL_200}
         for name in (
@@ -122,6 +137,12 @@ def url_patterns() -> dict[str, URLPattern]:
 
     walk(get_resolver(), "")
     return found
+
+
+def test_every_row_states_a_status_for_every_role():
+    for name, rows in MATRIX.items():
+        for method, expected in rows.items():
+            assert len(expected) == len(ROLES), (name, method)
 
 
 def test_every_url_has_a_matrix_row():
@@ -166,6 +187,9 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "node_id": next(iter(theory.nodes)),
         "cmoc_id": next(iter(theory.cmocs)),
         "action_id": next(iter(theory.action_statements)),
+        "member_pk": Membership.objects.get(collaboration=w.collab, user=w.viewer).pk,
+        # A session of the owner's on another computer (only the owner may end it).
+        "session_pk": w.owner_elsewhere.pk,
     }
     if name.startswith("survey:"):
         values["token"] = token or w.link.token
@@ -180,8 +204,9 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
 
 def client_for(role: str, w: World) -> Client:
     c = Client(enforce_csrf_checks=True)
-    if role in ("other", "cofac", "owner"):
-        c.force_login({"other": w.other, "cofac": w.cofac, "owner": w.owner}[role])
+    if role in ("other", "viewer", "cofac", "owner"):
+        users = {"other": w.other, "viewer": w.viewer, "cofac": w.cofac, "owner": w.owner}
+        c.force_login(users[role])
     elif role == "resp":
         token = csrf_token(c)
         first = READINESS.blocks[0]
@@ -245,4 +270,4 @@ def test_post_without_csrf_token_is_refused_everywhere(db):
 
 def test_matrix_size():
     # Reported in docs/security.md; keep the two in step.
-    assert len(CASES) >= 5 * len(MATRIX)
+    assert len(CASES) >= len(ROLES) * len(MATRIX)

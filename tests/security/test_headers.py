@@ -32,7 +32,7 @@ PAGES = [
 def fetch_all():
     w = build_world()
     clients = {"anon": Client(), "resp": Client()}
-    for role in ("other", "cofac", "owner"):
+    for role in ("other", "viewer", "cofac", "owner"):
         clients[role] = Client()
         clients[role].force_login(getattr(w, role))
     # Results pages show figures only once the wave closes (results.release): fetch
@@ -147,6 +147,7 @@ def test_production_hsts_https_redirect_and_host_cookies(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     env.update(
         COLLABDX_ENV="production", SECRET_KEY="s" * 60, ALLOWED_HOSTS="collabdx.example.org",
+        COLLABDX_FIELD_KEY="A" * 43 + "=",
         COLLABDX_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="collabdx.web.settings",
     )  # fmt: skip
     out = subprocess.run(

@@ -82,7 +82,7 @@ def _facilitator_urls(collab, wave):
         ("get", f"/collaborations/{c}/edit/"),
         ("get", f"/collaborations/{c}/delete/"),
         ("post", f"/collaborations/{c}/partners/"),
-        ("post", f"/collaborations/{c}/co-facilitators/"),
+        ("post", f"/collaborations/{c}/access/"),
         ("get", f"/collaborations/{c}/events/new/"),
         ("get", f"/collaborations/{c}/waves/new/"),
         ("get", f"/collaborations/{c}/waves/{w}/"),
@@ -98,7 +98,9 @@ def test_another_facilitator_gets_404_everywhere(stranger_client, collab, wave):
 
 
 def test_co_facilitator_sees_the_collaboration(owner_client, stranger, stranger_client, collab):
-    r = owner_client.post(f"/collaborations/{collab.pk}/co-facilitators/", {"username": "STRANGER"})
+    r = owner_client.post(
+        f"/collaborations/{collab.pk}/access/", {"username": "STRANGER", "role": "cofacilitator"}
+    )
     assert r.status_code == 302
     assert stranger_client.get(f"/collaborations/{collab.pk}/").status_code == 200
     # ...but may not delete it.

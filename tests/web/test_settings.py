@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+FIELD_KEY = "A" * 43 + "="  # 32 zero bytes in URL-safe base64: well-formed, for tests only
 
 
 def _check(env_extra, tmp_path):
@@ -21,7 +22,7 @@ def _check(env_extra, tmp_path):
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = _check(
         {"COLLABDX_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
-         "ALLOWED_HOSTS": "collabdx.example.org"},
+         "ALLOWED_HOSTS": "collabdx.example.org", "COLLABDX_FIELD_KEY": FIELD_KEY},
         tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -35,7 +36,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_cookies_and_headers():
-    env = {"COLLABDX_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.org"}
+    env = {"COLLABDX_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.org",
+           "COLLABDX_FIELD_KEY": FIELD_KEY}  # fmt: skip
     code = (
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_NAME, "

@@ -18,6 +18,14 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def can(request: Any, collab: Any, action: str) -> bool:
+    """Whether the signed-in user's role allows ``action`` (collab.access) in ``collab``:
+    templates hide what the server would refuse anyway."""
+    from collabdx.web.collab.access import can as allowed
+
+    return allowed(request, collab, action)
+
+
 def environment(**options: Any) -> Environment:
     loader = options.pop("loader", None)
     dirs = [str(d) for d in settings.TEMPLATES[0]["DIRS"]]
@@ -47,6 +55,7 @@ def environment(**options: Any) -> Environment:
         allow_signup=settings.ALLOW_SIGNUP,
         not_shown=NOT_SHOWN,
         disclosure_rule=rule_text,
+        can=can,
     )
     # The same filters and globals as the standalone pack (collabdx.reports.html).
     return register_pack_filters(env)

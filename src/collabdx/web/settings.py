@@ -7,6 +7,9 @@ an embedded SQLite database under COLLABDX_DATA_DIR (default ./var).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -28,6 +31,31 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def field_keys(value: str, *, production: bool, secret_key: str) -> list[bytes]:
+    """COLLABDX_FIELD_KEY parsed, or in development a key derived from SECRET_KEY."""
+    if not value.strip():
+        if production:
+            raise ImproperlyConfigured(
+                "Set COLLABDX_FIELD_KEY (COLLABDX_ENV=production): it encrypts the two-factor "
+                "keys in the database. Make one with `collabdx field-key`."
+            )
+        # Development only: stable for a given SECRET_KEY, so the demo needs no setting.
+        return [hmac.new(secret_key.encode(), b"collabdx.field-key", hashlib.sha256).digest()]
+    keys = []
+    for n, part in enumerate((p.strip() for p in value.split(",") if p.strip()), start=1):
+        try:
+            key = base64.urlsafe_b64decode(part.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                f"COLLABDX_FIELD_KEY: key {n} is not 32 bytes in URL-safe base64 "
+                "(44 characters ending in '='). Make one with `collabdx field-key`."
+            )
+        keys.append(key)
+    return keys
+
+
 PRODUCTION = env("COLLABDX_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env("COLLABDX_DATA_DIR", str(Path.cwd() / "var")))
@@ -42,11 +70,20 @@ _default_hosts = "" if PRODUCTION else "127.0.0.1,localhost,testserver"
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", _default_hosts).split(",") if h]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS (COLLABDX_ENV=production).")
+
+# Keys that encrypt secrets held in the database (TOTP seeds; security/fieldcrypt.py):
+# one or more 32-byte keys in URL-safe base64, separated by commas. The first encrypts;
+# every one is tried to decrypt, so a new key can be put first and the old one kept
+# until `manage.py rotate_field_key` has re-encrypted everything.
+FIELD_KEYS = field_keys(env("COLLABDX_FIELD_KEY"), production=PRODUCTION, secret_key=SECRET_KEY)
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 SERVICE_NAME = env("COLLABDX_SERVICE_NAME", "Collaboration diagnostic")
 SHOW_NHS_LOGO = env_bool("COLLABDX_SHOW_NHS_LOGO", False)
-ALLOW_SIGNUP = env_bool("COLLABDX_ALLOW_SIGNUP", True)
+# Anyone may create a facilitator account only where this is on: by default in development
+# and the demo, never by default in production (accounts there come from
+# `manage.py create_facilitator`). See docs/security.md.
+ALLOW_SIGNUP = env_bool("COLLABDX_ALLOW_SIGNUP", not PRODUCTION)
 MIN_GROUP_SIZE = int(env("COLLABDX_MIN_GROUP_SIZE", "5"))
 # Drafts for save-and-resume are deleted on submission and expire after this many days.
 DRAFT_DAYS = int(env("COLLABDX_DRAFT_DAYS", "28"))
@@ -224,3 +261,7 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "collabdx.web.pages.csrf_failure"
+
+# A password checked this recently lets a facilitator change two-factor settings, see
+# new recovery codes or end sessions without confirming it again (security/reauth.py).
+REAUTH_MINUTES = int(env("COLLABDX_REAUTH_MINUTES", "10"))

@@ -84,3 +84,7 @@ class CodeForm(forms.Form):
         max_length=40, strip=True,
         error_messages={"required": "Enter the code", "max_length": "Enter the code"},
     )  # fmt: skip
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = _password("Enter your password")

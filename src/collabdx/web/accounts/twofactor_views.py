@@ -8,7 +8,10 @@ Rules that keep the second factor meaningful:
   would replace the device without knowing a code): it is sent to verification;
 * every successful verification (or first confirmation) rotates the session key;
 * recovery codes are shown once, in the response to the POST that made them,
-  with ``Cache-Control: no-store``.
+  with ``Cache-Control: no-store``; only their hashes are stored;
+* starting or confirming an enrolment, making recovery codes and turning it off
+  need a recent password (``security.reauth``, ASVS 5.0 V7.5.1), and each of them
+  signs the account out of its other sessions (V7.4.3).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django_otp import login as otp_login
 from collabdx.web.accounts.forms import CodeForm
 from collabdx.web.accounts.views import next_url
 from collabdx.web.forms import error_list
-from collabdx.web.security import twofactor
+from collabdx.web.security import reauth, session_records, twofactor
 
 
 def _must_verify_first(request: HttpRequest) -> bool:
@@ -72,6 +75,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def two_factor_start(request: HttpRequest) -> HttpResponse:
     if _must_verify_first(request):
         return _to_verify(request)
+    if not reauth.recent(request):
+        return redirect(reauth.confirm_url(reverse("two_factor")))
     twofactor.start_enrolment(request.user)
     return redirect(reverse("two_factor") + "?" + urlencode({"next": next_url(request)}))
 
@@ -82,16 +87,19 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
 def two_factor_confirm(request: HttpRequest) -> HttpResponse:
     if _must_verify_first(request):
         return _to_verify(request)
+    if not reauth.recent(request):
+        return redirect(reauth.confirm_url(reverse("two_factor")))
     form = CodeForm(request.POST)
     if not form.is_valid():
         return _setup_page(request, form)
-    codes = twofactor.confirm_enrolment(request.user, form.cleaned_data["code"])
+    codes = twofactor.confirm_enrolment(request.user, form.cleaned_data["code"], request)
     if codes is None:
         form.add_error("code", "That code is not right. Enter the 6-digit code the app shows now")
         return _setup_page(request, form)
     device = twofactor.confirmed_totp(request.user)
     otp_login(request, device)
     request.session.cycle_key()
+    session_records.end_other_sessions(request, event=False)
     return _codes_page(request, codes, first_time=True)
 
 
@@ -106,22 +114,27 @@ def _codes_page(request: HttpRequest, codes: list[str], *, first_time: bool) -> 
 @never_cache
 @login_required
 @require_POST
+@reauth.required(return_to="account")
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     # The gate middleware has already required a verified session for this page.
     if not twofactor.has_totp(request.user):
         return redirect("two_factor")
-    return _codes_page(request, twofactor.new_recovery_codes(request.user), first_time=False)
+    codes = twofactor.new_recovery_codes(request.user, request)
+    session_records.end_other_sessions(request, event=False)
+    return _codes_page(request, codes, first_time=False)
 
 
 @never_cache
 @login_required
 @require_POST
+@reauth.required(return_to="account")
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if settings.REQUIRE_2FA:
         raise Http404("Two-factor authentication is required here")
     form = CodeForm(request.POST)
-    if form.is_valid() and twofactor.verify(request.user, form.cleaned_data["code"]):
-        twofactor.turn_off(request.user)
+    if form.is_valid() and twofactor.verify(request.user, form.cleaned_data["code"], request):
+        twofactor.turn_off(request.user, request)
+        session_records.end_other_sessions(request, event=False)
         messages.success(request, "Two-factor authentication is off.")
     else:
         messages.error(request, "That code is not right, so two-factor authentication is still on.")
@@ -137,7 +150,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(next_url(request) if user.is_verified() else reverse("two_factor"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = twofactor.verify(user, form.cleaned_data["code"])
+        device = twofactor.verify(user, form.cleaned_data["code"], request)
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()  # a new session key for the raised privilege

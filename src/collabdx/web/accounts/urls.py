@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from collabdx.web.accounts import twofactor_views, views
+from collabdx.web.accounts import security_views, twofactor_views, views
 
 urlpatterns = [
     path("sign-in/", views.login_view, name="login"),
@@ -25,4 +25,14 @@ urlpatterns = [
         name="two_factor_disable",
     ),
     path("account/verify/", twofactor_views.verify, name="verify"),
+    path("account/confirm-password/", security_views.confirm_password, name="confirm_password"),
+    path("account/security-log/", security_views.security_log, name="security_log"),
+    path(
+        "account/sessions/<int:session_pk>/sign-out/", security_views.session_end,
+        name="session_end",
+    ),
+    path(
+        "account/sessions/sign-out-others/", security_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
 ]

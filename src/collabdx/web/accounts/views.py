@@ -22,7 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collabdx.web.accounts.forms import LoginForm, PasswordChangeForm, SignupForm
 from collabdx.web.forms import error_list
-from collabdx.web.security import throttle, twofactor
+from collabdx.web.security import session_records, throttle, twofactor
+from collabdx.web.security.events import Kind, record, sign_in_blocked
+from collabdx.web.security.presenters import date_text
 
 
 def next_url(request: HttpRequest) -> str:
@@ -66,6 +68,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 f"Try again in {wait_text(wait)}",
             )
             status = 429
+            sign_in_blocked(request, username)
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is not None:
@@ -122,6 +125,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_totp": twofactor.has_totp(user),
             "required": settings.REQUIRE_2FA,
             "codes_left": twofactor.recovery_codes_left(user),
+            **account_security_context(request),
         },
     )
 
@@ -149,6 +153,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             # This session stays signed in (with a new key); every other session of
             # this user is signed out, because their stored password hash changed.
             keep_this_session(request, user)
+            password_changed(request)
             messages.success(request, "Your password has been changed.")
             return redirect("account")
     return render(
@@ -157,3 +162,25 @@ def password_change(request: HttpRequest) -> HttpResponse:
         {"form": form, "form_errors": error_list(form)},
         status=status,
     )
+
+
+def account_security_context(request: HttpRequest) -> dict[str, object]:
+    """The account page's list of signed-in sessions (security.session_records)."""
+    rows = [
+        {"id": r.id, "current": r.current, "created": date_text(r.created_on),
+         "seen": date_text(r.last_seen_on)}
+        for r in session_records.listed(request)
+    ]  # fmt: skip
+    return {"sessions": rows, "session_hours": settings.FACILITATOR_SESSION_HOURS,
+            "idle_minutes": settings.FACILITATOR_IDLE_MINUTES}  # fmt: skip
+
+
+def password_changed(request: HttpRequest) -> None:
+    """After a password change: the other sessions are already signed out by Django
+    (their stored password hash no longer matches), so drop their rows from the list;
+    record the change; and count the new password as a fresh authentication."""
+    from collabdx.web.security import reauth
+
+    session_records.end_other_sessions(request, event=False)
+    record(Kind.PASSWORD_CHANGED, request=request, user=request.user)
+    reauth.stamp(request)

@@ -35,6 +35,7 @@ from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.theory import load_theory
 from collabdx.web.collab import lifecycle, presenters
 from collabdx.web.collab.models import Collaboration, Wave
+from collabdx.web.security.events import LABELS
 
 README = """\
 Everything {service} holds about the collaboration "{name}", exported on {today}.
@@ -56,6 +57,10 @@ keys that still work while a wave is open); drafts and submission receipts
 
 Responses and private ratings are deleted {days} days after their wave closes.
 """
+
+
+def _members(collab: Collaboration, role: str) -> list[str]:
+    return sorted(m.user.get_username() for m in collab.memberships.filter(role=role))
 
 
 def _date(day: dt.date | None) -> str | None:
@@ -155,8 +160,19 @@ def collaboration_record(collab: Collaboration, k: int, files: dict[str, bytes])
             "created_on": _date(collab.created_on),
             "demo": collab.is_demo,
             "owner": collab.owner.get_username(),
-            "co_facilitators": sorted(u.get_username() for u in collab.co_facilitators.all()),
+            "co_facilitators": _members(collab, "cofacilitator"),
+            "viewers": _members(collab, "viewer"),
         },
+        "security_log": [
+            {
+                "at": e.at.isoformat(timespec="seconds"),
+                "what": LABELS.get(e.kind, e.kind),
+                "detail": e.detail,
+                "who": e.actor_name,
+                "client_code": e.client,
+            }
+            for e in collab.security_events.all()
+        ],
         "partners": [p.name for p in collab.partners.all()],
         "waves": [_wave_record(w, k, files) for w in collab.waves.all()],
         "events": [

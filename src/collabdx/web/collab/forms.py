@@ -80,9 +80,29 @@ class PartnerForm(forms.Form):
     )
 
 
-class CoFacilitatorForm(forms.Form):
+ROLE_CHOICES = [
+    ("cofacilitator", "Co-facilitator"),
+    ("viewer", "Viewer"),
+]
+ROLE_HINTS = {
+    "cofacilitator": "Can run the collaboration: change its details, open and close waves, "
+    "share the survey links, run the workshop, keep the action plan and download the data.",
+    "viewer": "Can read the collaboration, its results, trends and action plan, and download "
+    "the workshop pack. Cannot change anything, see the survey links or download the data.",
+}
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": "Select a role", "invalid_choice": "Select a role"},
+    )  # fmt: skip
+
+
+class MemberForm(RoleForm):
+    field_order = ("username", "role")
     username = forms.CharField(
-        max_length=150, error_messages={"required": "Enter the co-facilitator's username"}
+        max_length=150, error_messages={"required": "Enter the facilitator's username"}
     )
 
     def clean_username(self) -> object:
@@ -90,7 +110,8 @@ class CoFacilitatorForm(forms.Form):
         user = get_user_model().objects.filter(username__iexact=name).first()
         if user is None:
             raise forms.ValidationError(
-                "There is no facilitator with that username. Ask them to create an account first"
+                "There is no facilitator account with that username. Check the spelling: "
+                "they need an account first"
             )
         return user
 

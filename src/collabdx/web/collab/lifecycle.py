@@ -7,8 +7,9 @@ many days. What stays is the facilitators' own record, which holds nothing a
 respondent gave: the wave's name and dates, the partner links (they now say the
 survey has closed), the levels the workshop agreed, events and the action plan.
 
-``purge_expired`` also deletes expired save-and-resume drafts and expired
-sign-in throttle counters and expired sessions. It is idempotent: run it daily (``manage.py
+``purge_expired`` also deletes expired save-and-resume drafts, expired sign-in
+throttle counters, expired sessions (and the rows that list signed-in sessions),
+and security log events older than the retention period. It is idempotent: run it daily (``manage.py
 purge_expired``); a second run the same day deletes nothing.
 """
 
@@ -50,17 +51,20 @@ class Purged:
     expired_drafts: int
     throttle_counters: int
     sessions: int
+    session_records: int = 0
+    security_events: int = 0
 
     def total(self) -> int:
         return (
             self.responses + self.receipts + self.drafts + self.ratings
             + self.rating_receipts + self.expired_drafts + self.throttle_counters + self.sessions
+            + self.session_records + self.security_events
         )  # fmt: skip
 
 
 def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
     """Delete everything past its retention date, in one transaction."""
-    from collabdx.web.security import throttle
+    from collabdx.web.security import session_records, throttle
     from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
     from collabdx.web.survey.services import purge_expired_drafts
     from collabdx.web.workshop.models import MaturityRating, RatingReceipt
@@ -80,11 +84,24 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
         # Expired sessions still hold a respondent's feedback or a draft's key until
         # deleted (Django leaves that to `clearsessions`): delete them here too.
         sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+        records = session_records.purge_expired(today)
+        events = purge_security_events(now or timezone.now())
     return Purged(
         waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
         ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
-        throttle_counters=counters, sessions=sessions,
+        throttle_counters=counters, sessions=sessions, session_records=records,
+        security_events=events,
     )  # fmt: skip
+
+
+def purge_security_events(now: dt.datetime) -> int:
+    """Security log events are kept for the retention period, counted from when they
+    happened (they are about facilitators' accounts, never about respondents)."""
+    from collabdx.web.security.models import SecurityEvent
+
+    cutoff = now - dt.timedelta(days=retention_days())
+    deleted, _ = SecurityEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 def _waves_holding_data(ids: list[int]) -> set[int]:

@@ -1,7 +1,9 @@
 """Collaborations, their partners, survey waves and events.
 
-A facilitator owns a collaboration and may add co-facilitators; nobody else can
-see it. Access is always checked through ``Collaboration.objects.for_user``.
+A facilitator owns a collaboration and may give other facilitators access to it as
+a co-facilitator or a viewer (``Membership``); nobody else can see it. Access is
+always checked through ``collab.access`` (``Collaboration.objects.for_user`` lists
+what a user may see at all).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
     def for_user(self, user: object) -> CollaborationQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(Q(owner=user) | Q(co_facilitators=user)).distinct()
+        return self.filter(Q(owner=user) | Q(memberships__user=user)).distinct()
 
 
 class Collaboration(models.Model):
@@ -34,9 +36,6 @@ class Collaboration(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_collaborations"
     )
-    co_facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="shared_collaborations"
-    )
     is_demo = models.BooleanField(default=False)
     created_on = models.DateField(auto_now_add=True)
 
@@ -47,6 +46,34 @@ class Collaboration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """Another facilitator's access to a collaboration, with their role.
+
+    The owner is ``Collaboration.owner`` and has no row here. What each role may do
+    is decided in one place, ``collab.access``. Deleting the row takes the access
+    away at the member's next request: nothing about it is cached in their session.
+    """
+
+    COFACILITATOR = "cofacilitator"
+    VIEWER = "viewer"
+    ROLES = [(COFACILITATOR, "Co-facilitator"), (VIEWER, "Viewer")]
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=ROLES)
+    added_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "user"], name="one_membership_each")
+        ]
 
 
 class Partner(models.Model):

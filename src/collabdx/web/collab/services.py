@@ -11,12 +11,14 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import (
     ActionPlanItem,
     Collaboration,
     Event,
+    Membership,
     Partner,
     PartnerLink,
     Wave,
@@ -87,11 +89,59 @@ def add_partner(collab: Collaboration, name: str) -> Partner:
     return partner
 
 
+def _role_name(role: str) -> str:
+    return dict(Membership.ROLES)[role].lower()
+
+
 @transaction.atomic
-def add_co_facilitator(collab: Collaboration, user: AbstractBaseUser) -> None:
+def add_member(
+    collab: Collaboration, user: AbstractBaseUser, role: str, request: HttpRequest | None = None
+) -> Membership:
+    """Give another facilitator access as a co-facilitator or a viewer."""
+    from collabdx.web.security.events import Kind, record
+
+    if role not in dict(Membership.ROLES):
+        raise ServiceError("Choose co-facilitator or viewer")
     if user.pk == collab.owner_id:
-        raise ServiceError("The owner is already a facilitator")
-    collab.co_facilitators.add(user)
+        raise ServiceError("The owner already has full access")
+    existing = collab.memberships.filter(user=user).first()
+    if existing is not None:
+        raise ServiceError(
+            f"{user.get_username()} already has access as a {_role_name(existing.role)}. "
+            "Change their role in the list instead"
+        )
+    member = Membership.objects.create(collaboration=collab, user=user, role=role)
+    record(Kind.MEMBER_ADDED, request=request, collaboration=collab,
+           detail=f"{user.get_username()} as {_role_name(role)}")  # fmt: skip
+    return member
+
+
+@transaction.atomic
+def change_role(member: Membership, role: str, request: HttpRequest | None = None) -> bool:
+    """Change a member's role; False when it already was that role (nothing written)."""
+    from collabdx.web.security.events import Kind, record
+
+    if role not in dict(Membership.ROLES):
+        raise ServiceError("Choose co-facilitator or viewer")
+    if member.role == role:
+        return False
+    before = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    change = f"{member.user.get_username()}: {_role_name(before)} to {_role_name(role)}"
+    record(Kind.ROLE_CHANGED, request=request, collaboration=member.collaboration, detail=change)
+    return True
+
+
+@transaction.atomic
+def remove_member(member: Membership, request: HttpRequest | None = None) -> None:
+    """Take a member's access away. Their open sessions lose it at their next request:
+    ``access`` reads the membership from the database every time."""
+    from collabdx.web.security.events import Kind, record
+
+    name, collab = member.user.get_username(), member.collaboration
+    member.delete()
+    record(Kind.MEMBER_REMOVED, request=request, collaboration=collab, detail=name)
 
 
 @transaction.atomic
@@ -124,8 +174,13 @@ def open_wave(
 
 
 @transaction.atomic
-def close_wave(wave: Wave, today: dt.date | None = None) -> Wave:
+def close_wave(
+    wave: Wave, today: dt.date | None = None, request: HttpRequest | None = None
+) -> Wave:
+    from collabdx.web.security.events import Kind, record
+
     today = today or dt.date.today()
+    record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)
     wave.closes_on = min(wave.closes_on, today - dt.timedelta(days=1))
     wave.opens_on = min(wave.opens_on, wave.closes_on)
     wave.save(update_fields=["closes_on", "opens_on"])
@@ -175,6 +230,12 @@ def update_plan_item(
 
 
 @transaction.atomic
-def delete_collaboration(collab: Collaboration) -> None:
-    """Delete the collaboration and, by cascade, every response and rating in it."""
+def delete_collaboration(collab: Collaboration, request: HttpRequest | None = None) -> None:
+    """Delete the collaboration and, by cascade, every response and rating in it.
+
+    Its security log goes with it, so the deletion is recorded on the owner's own
+    account log instead."""
+    from collabdx.web.security.events import Kind, record
+
+    record(Kind.COLLABORATION_DELETED, request=request, user=collab.owner, detail=collab.name)
     collab.delete()

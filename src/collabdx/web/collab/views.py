@@ -22,9 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collabdx.core.theory import load_theory
 from collabdx.reports.quality import quality_text
 from collabdx.web.collab import archive, lifecycle, presenters, services
-from collabdx.web.collab.access import collaboration_for, wave_for
+from collabdx.web.collab.access import Action, can, collaboration_for, role_in, wave_for
 from collabdx.web.collab.forms import (
-    CoFacilitatorForm,
     CollaborationForm,
     EventForm,
     PartnerForm,
@@ -33,6 +32,7 @@ from collabdx.web.collab.forms import (
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
 from collabdx.web.results.release import release_date, results_released
+from collabdx.web.security.events import Kind, record
 
 
 def _hints() -> dict[str, dict[str, str]]:
@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": c.partners.count(),
             "waves": c.waves.count(),
             "shared": c.owner_id != request.user.pk,
+            "role": role_in(request, c),
         }
         for c in collabs
     ]
@@ -123,7 +124,7 @@ def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
+    collab = collaboration_for(request, pk, Action.READ)
     k = settings.MIN_GROUP_SIZE
     waves = [
         {
@@ -142,10 +143,9 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "context_rows": presenters.context_summary(collab),
             "partners": list(collab.partners.all()),
             "waves": waves,
-            "co_facilitators": list(collab.co_facilitators.all()),
-            "is_owner": collab.owner_id == request.user.pk,
+            "members": list(collab.memberships.select_related("user")),
+            "role": role_in(request, collab),
             "partner_form": PartnerForm(),
-            "cofac_form": CoFacilitatorForm(),
         },
     )
 
@@ -164,26 +164,6 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Added {partner.name}.")
     else:
         messages.error(request, "Enter the partner organisation's name")
-    return redirect("collab:detail", collab.pk)
-
-
-@login_required
-@require_POST
-def cofacilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can add co-facilitators.")
-        return redirect("collab:detail", collab.pk)
-    form = CoFacilitatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_co_facilitator(collab, form.cleaned_data["username"])
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Added the co-facilitator.")
-    else:
-        messages.error(request, " ".join(e["text"] for e in error_list(form)))
     return redirect("collab:detail", collab.pk)
 
 
@@ -229,7 +209,9 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
+    # Partner and maturity links are keys to answer with: only for those who run it.
+    runs = can(request, wave.collaboration, Action.RUN)
     k = settings.MIN_GROUP_SIZE
     counts = presenters.wave_counts(wave, k)
     maturity_url = request.build_absolute_uri(reverse("workshop:rate", args=[wave.maturity_token]))
@@ -241,11 +223,12 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "wave": wave,
             "status": presenters.wave_status(wave),
             "instrument": presenters.instrument_label(wave),
-            "links": presenters.link_rows(request, wave, counts),
+            "links": presenters.link_rows(request, wave, counts) if runs else [],
             "counts": counts,
             "quality": quality_text(counts.quality) if counts.released else "",
             "k": k,
-            "maturity_url": maturity_url,
+            "maturity_url": maturity_url if runs else "",
+            "runs": runs,
             "delete_after": lifecycle.delete_after(wave),
             "retention_days": lifecycle.retention_days(),
             "released": results_released(wave),
@@ -258,7 +241,7 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 @require_POST
 def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
-    services.close_wave(wave)
+    services.close_wave(wave, request=request)
     messages.success(request, f"Closed {wave.name}. The links no longer accept answers.")
     return redirect("collab:wave", pk, wave_pk)
 
@@ -282,16 +265,13 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can delete a collaboration.")
-        return redirect("collab:detail", collab.pk)
+    collab = collaboration_for(request, pk, Action.OWN)
     if request.method == "POST":
         if request.POST.get("confirm_name", "").strip() != collab.name:
             messages.error(request, "Type the collaboration's name exactly to delete it.")
             return redirect("collab:delete", collab.pk)
         name = collab.name
-        services.delete_collaboration(collab)
+        services.delete_collaboration(collab, request=request)
         messages.success(request, f"Deleted {name} and all its data.")
         return redirect("home")
     return render(request, "collab/delete.jinja", {"collab": collab})
@@ -302,10 +282,8 @@ def collaboration_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def export_everything(request: HttpRequest, pk: int) -> HttpResponse:
     """A ZIP of everything held about the collaboration (owner only; see archive.py)."""
-    collab = collaboration_for(request, pk)
-    if collab.owner_id != request.user.pk:
-        messages.error(request, "Only the owner can export everything about a collaboration.")
-        return redirect("collab:detail", collab.pk)
+    collab = collaboration_for(request, pk, Action.OWN)
+    record(Kind.DOWNLOAD, request=request, collaboration=collab, detail="Everything held (ZIP)")
     response = HttpResponse(archive.build_archive(collab), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(
         True, archive.archive_filename(collab)

@@ -26,13 +26,14 @@ from django.views.decorators.http import require_safe
 from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
 from collabdx.io.longformat import write_long
 from collabdx.reports.research import research_result
-from collabdx.web.collab.access import wave_for
+from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
 from collabdx.web.results.release import results_released
 from collabdx.web.results.research_presenters import research_page
+from collabdx.web.security.events import Kind, record
 
 
 def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | HttpResponse:
@@ -67,7 +68,7 @@ def _filename(wave: Wave, suffix: str) -> str:
 @require_safe
 def research(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """Reliability, agreement, group comparisons and the CFA for one closed wave."""
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
     data = _gate(request, wave, download=False)
     if isinstance(data, HttpResponse):
         return data
@@ -99,10 +100,12 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 @require_safe
 def research_json(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """Every statistic of the research page as JSON (``result_to_dict``)."""
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
     data = _gate(request, wave, download=True)
     if isinstance(data, HttpResponse):
         return data
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"Research statistics (JSON) of {wave.name}")  # fmt: skip
     label = DEMO_BANNER if wave.collaboration.is_demo else None
     body = result_to_dict(_result(data)) | {"data_label": label}
     text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -118,10 +121,12 @@ def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     One row per respondent and question, codes only: no free text, so no
     organisation; rows in random order with random ids, as the other downloads.
     """
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
     data = _gate(request, wave, download=True)
     if isinstance(data, HttpResponse):
         return data
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"Long-format data of {wave.name}")  # fmt: skip
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="collabdx-long-") as tmp:
         paths = write_long(data.responses, Path(tmp))

@@ -27,7 +27,7 @@ from collabdx.reports.html import render_pack
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import pack_view
 from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
-from collabdx.web.collab.access import collaboration_for, wave_for
+from collabdx.web.collab.access import Action, collaboration_for, wave_for
 from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
@@ -36,6 +36,7 @@ from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
 from collabdx.web.results.release import release_date, results_released
+from collabdx.web.security.events import Kind, record
 
 
 def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[str, object]:
@@ -65,7 +66,7 @@ def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[
 def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as a page: the same section templates as the PDF and the
     command line's HTML, plus the web-only adopt buttons and downloads."""
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
     if not results_released(wave):
         return refusals.not_released(request, wave)
     k = settings.MIN_GROUP_SIZE
@@ -83,7 +84,7 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as an A4 PDF, rendered without fetching anything."""
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.READ)
     if not results_released(wave):
         return refusals.not_released(request, wave, 409)
     collab = wave.collaboration
@@ -100,6 +101,8 @@ def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     except PdfUnavailable as exc:  # pragma: no cover - the reports extra is installed
         return refusals.problem(request, wave, str(exc))
     filename = services.export_filename(collab, wave, "pdf").replace(".pdf", "-workshop-pack.pdf")
+    record(Kind.DOWNLOAD, request=request, collaboration=collab,
+           detail=f"Workshop pack PDF of {wave.name}")  # fmt: skip
     return FileResponse(
         io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
     )
@@ -131,7 +134,7 @@ def adopt(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
-    wave = wave_for(request, pk, wave_pk)
+    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
     k = settings.MIN_GROUP_SIZE
     try:
         file = services.export_wave(wave, cast(ExportFormat, fmt), k)
@@ -141,6 +144,8 @@ def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpRespons
         return refusals.not_released(request, wave, 409)
     except services.ExportRefused:
         return refusals.too_few(request, wave, k)
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"{fmt.upper()} export of {wave.name}")  # fmt: skip
     return FileResponse(
         io.BytesIO(file.data), as_attachment=True, filename=file.filename,
         content_type=file.content_type,
@@ -160,7 +165,7 @@ def _selected_scales(request: HttpRequest) -> dict[str, set[str]]:
 @login_required
 @require_safe
 def trends(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
+    collab = collaboration_for(request, pk, Action.READ)
     k = settings.MIN_GROUP_SIZE
     usable: list[presenters.WaveStats] = []
     skipped: list[presenters.SkippedWave] = []
@@ -204,7 +209,7 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    collab = collaboration_for(request, pk)
+    collab = collaboration_for(request, pk, Action.READ)
     items = collab.plan_items.select_related("adopted_in", "reviewed_in")
     return render(
         request,

@@ -3,7 +3,8 @@
 ``FacilitatorGateMiddleware`` (after auth, OTP and messages middleware), for a
 signed-in user only:
 
-1. ends the session past its idle or absolute limit (``sessions.py``);
+1. ends the session past its idle or absolute limit (``sessions.py``), or ended
+   from another session (``session_records.py``);
 2. when a second factor is needed (``COLLABDX_REQUIRE_2FA``, or the user turned
    it on) and this session has not passed it, sends every page except a short
    allow-list to verification (or to enrolment when there is no device yet).
@@ -32,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from collabdx.web.security import sessions, twofactor
+from collabdx.web.security import session_records, sessions, twofactor
 
 # URL names an unverified, signed-in session may still use.
 UNVERIFIED_ALLOWED = frozenset(
@@ -42,6 +43,8 @@ UNVERIFIED_ALLOWED = frozenset(
         "two_factor_start",
         "two_factor_confirm",
         "verify",
+        # Enrolment asks for a recent password (reauth.py); confirming it reveals nothing.
+        "confirm_password",
         "about",
         "privacy",
         "accessibility",
@@ -86,6 +89,11 @@ class FacilitatorGateMiddleware:
         if sessions.expired(request.session):
             logout(request)
             messages.info(request, "You were signed out because the session timed out.")
+            return _to("login", request)
+        if not session_records.still_signed_in(request):
+            # Ended from another session ("sign out everywhere else", a password change).
+            logout(request)
+            messages.info(request, "You were signed out from another session.")
             return _to("login", request)
         sessions.touch(request.session)
         match = request.resolver_match

@@ -2,7 +2,8 @@
 
 Deletes the responses, receipts, drafts and private maturity ratings of waves
 closed more than COLLABDX_RETENTION_DAYS ago, expired save-and-resume drafts and
-expired sign-in throttle counters and expired sessions. Safe to run any number of times.
+expired sign-in throttle counters, expired sessions and security log events older
+than the retention period. Safe to run any number of times.
 """
 
 from __future__ import annotations
@@ -25,5 +26,7 @@ class Command(BaseCommand):
             f"{done.ratings} maturity rating(s), {done.rating_receipts} rating receipt(s). "
             f"Also {done.expired_drafts} expired draft(s) and "
             f"{done.throttle_counters} expired sign-in counter(s) and "
-            f"{done.sessions} expired session(s)."
+            f"{done.sessions} expired session(s), "
+            f"{done.session_records} ended session record(s) and "
+            f"{done.security_events} security log event(s) older than the retention period."
         )
