@@ -14,6 +14,7 @@ from django.test import Client
 from markupsafe import escape
 
 from collabdx.core.theory import load_theory
+from collabdx.web.collab.models import Membership
 from collabdx.web.collab.services import close_wave
 from collabdx.web.workshop import presenters, services
 from collabdx.web.workshop.models import (
@@ -59,7 +60,7 @@ def wave(wave):
 @pytest.fixture
 def cofac_client(collab) -> Client:
     helper = UserFactory(username="helper")
-    collab.co_facilitators.add(helper)
+    Membership.objects.create(collaboration=collab, user=helper, role=Membership.COFACILITATOR)
     c = Client()
     c.force_login(helper)
     return c
