@@ -256,6 +256,24 @@ def test_two_items_perfectly_negatively_correlated_give_no_spearman_brown():
         keyed, scores["clarity_of_vision"], instrument,
         instrument.scales["clarity_of_vision"], bootstrap_b=0, seed=1,
     )  # fmt: skip
+    # Their total is 8 for everyone, so alpha (which divides by its variance) is not
+    # computed either; the Spearman–Brown coefficient is not reached.
+    assert vision.alpha is not None and vision.alpha.value is None
+    assert "total is the same for everyone" in vision.note
+    assert vision.spearman_brown is None
+
+
+def test_two_items_perfectly_negatively_correlated_with_unequal_spread():
+    # (5, 1), (3, 2), (1, 3): Q28 = 3.5 - Q27 / 2, so r = -1, but the totals 6, 5, 4
+    # differ: alpha is computed, the Spearman–Brown coefficient has no value.
+    rows = [{"Q27": a, "Q28": b} for a, b in ((5, 1), (3, 2), (1, 3), (5, 1), (3, 2))]
+    responses = _responses(rows)
+    keyed, scores = keyed_items(responses), scale_scores(responses)
+    instrument = responses.instrument
+    vision = scale_reliability(
+        keyed, scores["clarity_of_vision"], instrument,
+        instrument.scales["clarity_of_vision"], bootstrap_b=0, seed=1,
+    )  # fmt: skip
     assert vision.spearman_brown is not None and vision.spearman_brown.value is None
     assert "perfectly negatively correlated" in (vision.spearman_brown.note or "")
 

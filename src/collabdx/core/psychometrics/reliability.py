@@ -174,12 +174,15 @@ def scale_reliability(
             f"(collabdx asks for at least {min_n}; Charter 2003 recommends 400). Read the "
             "confidence intervals, not the point estimates."
         )
-    if n < 3 or np.any(data.var(axis=0, ddof=1) == 0):
-        why = (
-            "Not computed: fewer than 3 complete responses."
-            if n < 3
-            else "Not computed: an item has the same answer from everyone."
-        )
+    flat_total = n >= 3 and bool(np.isclose(data.sum(axis=1).var(ddof=1), 0.0))
+    if n < 3 or np.any(data.var(axis=0, ddof=1) == 0) or flat_total:
+        if n < 3:
+            why = "Not computed: fewer than 3 complete responses."
+        elif flat_total:
+            # Items that exactly cancel out (r = -1 with equal spread): alpha divides by 0.
+            why = "Not computed: the questions' total is the same for everyone."
+        else:
+            why = "Not computed: an item has the same answer from everyone."
         stats = tuple(_item_stats(block, instrument, i, None, None, flag_pct) for i in items)
         return ScaleReliability(
             scale.id,
