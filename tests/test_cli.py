@@ -124,3 +124,37 @@ def test_psychometrics_on_demo_and_synthetic(tmp_path):
     data = json.loads(js.read_text())
     assert data["structure"]["computed"] is True
     assert data["structure"]["fit"]["cfi"] > 0.95
+
+
+def test_psychometrics_resamples_syntax_and_stat_files(tmp_path):
+    js = tmp_path / "p.json"
+    r = runner.invoke(app, ["psychometrics", "demo", "--resamples", "40", "--json", str(js),
+                            "--syntax", str(tmp_path / "syn"), "--sav", str(tmp_path / "r.sav"),
+                            "--dta", str(tmp_path / "r.dta")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    data = json.loads(js.read_text())
+    assert data["bootstrap_b"] == 40
+    trust = next(s for s in data["reliability"] if s["scale_id"] == "initial_trust")
+    assert "B = 40 resamples" in trust["omega"]["method"]
+    assert "initial_trust =~" in (tmp_path / "syn" / "collabdx-lavaan.R").read_text()
+    assert "F1 BY" in (tmp_path / "syn" / "collabdx-mplus.inp").read_text()
+    assert (tmp_path / "r.sav").stat().st_size > 0 and (tmp_path / "r.dta").stat().st_size > 0
+    assert "Invariance across organisation: Not tested" in r.output
+    r = runner.invoke(app, ["psychometrics", "demo", "--resamples", "-1"])
+    assert r.exit_code != 0
+
+
+def test_report_resamples(tmp_path):
+    out = tmp_path / "pack.html"
+    r = runner.invoke(app, ["report", "demo", "-o", str(out), "--resamples", "30"])
+    assert r.exit_code == 0, r.output
+    assert "from 30 resamples" in out.read_text()
+
+
+def test_resample_defaults_are_the_documented_ones():
+    from collabdx.cli import DEFAULT_RESAMPLES, PACK_RESAMPLES
+    from collabdx.core.psychometrics import thresholds as th
+    from collabdx.reports.research import WEB_BOOTSTRAP_B
+
+    assert th.OMEGA_BOOTSTRAP_B.value == DEFAULT_RESAMPLES
+    assert PACK_RESAMPLES == WEB_BOOTSTRAP_B

@@ -38,6 +38,11 @@ out = Console()
 err = Console(stderr=True)
 
 DEMO = "demo"
+# Bootstrap resamples for omega's interval: `collabdx psychometrics` uses the
+# thresholds' OMEGA_BOOTSTRAP_B and the pack uses reports.research.WEB_BOOTSTRAP_B
+# (tests check they agree); written out here so `--help` needs no scipy import.
+DEFAULT_RESAMPLES = 1000
+PACK_RESAMPLES = 200
 ResponsesArg = Annotated[
     str,
     typer.Argument(
@@ -162,6 +167,11 @@ def report(
         typer.Option(help="Life-cycle stage, e.g. planning or implementation (default: not "
                      "recorded)."),
     ] = None,
+    resamples: Annotated[
+        int,
+        typer.Option(min=0, help="Bootstrap resamples for omega's interval in the pack's "
+                     "research appendix (0: no interval)."),
+    ] = PACK_RESAMPLES,
     instrument: InstrumentOpt = "readiness",
     instrument_version: VersionOpt = None,
 ) -> None:
@@ -183,7 +193,7 @@ def report(
     try:
         model = build_report(
             rs, min_group_size=min_group_size, demo_label=demo, context=context,
-            with_research=True,
+            with_research=True, research_bootstrap_b=resamples,
         )  # fmt: skip
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
@@ -263,7 +273,23 @@ def psychometrics(
         Path | None,
         typer.Option("--long", help="Folder for the tidy long export + Frictionless package."),
     ] = None,
+    syntax_dir: Annotated[
+        Path | None,
+        typer.Option("--syntax", help="Folder for the lavaan script and Mplus input of the "
+                     "models fitted."),
+    ] = None,
+    sav: Annotated[
+        Path | None, typer.Option("--sav", help="The responses as an SPSS file with labels.")
+    ] = None,
+    dta: Annotated[
+        Path | None, typer.Option("--dta", help="The responses as a Stata file with labels.")
+    ] = None,
     n: Annotated[int, typer.Option(help="Respondents for 'synthetic'.")] = 2000,
+    resamples: Annotated[
+        int,
+        typer.Option(min=0, help="Bootstrap resamples for omega's confidence interval "
+                     "(0: no interval)."),
+    ] = DEFAULT_RESAMPLES,
     min_group_size: Annotated[
         int, typer.Option(help="Minimum group size k (3 or more).")
     ] = DEFAULT_MIN_GROUP_SIZE,
@@ -287,8 +313,8 @@ def psychometrics(
     else:
         rs, label = _load(responses, instrument, instrument_version)
     try:
-        with err.status("Computing statistics (bootstrap CIs take a few seconds)…"):
-            result = run_psychometrics(rs, min_group_size=min_group_size)
+        with err.status(f"Computing statistics ({resamples} bootstrap resamples for omega)…"):
+            result = run_psychometrics(rs, min_group_size=min_group_size, bootstrap_b=resamples)
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     rec: tuple = ()
@@ -307,10 +333,31 @@ def psychometrics(
 
         long_dir.mkdir(parents=True, exist_ok=True)
         write_long(rs, long_dir)
+    if syntax_dir is not None:
+        from collabdx.core.psychometrics.syntax import lavaan_script, mplus_input
+
+        _write_text(syntax_dir / "collabdx-lavaan.R", lavaan_script(rs.instrument))
+        _write_text(syntax_dir / "collabdx-mplus.inp", mplus_input(rs.instrument))
+    for path, kind in ((sav, "sav"), (dta, "dta")):
+        if path is not None:
+            _write_statfile(rs, path, kind)
     _print_psychometrics(result)
-    written = [str(p) for p in (output, json_out, long_dir) if p is not None]
+    written = [str(p) for p in (output, json_out, long_dir, syntax_dir, sav, dta) if p is not None]
     if written:
         out.print("Wrote " + ", ".join(written), highlight=False)
+
+
+def _write_statfile(rs, path: Path, kind: str) -> None:
+    """The analyst's own file, whole (as ``collabdx export``): every column, labelled."""
+    from collabdx.core.scoring import scale_scores
+    from collabdx.io.codebook import build_codebook
+    from collabdx.io.exporters import tidy_table
+    from collabdx.io.statfiles import labelled_frame, write_statfile
+
+    header, rows = tidy_table(rs, scale_scores(rs))
+    codebook = build_codebook(rs.instrument, [h for h in header if h.startswith("scale_")])
+    write_statfile(labelled_frame(header, rows, codebook), codebook, path,
+                   "sav" if kind == "sav" else "dta")  # fmt: skip
 
 
 def _print_psychometrics(result) -> None:
@@ -318,7 +365,8 @@ def _print_psychometrics(result) -> None:
         out.print(result.statement, highlight=False)
         return
     table = Table(title=f"Scale reliability: {result.n_respondents} respondents")
-    for col in ("Scale", "Items", "n", "Alpha (95% CI)", "Omega (95% CI)", "Warning"):
+    for col in ("Scale", "Items", "n", "Alpha (95% CI)", "Omega (95% CI)",
+                "Spearman–Brown (95% CI)", "Warning"):  # fmt: skip
         table.add_column(col)
 
     def stat(x) -> str:
@@ -329,11 +377,13 @@ def _print_psychometrics(result) -> None:
 
     for r in result.reliability:
         if not r.applicable:
-            table.add_row(r.name, str(len(r.items)), "", "n/a (one item)", "n/a", "")
+            table.add_row(r.name, str(len(r.items)), "", "n/a (one item)", "n/a", "n/a", "")
             continue
-        omega = r.omega if r.omega is not None else r.spearman_brown
-        table.add_row(r.name, str(len(r.items)), str(r.n_complete), stat(r.alpha), stat(omega),
-                      r.warning or "")
+        # Two questions get Spearman–Brown in its own column, never under "Omega".
+        two = r.spearman_brown is not None
+        table.add_row(r.name, str(len(r.items)), str(r.n_complete), stat(r.alpha),
+                      "n/a (2 items)" if two else stat(r.omega),
+                      stat(r.spearman_brown) if two else "n/a", r.warning or "")  # fmt: skip
     out.print(table)
     s = result.structure
     if s is not None:
@@ -347,6 +397,12 @@ def _print_psychometrics(result) -> None:
             )
         else:
             out.print(f"CFA: {s.statement}", highlight=False)
+    for inv in result.invariance:
+        out.print(f"Invariance across {inv.title.lower()}: "
+                  + (inv.reading.split(" Metric:")[0] if inv.computed else inv.statement),
+                  highlight=False)  # fmt: skip
+    if result.multilevel is not None and result.multilevel.computed:
+        out.print(f"Nesting: {result.multilevel.reading}", highlight=False)
     out.print(
         f"{len(result.agreement)} agreement analyses and {len(result.comparisons)} comparison "
         "families; see the HTML or JSON for everything.",

@@ -59,7 +59,7 @@ def test_power_table_matches_cohen():
 def test_every_threshold_has_a_source():
     for t in th.ALL:
         assert t.source and t.meaning
-        cited = re.findall(r"[A-Z][A-Za-z&,.' -]+ (?:19|20)\d\d", t.source)
+        cited = re.findall(r"[A-Z][\w&,.' -]+ (?:19|20)\d\d", t.source)  # é, ö too
         for ref in cited:
             key = ref.strip()
             assert any(key.endswith(k) or k in key for k in th.REFERENCES), key

@@ -91,7 +91,8 @@ def _matrix_cliff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         + na**2 * ((cols - d) ** 2).sum()
         - ((dom - d) ** 2).sum()
     ) / (na * nb * (na - 1) * (nb - 1))
-    return delta, max(float(var), (1 - d**2) / (na * nb - 1))
+    # effsize keeps the unbiased variance as it is (issue 18); a negative one is 0.
+    return delta, max(float(var), 0.0)
 
 
 @settings(max_examples=300, deadline=None)

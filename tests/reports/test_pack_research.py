@@ -145,3 +145,11 @@ def test_appendix_in_the_pdf_after_the_methods(pilot_model, pilot_responses):
     for s in computed:
         assert with_ci(s.alpha) in whole, s.name
     assert SOUTHMOOR not in whole and WESTVALE not in whole
+
+
+def test_appendix_states_invariance_and_its_n(demo_html, demo_result):
+    part = appendix(demo_html)
+    assert "Measurement invariance and nesting" in part
+    for inv in demo_result.invariance:
+        assert not inv.computed
+        assert str(escape(inv.statement)) in part

@@ -1,5 +1,6 @@
 """The researchers' pages of a wave (issue 5): the psychometric analysis as a page, as
-JSON and as the tidy long-format package, gated like the group report."""
+JSON and as the tidy long-format package, gated like the group report; and (issue 18)
+the SPSS, Stata, lavaan and Mplus downloads and the validation sections."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import zipfile
 
 import html5lib
 import numpy as np
+import pandas as pd
+import pyreadstat
 import pytest
+from markupsafe import escape
 
 from collabdx.core.instruments import load_instrument
 from collabdx.core.psychometrics import result_to_dict, run_psychometrics
@@ -141,7 +145,9 @@ def test_page_shows_the_core_result(owner_client, four, released):
         for g in s.rwg:
             assert f">{f2(g.rwg.value)}" in cells, (s.name, g.group)
         for icc in (s.icc1, s.icc2):
-            assert re.search(f">{re.escape(f2(icc.value))}( †)?<", cells), s.name
+            # ICC(2) = 1 − 1/F below zero is shown as "below 0", never raw (issue 18)
+            shown = "below 0" if icc is s.icc2 and icc.value < 0 else f2(icc.value)
+            assert re.search(f">{re.escape(shown)}( †)?<", cells), s.name
         assert s.reading in agreement
 
     comparisons = section(html, "comparisons", "structure")
@@ -284,3 +290,67 @@ def test_names_on_the_page_are_escaped(owner_client, collab):
         payload("partner")
         in next(a for a in data["agreement"] if a["by"] == "organisation")["groups"]
     )
+
+
+def test_stata_and_spss_files_hold_no_quasi_identifier(owner_client, four, released, tmp_path):
+    for ext in ("sav", "dta"):
+        r = owner_client.get(url(four, released, f"research.{ext}"))
+        assert r.status_code == 200, ext
+        assert "no-store" in r["Cache-Control"]
+        assert r["Content-Disposition"].endswith(f'-responses.{ext}"')
+        data = body(r)
+        for name in (*HIDDEN, *SHOWN, "Typed organisation"):
+            assert name.encode() not in data, (ext, name)
+        path = tmp_path / f"r.{ext}"
+        path.write_bytes(data)
+        if ext == "dta":
+            frame = pd.read_stata(path, convert_categoricals=False)
+        else:
+            frame, meta = pyreadstat.read_sav(path)
+            assert meta.variable_value_labels["Q6"]  # value labels kept
+            notes = " ".join(meta.notes)
+            assert "are not in this file" in notes and "Small samples" in notes
+        assert len(frame) == 38
+        # Scored answers and scale scores only: no descriptor, context or text item.
+        assert {"Q1", "Q2", "Q3", "Q4", "Q5"}.isdisjoint(frame.columns)
+        assert "Q6" in frame.columns and "scale_initial_trust" in frame.columns
+
+
+def test_lavaan_and_mplus_files(owner_client, four, released):
+    r = owner_client.get(url(four, released, "research-lavaan.R"))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/plain")
+    text = body(r).decode()
+    assert "initial_trust =~ Q6 + Q7 + Q8 + Q9 + Q10 + Q11" in text
+    assert "-responses.sav" in text
+    r = owner_client.get(url(four, released, "research-mplus.inp"))
+    text = body(r).decode()
+    assert "F1 BY Q6* Q7 Q8 Q9 Q10 Q11;" in text and "ESTIMATOR = ML;" in text
+    for name in (*HIDDEN, *SHOWN):
+        assert name not in text
+
+
+@pytest.mark.parametrize("what", ["research.sav", "research.dta", "research-lavaan.R",
+                                  "research-mplus.inp"])  # fmt: skip
+def test_open_wave_and_under_k_refused(owner_client, collab, wave, what):
+    r = owner_client.get(url(collab, wave, what))
+    assert r.status_code == 409
+    assert "Results are shown when the wave closes" in r.content.decode()
+
+
+def test_page_shows_the_validation_sections(owner_client, four, released):
+    html = owner_client.get(url(four, released)).content.decode()
+    res = expected(released)
+    for section in ("missing", "validity", "invariance", "nesting"):
+        assert f'id="{section}"' in html
+    for inv in res.invariance:
+        assert not inv.computed
+        assert str(escape(inv.statement)) in html
+    # Every comparison says what it rests on: measurement invariance untested here.
+    assert html.count("<strong>Measurement invariance:</strong> These comparisons assume") == len(
+        [f for f in res.comparisons if f.computed]
+    )
+    assert res.validation is not None and str(escape(res.validation.fiml_statement)) in html
+    ml = res.multilevel
+    assert ml is not None and str(escape(ml.reading)) in html
+    assert res.min_group_size == K
+

@@ -48,6 +48,13 @@ def distinct_warnings(objects: Iterable[object]) -> list[str]:
     return list(seen)
 
 
+def icc_text(s: Stat | None) -> str:
+    """An ICC; ICC(2) below zero (F < 1) reads "below 0", never a raw "−5.57"."""
+    if s is None or s.value is None:
+        return DASH
+    return "below 0" if s.value < 0 and "ICC(2)" in s.method else num(s.value)
+
+
 def bootstrap_note(result: PsychometricsResult, cli_b: int) -> str:
     fewer = (
         f" (the command line's collabdx psychometrics uses {cli_b}: percentile limits "
@@ -125,11 +132,11 @@ def agreement_view(a: AgreementResult) -> AgreementView:
             mark = f" {CAUTION_MARK}" if st is not None and st.warning else ""
             cells.append("" if st is None else f"{num(st.value)} (n = {st.n}){mark}")
         lines.append(AgreementLine(
-            s.name, num(s.icc1.value) if s.icc1 else DASH,
-            num(s.icc2.value) if s.icc2 else DASH, cells, s.reading,
+            s.name, icc_text(s.icc1), icc_text(s.icc2), cells, s.reading,
             s.icc1 is not None and s.icc1.warning is not None,
         ))  # fmt: skip
-    return AgreementView(a.by, a.title, a.computed, a.reason, list(a.groups), lines, a.note)
+    note = f"{a.coverage} {a.note}".strip()
+    return AgreementView(a.by, a.title, a.computed, a.reason, list(a.groups), lines, note)
 
 
 def agreement_warnings(a: AgreementResult) -> list[str]:
@@ -153,6 +160,8 @@ class ResearchAppendix:
     cfa: str = ""
     cfa_computed: bool = False
     warnings: list[str] = field(default_factory=list)
+    invariance: list[str] = field(default_factory=list)  # per grouping: tested or the n needed
+    nesting: str = ""
 
 
 def appendix(result: PsychometricsResult, cli_b: int) -> ResearchAppendix:
@@ -173,4 +182,11 @@ def appendix(result: PsychometricsResult, cli_b: int) -> ResearchAppendix:
         if s.warning:
             warnings.append(s.warning)
     view.warnings = list(dict.fromkeys(warnings))
+    view.invariance = [
+        (f"{inv.title}: {inv.reading.split(' Metric:')[0]}" if inv.computed
+         else f"{inv.title}: {inv.statement}")
+        for inv in result.invariance
+    ]  # fmt: skip
+    if result.multilevel is not None and result.multilevel.computed:
+        view.nesting = result.multilevel.reading
     return view

@@ -15,6 +15,8 @@ from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.psychometrics.analysis import PsychometricsResult
 from collabdx.core.psychometrics.stat import Stat
 from collabdx.core.psychometrics.synthetic import RecoveryRow
+from collabdx.reports.pack_research import icc_text
+from collabdx.reports.research_more import research_more
 
 
 def _num(x: float | None, places: int = 2) -> str:
@@ -74,6 +76,7 @@ def environment() -> Environment:
     env.filters["p"] = _p
     env.filters["ci"] = _ci
     env.filters["stat"] = _stat
+    env.filters["icc"] = icc_text
     env.globals["not_shown"] = NOT_SHOWN
     env.globals["disclosure_rule"] = rule_text
     env.globals["distinct_warnings"] = _warnings
@@ -102,5 +105,6 @@ def render_psychometrics_html(
             factor_names=factor_names,
             left_out_names=left_out,
             scale_names=names,
+            more=research_more(result),
         )
     )

@@ -8,8 +8,8 @@ Two things make those two agree with each other and with every reload:
   cannot be matched to submissions). The rows are therefore sorted by their answers
   first, which fixes the order without reintroducing any link to submission.
 * **Disclosure.** Partners that the pack's partner table hides (under k, or hidden
-  to protect one) lose their organisation before the analysis, so they fall into
-  "not answered" and are never analysed or named, even when the core's own
+  to protect one) are marked "not shown" before the analysis, so they are counted as
+  left out and are never analysed or named, even when the core's own
   grouping rule would have let them through.
 
 A closed wave never changes, and the report page, its PDF, the research page and its
@@ -28,6 +28,7 @@ import pandas as pd
 
 from collabdx.core.psychometrics import PsychometricsResult, run_psychometrics
 from collabdx.core.psychometrics import thresholds as th
+from collabdx.core.psychometrics.grouping import NOT_SHOWN_MARK
 from collabdx.core.responses import ResponseSet
 from collabdx.core.wave_counts import partner_protection
 
@@ -68,15 +69,16 @@ def canonical_order(responses: ResponseSet) -> ResponseSet:
 def without_hidden_partners(
     responses: ResponseSet, partner_counts: Mapping[str, int], k: int
 ) -> ResponseSet:
-    """Blank the organisation of every partner the partner table hides (lower bound 0,
-    as :func:`collabdx.reports.partners.partner_table` decides it)."""
+    """Mark the organisation of every partner the partner table hides (lower bound 0,
+    as :func:`collabdx.reports.partners.partner_table` decides it) as "not shown": the
+    analysis leaves them out and counts them, but never names them."""
     org = responses.instrument.descriptor_item("organisation")
     if org is None or org.type != "text":
         return responses
     protected = partner_protection(partner_counts, k)
     keep = {name for name in partner_counts if protected.visible(name)}
     text = responses.text.copy()
-    text[org.id] = [v if v in keep else "" for v in text[org.id]]
+    text[org.id] = [v if v in keep else NOT_SHOWN_MARK for v in text[org.id]]
     return ResponseSet(responses.instrument_id, responses.instrument_version, responses.codes, text)
 
 

@@ -66,6 +66,7 @@ class AgreementResult:
     groups: tuple[str, ...]
     scales: tuple[ScaleAgreement, ...]
     note: str
+    coverage: str = ""  # how many respondents were analysed, how many left out and why
 
 
 def rwg_j(items: np.ndarray, null_variance: float = th.RWG_NULL_VARIANCE) -> float | None:
@@ -148,6 +149,7 @@ def agreement(
             group.groups,
             (),
             group.note,
+            group.coverage,
         )
     out = []
     for scale in instrument.scales.values():
@@ -163,7 +165,9 @@ def agreement(
             answers = keyed.loc[mask, list(scale.items)].to_numpy(dtype=float)[has]
             rwgs.append(GroupRwg(label, _rwg_stat(answers, n_g)))
         out.append(_scale_agreement(group, scale.id, scale.name, len(scale.items), rwgs, per_group))
-    return AgreementResult(group.by, group.title, True, "", group.groups, tuple(out), group.note)
+    return AgreementResult(
+        group.by, group.title, True, "", group.groups, tuple(out), group.note, group.coverage
+    )
 
 
 def _rwg_stat(answers: np.ndarray, n: int) -> Stat:
@@ -243,7 +247,13 @@ def icc_reading(icc1: float, icc2: float, noun: str, needed: int | None, kbar: f
             f"{noun} (a {size} group effect)."
         )
     cut = th.ICC2_ACCEPTABLE.value
-    if icc2 >= cut:
+    if icc2 < 0:
+        # ICC(2) = 1 − 1/F is unbounded below when F < 1; a raw "−5.57" means nothing.
+        second = (
+            "ICC(2) is below zero (F below 1): the group means differ less than chance "
+            "alone would make them, so they are not reliable enough to compare (read as 0)."
+        )
+    elif icc2 >= cut:
         second = (
             f"ICC(2) = {icc2:.2f}: the group means are reliable enough to compare "
             f"(at least {cut:.2f})."

@@ -76,6 +76,8 @@ class ComparisonFamily:
     groups: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     note: str
+    coverage: str = ""  # how many respondents were analysed, how many left out and why
+    invariance_note: str = ""  # what the mean comparisons rest on (measurement invariance)
 
 
 def welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Welch:
@@ -104,7 +106,9 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
         s² = (n_b² Σ(d_i. − δ)² + n_a² Σ(d_.j − δ)² − ΣΣ(d_ij − δ)²)
              / (n_a n_b (n_a − 1)(n_b − 1)),
 
-    kept at or above (1 − δ²)/(n_a n_b − 1) so it cannot vanish (Feng & Cliff 2004).
+    exactly as R's effsize computes it (R/CliffDelta.R): no floor, so at |δ| = 1 the
+    interval is effsize's (0.818 to 1 for 5 vs 5 fully separated, not 0.575 to 1). A
+    negative estimate, which effsize would turn into NaN, is taken as 0.
     CI: (δ − δ³ ± q s √((1 − δ²)² + q² s²)) / (1 − δ² + q² s²), q the t quantile with
     n_a + n_b − 2 df. At |δ| = 1 the centring uses δ(n_a n_b − 1)/(n_a n_b) and the
     bound at ±1 is kept, as effsize does.
@@ -134,7 +138,7 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
         + na**2 * float(((cols - d) ** 2).sum())
         - (untied - 2 * d * total + na * nb * d**2)
     ) / (na * nb * (na - 1) * (nb - 1))
-    var = max(var, (1 - d**2) / (na * nb - 1))
+    var = max(var, 0.0)
     q = float(sps.t.ppf(1 - (1 - level) / 2, na + nb - 2))
     root = q * math.sqrt(var) * math.sqrt((1 - d**2) ** 2 + q**2 * var)
     denom = 1 - d**2 + q**2 * var
@@ -186,6 +190,7 @@ def compare_groups(
             group.groups,
             (),
             group.note,
+            group.coverage,
         )
     raw: list[_Pair] = []
     pairs = itertools.combinations(range(len(group.groups)), 2)
@@ -209,7 +214,9 @@ def compare_groups(
         f" Holm and Benjamini–Hochberg adjustments are across all {len(pvals)} tests of "
         "this grouping (every scale and every pair)."
     )
-    return ComparisonFamily(group.by, group.title, True, "", group.groups, tuple(out), note)
+    return ComparisonFamily(
+        group.by, group.title, True, "", group.groups, tuple(out), note, group.coverage
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 from scipy import stats as sps
 
 from collabdx.core.psychometrics.thresholds import (
@@ -62,13 +62,36 @@ def cross_table(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return table
 
 
+def bivariate_normal_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
+    """Φ₂(h, k; ρ) through Owen's T function (Owen 1956), vectorised:
+
+        Φ₂ = ½Φ(h) + ½Φ(k) − T(h, a_h) − T(k, a_k) − β,
+        a_h = (k − ρh) / (h√(1 − ρ²)),  a_k = (h − ρk) / (k√(1 − ρ²)),
+
+    β = ½ when h and k have opposite signs, else 0. scipy's ``owens_t`` is accurate to
+    about 1e-16; its multivariate-normal CDF (the first version's) integrates point by
+    point and made the polychoric correlations 60% of the research page's time.
+    Exact zeros are moved to 1e-14, where the formula's limit is continuous.
+    """
+    h = np.where(np.asarray(h, dtype=float) == 0, 1e-14, h)
+    k = np.where(np.asarray(k, dtype=float) == 0, 1e-14, k)
+    root = np.sqrt(1 - rho * rho)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_h = (k - rho * h) / (h * root)
+        a_k = (h - rho * k) / (k * root)
+    beta = np.where(h * k < 0, 0.5, 0.0)
+    return (
+        0.5 * special.ndtr(h) + 0.5 * special.ndtr(k)
+        - special.owens_t(h, a_h) - special.owens_t(k, a_k) - beta
+    )  # fmt: skip
+
+
 def cell_probabilities(a: np.ndarray, b: np.ndarray, rho: float) -> np.ndarray:
     """π_ab for thresholds a (rows) and b (columns) under a bivariate normal with ρ."""
     ea = np.concatenate([[-_INF], np.clip(a, -_INF, _INF), [_INF]])
     eb = np.concatenate([[-_INF], np.clip(b, -_INF, _INF), [_INF]])
-    grid = np.stack(np.meshgrid(ea, eb, indexing="ij"), axis=-1).reshape(-1, 2)
-    cdf = sps.multivariate_normal(mean=[0.0, 0.0], cov=[[1.0, rho], [rho, 1.0]]).cdf(grid)
-    big = np.asarray(cdf).reshape(ea.size, eb.size)
+    hh, kk = np.meshgrid(ea, eb, indexing="ij")
+    big = bivariate_normal_cdf(hh, kk, rho)
     return big[1:, 1:] - big[:-1, 1:] - big[1:, :-1] + big[:-1, :-1]
 
 

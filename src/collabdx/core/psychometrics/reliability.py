@@ -11,7 +11,7 @@ but the Spearman–Brown coefficient, as Eisinga et al. (2013) recommend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from scipy import stats as sps
 from collabdx.core.instruments import Instrument, Scale
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.factor import fit_ml, omega_from_fit
+from collabdx.core.psychometrics.onefactor import omega_bootstrap_values
 from collabdx.core.psychometrics.polychoric import CorrelationMatrix, correlation_matrix
 from collabdx.core.psychometrics.stat import Stat, not_computed
 
@@ -62,6 +63,7 @@ class ScaleReliability:
     score_ceiling_pct: float | None
     correlations: CorrelationMatrix | None
     warning: str | None
+    coverage: str = ""  # how many respondents were used, how many left out and why
 
 
 def cronbach_alpha(data: np.ndarray) -> float:
@@ -92,14 +94,12 @@ def omega_total(data: np.ndarray) -> float | None:
 def omega_bootstrap(
     data: np.ndarray, b: int, seed: int, level: float = 0.95
 ) -> tuple[tuple[float, float] | None, int]:
-    """Percentile CI of omega over ``b`` case resamples; also the number of usable fits."""
-    rng = np.random.default_rng(seed)
-    n = data.shape[0]
-    values = []
-    for _ in range(b):
-        w = omega_total(data[rng.integers(0, n, n)])
-        if w is not None:
-            values.append(w)
+    """Percentile CI of omega over ``b`` case resamples; also the number of usable fits.
+
+    All resamples are fitted at once (:mod:`.onefactor`, issue 15): the same resamples
+    and the same ML solutions as fitting them one by one, 10-20 times faster.
+    """
+    values = omega_bootstrap_values(data, b, seed)
     if len(values) < max(20, b // 2):
         return None, len(values)
     tail = (1 - level) / 2 * 100
@@ -135,16 +135,39 @@ def scale_reliability(
     bootstrap_b: int,
     seed: int,
 ) -> ScaleReliability:
+    result = _scale_reliability(keyed, scores, instrument, scale, bootstrap_b=bootstrap_b,
+                                seed=seed)  # fmt: skip
+    return replace(result, coverage=listwise_coverage(result.n_complete, len(keyed),
+                                                      len(scale.items)))  # fmt: skip
+
+
+def listwise_coverage(n: int, total: int, n_items: int) -> str:
+    """Whom a complete-case analysis used and whom it left out, and why."""
+    text = f"Analysed: {n} of {total} respondents."
+    if total > n:
+        what = "its question" if n_items == 1 else f"one or more of its {n_items} questions"
+        text += f" {total - n} left out: no answer to {what} (listwise deletion)."
+    return text
+
+
+def _scale_reliability(
+    keyed: pd.DataFrame,
+    scores: pd.Series,
+    instrument: Instrument,
+    scale: Scale,
+    *,
+    bootstrap_b: int,
+    seed: int,
+) -> ScaleReliability:
     items = tuple(scale.items)
     first = instrument.items[items[0]]
     lo, hi = float(min(first.codes)), float(first.max_code)
     block = keyed[list(items)]
-    flag_pct = th.FLOOR_CEILING_PCT.value
     score_floor = _pct(scores.to_numpy(dtype=float), lo)
     score_ceiling = _pct(scores.to_numpy(dtype=float), hi)
     if len(items) < 2:
         stats: tuple[ItemStats, ...] = (
-            _item_stats(block, instrument, items[0], None, None, flag_pct),
+            _item_stats(block, instrument, items[0], None, None),
         )
         return ScaleReliability(
             scale.id,
@@ -183,7 +206,7 @@ def scale_reliability(
             why = "Not computed: the questions' total is the same for everyone."
         else:
             why = "Not computed: an item has the same answer from everyone."
-        stats = tuple(_item_stats(block, instrument, i, None, None, flag_pct) for i in items)
+        stats = tuple(_item_stats(block, instrument, i, None, None) for i in items)
         return ScaleReliability(
             scale.id,
             scale.name,
@@ -224,7 +247,7 @@ def scale_reliability(
             sb_stat = Stat(sb, n, SB_METHOD + "; CI from Fisher's z CI of r", ci, warning=warning)
     r_it, a_del = item_total(data)
     stats = tuple(
-        _item_stats(block, instrument, item, r_it[i], a_del[i], flag_pct)
+        _item_stats(block, instrument, item, r_it[i], a_del[i])
         for i, item in enumerate(items)
     )
     note = "" if omega_stat is not None else th.OMEGA_MIN_ITEMS.meaning
@@ -262,7 +285,6 @@ def _item_stats(
     item_id: str,
     r_it: float | None,
     a_del: float | None,
-    flag_pct: float,
 ) -> ItemStats:
     item = instrument.items[item_id]
     col = block[item_id].to_numpy(dtype=float)
@@ -270,11 +292,9 @@ def _item_stats(
     n = int(answered.size)
     floor = _pct(col, float(min(item.codes)))
     ceiling = _pct(col, float(item.max_code))
+    # Floor and ceiling shares are reported for each question, but the 15% rule (Terwee
+    # et al. 2007) is about scale scores, so it flags only those (issue 18).
     flags = []
-    if floor is not None and floor > flag_pct:
-        flags.append(f"floor effect ({floor:.0f}% at the lowest keyed value)")
-    if ceiling is not None and ceiling > flag_pct:
-        flags.append(f"ceiling effect ({ceiling:.0f}% at the highest keyed value)")
     if r_it is not None and r_it < th.ITEM_TOTAL_MIN.value:
         flags.append(f"corrected item–total r below {th.ITEM_TOTAL_MIN.value:.2f}")
     return ItemStats(

@@ -24,3 +24,10 @@ class Stat:
 
 def not_computed(n: int, method: str, why: str) -> Stat:
     return Stat(None, n, method, note=why)
+
+
+def p_phrase(p: float) -> str:
+    """"p = 0.042", or "p < 0.001" where three decimals would print "p = 0.000"."""
+    if p != p:  # NaN: no test
+        return "p not defined"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

@@ -28,11 +28,15 @@ from collabdx.core.psychometrics.factor import (
     fit_ml,
     free_parameter_count,
 )
+from collabdx.core.psychometrics.reliability import listwise_coverage
+from collabdx.core.psychometrics.robust import ScaledTest, satorra_bentler
+from collabdx.core.psychometrics.stat import p_phrase
 
 ESTIMATOR = (
     "Maximum likelihood on the Pearson covariance matrix of the keyed items (complete "
     "cases), items treated as continuous (Rhemtulla et al. 2012); factor variances fixed "
-    "to 1; chi-square = N × F_ML as in lavaan"
+    "to 1; chi-square = N × F_ML as in lavaan, with the Satorra–Bentler scaled test "
+    "(lavaan's MLM) beside it because five-point answers are not normal"
 )
 
 
@@ -67,6 +71,8 @@ class StructureResult:
     factor_correlations: tuple[tuple[float, ...], ...]
     fit_reading: str
     warning: str | None
+    coverage: str = ""  # how many respondents were used, how many left out and why
+    robust: ScaledTest | None = None  # Satorra–Bentler scaled test (lavaan's MLM)
 
 
 def block_model(instrument: Instrument) -> tuple[tuple[Factor, ...], tuple[str, ...]]:
@@ -116,7 +122,7 @@ def fit_reading(fit: FitIndices) -> str:
     else:
         head = f"{', '.join(met)} meet and {', '.join(missed)} miss Hu & Bentler's (1999) "
         head += "cut-offs: the fit is mixed."
-    test = f"χ² = {fit.chi2:.1f}, df = {fit.df}, p = {fit.p:.3f}"
+    test = f"χ² = {fit.chi2:.1f}, df = {fit.df}, {p_phrase(fit.p)}"
     if fit.p < 0.05:
         tail = (
             f"The chi-square test rejects exact fit ({test}); at large n it rejects even "
@@ -157,6 +163,7 @@ def run_structure(keyed: pd.DataFrame, instrument: Instrument) -> StructureResul
         factor_correlations=(),
         fit_reading="",
         warning=None,
+        coverage=listwise_coverage(n, len(keyed), len(items)),
     )
     if n < need:
         statement = (
@@ -205,4 +212,5 @@ def run_structure(keyed: pd.DataFrame, instrument: Instrument) -> StructureResul
         factor_correlations=tuple(tuple(float(v) for v in row) for row in fit.phi),
         fit_reading=fit_reading(indices),
         warning=warning,
+        robust=satorra_bentler(fit, pattern, data, indices.chi2, indices.df),
     )

@@ -150,6 +150,51 @@ FIT = Threshold(
     "Hu & Bentler 1999 (cut-offs for continuous data; guidance, not a test)",
 )
 
+# ---- Validation analyses (issue 18) -------------------------------------------------------
+INVARIANCE_CHANGE = Threshold(
+    "invariance_change",
+    0.010,
+    "A level of measurement invariance holds when CFI falls by at most .010 and RMSEA "
+    "rises by at most .015 from the level below; each group needs the n a CFA needs.",
+    "Cheung & Rensvold 2002 (ΔCFI); Chen 2007 (ΔRMSEA)",
+)
+HTMT = Threshold(
+    "htmt",
+    0.85,
+    "A heterotrait–monotrait ratio (or a factor correlation) above .85 says two scales may "
+    "not measure distinct things.",
+    "Henseler et al. 2015",
+)
+AVE = Threshold(
+    "ave",
+    0.50,
+    "Average variance extracted of at least .50, composite reliability of at least .70, "
+    "and √AVE above the factor's correlations with the others (convergent and "
+    "discriminant validity).",
+    "Fornell & Larcker 1981; Raykov 1997",
+)
+DESIGN_EFFECT = Threshold(
+    "design_effect",
+    2.0,
+    "A design effect 1 + (k̄ − 1) ICC(1) above 2 makes single-level standard errors and "
+    "p-values misleading: read them against the effective n or fit a multilevel model.",
+    "Kish 1965; Muthén & Satorra 1995",
+)
+MODIFICATION_INDEX = Threshold(
+    "modification_index",
+    3.84,
+    "Modification indices above 3.84 (χ²(1) at 5%) and residual correlations beyond ±.10 "
+    "are listed as leads for refining items, to be tested on a new sample.",
+    "Sörbom 1989; MacCallum et al. 1992; Kline 2016",
+)
+EFA_MIN_N = Threshold(
+    "efa_min_n",
+    200,
+    "An EFA runs with at least max(200, 5 per question) complete responses; parallel "
+    "analysis keeps factors whose eigenvalue beats the 95th percentile of random data.",
+    "MacCallum et al. 1999; Horn 1965; Glorfeld 1995",
+)
+
 
 def cfa_required_n(free_parameters: int) -> int:
     """The smallest complete-case n for which collabdx runs a CFA."""
@@ -183,6 +228,12 @@ ALL: tuple[Threshold, ...] = (
     CLIFF_MAGNITUDE,
     CFA_MIN_N,
     FIT,
+    INVARIANCE_CHANGE,
+    HTMT,
+    AVE,
+    DESIGN_EFFECT,
+    MODIFICATION_INDEX,
+    EFA_MIN_N,
 )
 
 REFERENCES: dict[str, str] = {
@@ -252,6 +303,46 @@ REFERENCES: dict[str, str] = {
     "Epidemiol 2007;60(1):34–42.",
     "Welch 1947": "Welch BL. The generalization of 'Student's' problem when several "
     "different population variances are involved. Biometrika 1947;34(1–2):28–35.",
+    "Anderson 1957": "Anderson TW. Maximum likelihood estimates for a multivariate normal "
+    "distribution when some observations are missing. J Am Stat Assoc 1957;52(278):200–203.",
+    "Arbuckle 1996": "Arbuckle JL. Full information estimation in the presence of incomplete "
+    "data. In: Marcoulides GA, Schumacker RE, eds. Advanced structural equation modeling. "
+    "Erlbaum; 1996:243–277.",
+    "Chen 2007": "Chen FF. Sensitivity of goodness of fit indexes to lack of measurement "
+    "invariance. Struct Equ Modeling 2007;14(3):464–504.",
+    "Cheung & Rensvold 2002": "Cheung GW, Rensvold RB. Evaluating goodness-of-fit indexes for "
+    "testing measurement invariance. Struct Equ Modeling 2002;9(2):233–255.",
+    "Fornell & Larcker 1981": "Fornell C, Larcker DF. Evaluating structural equation models "
+    "with unobservable variables and measurement error. J Mark Res 1981;18(1):39–50.",
+    "Gadermann, Guhn & Zumbo 2012": "Gadermann AM, Guhn M, Zumbo BD. Estimating ordinal "
+    "reliability for Likert-type and ordinal item response data. Pract Assess Res Eval "
+    "2012;17(3):1–13.",
+    "Glorfeld 1995": "Glorfeld LW. An improvement on Horn's parallel analysis methodology for "
+    "selecting the correct number of factors to retain. Educ Psychol Meas 1995;55(3):377–393.",
+    "Henseler et al. 2015": "Henseler J, Ringle CM, Sarstedt M. A new criterion for assessing "
+    "discriminant validity in variance-based structural equation modeling. J Acad Mark Sci "
+    "2015;43(1):115–135.",
+    "Horn 1965": "Horn JL. A rationale and test for the number of factors in factor analysis. "
+    "Psychometrika 1965;30(2):179–185.",
+    "Kish 1965": "Kish L. Survey sampling. Wiley; 1965.",
+    "MacCallum et al. 1992": "MacCallum RC, Roznowski M, Necowitz LB. Model modifications in "
+    "covariance structure analysis: the problem of capitalization on chance. Psychol Bull "
+    "1992;111(3):490–504.",
+    "MacCallum et al. 1999": "MacCallum RC, Widaman KF, Zhang S, Hong S. Sample size in factor "
+    "analysis. Psychol Methods 1999;4(1):84–99.",
+    "Marsh 1996": "Marsh HW. Positive and negative global self-esteem: a substantively "
+    "meaningful distinction or artifactors? J Pers Soc Psychol 1996;70(4):810–819.",
+    "Muthén & Satorra 1995": "Muthén BO, Satorra A. Complex sample data in structural equation "
+    "modeling. Sociol Methodol 1995;25:267–316.",
+    "Raykov 1997": "Raykov T. Estimation of composite reliability for congeneric measures. "
+    "Appl Psychol Meas 1997;21(2):173–184.",
+    "Satorra & Bentler 1994": "Satorra A, Bentler PM. Corrections to test statistics and "
+    "standard errors in covariance structure analysis. In: von Eye A, Clogg CC, eds. Latent "
+    "variables analysis. Sage; 1994:399–419.",
+    "Sörbom 1989": "Sörbom D. Model modification. Psychometrika 1989;54(3):371–384.",
+    "Zumbo, Gadermann & Zeisser 2007": "Zumbo BD, Gadermann AM, Zeisser C. Ordinal versions of "
+    "coefficients alpha and theta for Likert rating scales. J Mod Appl Stat Methods "
+    "2007;6(1):21–29.",
     "Wolf et al. 2013": "Wolf EJ, Harrington KM, Clark SL, Miller MW. Sample size "
     "requirements for structural equation models: an evaluation of power, bias, and "
     "solution propriety. Educ Psychol Meas 2013;73(6):913–934.",

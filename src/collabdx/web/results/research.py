@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
 from collabdx.io.longformat import write_long
 from collabdx.reports.research import research_result
+from collabdx.reports.research_more import research_more
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import refusals, services
@@ -74,17 +75,23 @@ def research(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         return data
     collab = wave.collaboration
     c, w = collab.pk, wave.pk
+    result = _result(data)
     return render(
         request,
         "results/research.jinja",
         {
             "collab": collab,
             "wave": wave,
-            "page": research_page(_result(data)),
+            "page": research_page(result),
+            "more": research_more(result),
             "demo_banner": DEMO_BANNER if collab.is_demo else "",
             "report_url": reverse("results:report", args=[c, w]),
             "json_url": reverse("results:research_json", args=[c, w]),
             "long_url": reverse("results:research_long", args=[c, w]),
+            "sav_url": reverse("results:research_sav", args=[c, w]),
+            "dta_url": reverse("results:research_dta", args=[c, w]),
+            "lavaan_url": reverse("results:research_lavaan", args=[c, w]),
+            "mplus_url": reverse("results:research_mplus", args=[c, w]),
         },
     )
 

@@ -23,6 +23,7 @@ from collabdx.reports.pack_research import (
     agreement_warnings,
     bootstrap_note,
     distinct_warnings,
+    icc_text,
     p_text,
     stat_text,
 )
@@ -81,6 +82,7 @@ class ScaleDetail:
     note: str
     rows: list[ItemRow]
     correlations: Correlations | None
+    coverage: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class AgreementSection:
     rows: list[AgreementRow]
     note: str
     warnings: list[str]
+    coverage: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class ComparisonSection:
     pairs: list[tuple[str, list[ComparisonRow]]]  # "A − B", then one row per scale
     note: str
     warnings: list[str]
+    coverage: str = ""
+    invariance_note: str = ""
 
     @property
     def count(self) -> int:
@@ -138,6 +143,7 @@ class StructureView:
     estimator: str
     warning: str
     computed: bool
+    coverage: str = ""
     fit: list[tuple[str, str, str]] = field(default_factory=list)
     reading: str = ""
     loadings: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -191,7 +197,7 @@ def scale_detail(r: ScaleReliability) -> ScaleDetail:
         r_it = i.corrected_item_total
         rows.append(ItemRow(i.item_id, i.text, [
             Cell(str(i.n_answered)), Cell(pct(i.missing_pct)), Cell(num(i.mean)),
-            Cell(num(i.sd)), _share(i.floor_pct), _share(i.ceiling_pct),
+            Cell(num(i.sd)), Cell(pct(i.floor_pct)), Cell(pct(i.ceiling_pct)),
             Cell(num(r_it), flag=r_it is not None and r_it < low),
             Cell(num(i.alpha_if_deleted)),
         ], "; ".join(i.flags)))  # fmt: skip
@@ -204,7 +210,9 @@ def scale_detail(r: ScaleReliability) -> ScaleDetail:
             [(item, [num(v) for v in row]) for item, row in zip(c.items, c.values, strict=True)],
             c.reason,
         )  # fmt: skip
-    return ScaleDetail(r.scale_id, r.name, ", ".join(r.items), r.n_complete, r.note, rows, corr)
+    return ScaleDetail(
+        r.scale_id, r.name, ", ".join(r.items), r.n_complete, r.note, rows, corr, r.coverage
+    )
 
 
 def agreement_section(a: AgreementResult) -> AgreementSection:
@@ -226,14 +234,15 @@ def agreement_section(a: AgreementResult) -> AgreementSection:
             s.name, cells, _icc(s.icc1), _icc(s.icc2), test, s.reading,
         ))  # fmt: skip
     return AgreementSection(
-        a.title, a.computed, a.reason, list(a.groups), rows, a.note, agreement_warnings(a)
-    )
+        a.title, a.computed, a.reason, list(a.groups), rows, a.note, agreement_warnings(a),
+        a.coverage,
+    )  # fmt: skip
 
 
 def _icc(stat: Stat | None) -> Cell:
     if stat is None:
         return Cell(DASH)
-    return Cell(num(stat.value), caution=stat.warning is not None)
+    return Cell(icc_text(stat), caution=stat.warning is not None)
 
 
 def _p_phrase(p: float | None) -> str:
@@ -254,7 +263,7 @@ def comparison_section(f: ComparisonFamily) -> ComparisonSection:
         ))  # fmt: skip
     return ComparisonSection(
         f.title, f.computed, f.reason, list(pairs.items()), f.note,
-        distinct_warnings(f.comparisons),
+        distinct_warnings(f.comparisons), f.coverage, f.invariance_note,
     )  # fmt: skip
 
 
@@ -270,7 +279,8 @@ def structure_view(s: StructureResult, names: dict[str, str]) -> StructureView:
             f" Single-question scales ({', '.join(left_out)}) are left out: a factor with "
             "one question adds nothing testable."
         )
-    view = StructureView(s.statement, model, s.estimator, s.warning or "", s.computed)
+    view = StructureView(s.statement, model, s.estimator, s.warning or "", s.computed,
+                         s.coverage)  # fmt: skip
     fit = s.fit
     if not s.computed or fit is None:
         return view
@@ -286,6 +296,14 @@ def structure_view(s: StructureResult, names: dict[str, str]) -> StructureView:
         ("Baseline chi-square (df)", f"{num(fit.baseline_chi2, 1)} ({fit.baseline_df})",
          "independence model, for CFI and TLI"),
     ])  # fmt: skip
+    if s.robust is not None:
+        r = s.robust
+        view.fit.append((
+            "Satorra–Bentler scaled chi-square (df), p",
+            f"{num(r.chi2, 1)} ({r.df}), p {_p_phrase(r.p)}; scaling factor {num(r.scaling, 3)}; "
+            f"RMSEA {num(r.rmsea, 3)}",
+            "robust to non-normal answers (Satorra & Bentler 1994)",
+        ))  # fmt: skip
     view.reading = s.fit_reading
     view.loadings.extend(
         (ld.item_id, names.get(ld.scale_id, ld.scale_id), num(ld.std_loading),
@@ -318,6 +336,12 @@ THRESHOLD_LABELS = {
     "cliff_magnitude": "Size of Cliff's delta",
     "cfa_min_n": "Responses for a CFA",
     "fit_cutoffs": "Good CFA fit",
+    "invariance_change": "Change in fit allowed by invariance",
+    "htmt": "Distinct scales (HTMT)",
+    "ave": "Convergent validity (AVE)",
+    "design_effect": "Design effect that matters",
+    "modification_index": "Modification indices listed",
+    "efa_min_n": "Responses for an EFA",
 }
 
 
@@ -327,7 +351,7 @@ def _label(t: th.Threshold) -> str:
 
 def _threshold_value(t: th.Threshold, bootstrap_b: int) -> str:
     if t.value >= 1:
-        text = f"{t.value:.0f}"
+        text = f"{t.value:.0f}" if t.value == int(t.value) else f"{t.value:.2f}"
     else:  # .70 reads as 0.70, .147 as 0.147: no padding zeros
         text = f"{t.value:.3f}".rstrip("0")
         text = text + "0" * max(0, 4 - len(text))

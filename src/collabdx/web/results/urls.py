@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.results import research, views
+from collabdx.web.results import research, research_files, views
 
 app_name = "results"
 
@@ -14,6 +14,14 @@ urlpatterns = [
         "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"
     ),
     path("<int:pk>/waves/<int:wave_pk>/research.zip", research.research_long, name="research_long"),
+    path("<int:pk>/waves/<int:wave_pk>/research.sav", research_files.research_sav,
+         name="research_sav"),
+    path("<int:pk>/waves/<int:wave_pk>/research.dta", research_files.research_dta,
+         name="research_dta"),
+    path("<int:pk>/waves/<int:wave_pk>/research-lavaan.R", research_files.research_lavaan,
+         name="research_lavaan"),
+    path("<int:pk>/waves/<int:wave_pk>/research-mplus.inp", research_files.research_mplus,
+         name="research_mplus"),
     path("<int:pk>/trends/", views.trends, name="trends"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/<int:item_pk>/", views.plan_item, name="plan_item"),
