@@ -230,7 +230,7 @@ def report(
 
 def _print_profile(model) -> None:
     if model.withheld:
-        out.print(f"Fewer than {model.min_group_size} responses: nothing is shown yet.")
+        out.print(f"Not shown: results need at least {model.min_group_size} responses.")
         return
     table = Table(title=f"{model.instrument_title}: {model.n_respondents} respondents")
     for col in ("Scale", "n", "Mean", "95% CI", "Band"):
@@ -238,7 +238,7 @@ def _print_profile(model) -> None:
     for row in model.scales:
         s = row.summary
         if s is None:
-            table.add_row(row.name, "–", "not shown", "", "")
+            table.add_row(row.name, "–", "Not shown", "", "")
             continue
         ci = f"{s.ci95[0]:.2f}–{s.ci95[1]:.2f}" if s.ci95 else "–"
         mean = "–" if s.mean is None else f"{s.mean:.2f}"

@@ -60,7 +60,9 @@ def test_double_click_reload_and_replay_store_one_response(
         send.click()
         flows.heading(page, "Your answers have been sent")
     else:
-        flows.heading(page, "Readiness for collaboration survey")
+        # The browser has answered this wave (a signed cookie), so the journey's pages
+        # now say so instead of asking again (issue 12).
+        flows.heading(page, "Answers have already been sent from this browser")
     a.check("after sending again from the back button", error=False)
     assert server.responses_for_link(flows.token(link)) == 1
     a.assert_clean()

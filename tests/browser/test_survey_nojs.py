@@ -86,4 +86,18 @@ def test_survey_works_without_javascript(new_context, audit, survey_setup, serve
     page.get_by_role("button", name="Remove my feedback from this device").click()
     flows.heading(page, "There is no feedback to show on this device")
     a.check("feedback removed", error=False)
+
+    # One response per browser (issue 12): the link now says so, and a colleague on
+    # the same (shared) computer starts their own response with a plain form button.
+    page.goto(link)
+    flows.heading(page, "Answers have already been sent from this browser")
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    a.check("already answered in this browser", screenshot=True, error=False)
+    page.get_by_role("button", name="Start a new response").click()
+    flows.heading(page, "Readiness for collaboration survey")
+    page.get_by_role("button", name="Start now").first.click()
+    flows.answer_pages(page, 1, flows.SURVEY_PAGES, seed=7)
+    page.get_by_role("button", name="Send my answers").click()
+    flows.heading(page, "Your answers have been sent")
+    assert server.responses_for_link(flows.token(link)) == 2
     a.assert_clean()

@@ -13,7 +13,7 @@ from tests.browser import flows
 
 pytestmark = pytest.mark.browser
 
-RATERS = 5  # the minimum group size, so the first element's counts can be shown
+RATERS = 5  # the minimum group size
 LEVELS = ["pathological", "bureaucratic", "generative"]
 
 
@@ -30,9 +30,22 @@ def rate(page: Page, rater: int) -> None:
     flows.heading(page, "Thank you for your ratings")
 
 
-def test_private_ratings_and_an_agreed_level(new_context, audit, survey_setup, server):
+def test_private_ratings_in_a_round_and_an_agreed_level(
+    new_context, audit, survey_setup, server
+):
     url = survey_setup.maturity_url
     wave_id = int(survey_setup.wave_path.rstrip("/").rsplit("/", 1)[-1])
+
+    # The facilitator opens a rating round: the link takes ratings only while one is open.
+    fac = new_context(storage_state=survey_setup.storage_state).new_page()
+    f = audit(fac, "workshop-facilitator")
+    fac.goto(survey_setup.wave_path)
+    fac.get_by_role("link", name="Run the maturity matrix workshop").click()
+    flows.heading(fac, "Maturity matrix workshop")
+    f.check("workshop, no round yet", error=False)
+    fac.get_by_role("button", name="Open a rating round").click()
+    expect(fac.get_by_role("status")).to_contain_text("Opened rating round 1")
+    expect(fac.get_by_role("main")).to_contain_text("Round 1 is open")
 
     page = new_context(width=375).new_page()
     a = audit(page, "workshop-rater")
@@ -45,7 +58,7 @@ def test_private_ratings_and_an_agreed_level(new_context, audit, survey_setup, s
     a.check("rate maturity, nothing rated", error=True)
     rate(page, 0)
     a.check("ratings sent", screenshot=True, error=False)
-    page.goto(url)  # the same device cannot rate twice
+    page.goto(url)  # the same device cannot rate twice in a round
     flows.heading(page, "You have already given your ratings")
     a.check("already rated", error=False)
     a.assert_clean()
@@ -62,27 +75,35 @@ def test_private_ratings_and_an_agreed_level(new_context, audit, survey_setup, s
                           (wave_id,))
     assert stored[0][0] == RATERS
 
-    page = new_context(storage_state=survey_setup.storage_state).new_page()
-    f = audit(page, "workshop-facilitator")
-    page.goto(survey_setup.wave_path)
-    f.check("wave", error=False)
-    page.get_by_role("link", name="Run the maturity matrix workshop").click()
-    flows.heading(page, "Maturity matrix workshop")
-    expect(page.get_by_role("main")).to_contain_text(f"Ratings so far: {RATERS}")
-    section = page.locator("section.cdx-element").first
+    # While the round is open: how many have rated, nothing about the levels.
+    fac.reload()
+    expect(fac.get_by_role("main")).to_contain_text(
+        f"Ratings received so far in round 1: {RATERS}"
+    )
+    expect(fac.locator("table.cdx-counts")).to_have_count(0)
+    f.check("workshop, round open", screenshot=True, error=False)
+    fac.get_by_role("button", name="Close the rating round").click()
+    expect(fac.get_by_role("status")).to_contain_text("Closed rating round 1")
+    section = fac.locator("section.cdx-element").first
     element = section.locator("h2").inner_text().strip()
-    # All five chose the same level for the first element, so its counts are shown.
-    expect(section.locator("table.cdx-counts")).to_contain_text("Bureaucratic")
-    f.check("workshop", screenshot=True, error=False)
+    # All five chose the same level for the first element: showing "Bureaucratic 5"
+    # would tell each of them what the others chose, so the split is not shown.
+    expect(section).to_contain_text(f"{RATERS} people rated this element")
+    expect(section).to_contain_text("How many chose each level is not shown")
+    f.check("workshop, round closed", screenshot=True, error=False)
+
+    late = new_context(width=375).new_page()
+    late.goto(url)
+    flows.heading(late, "Ratings are not being collected just now")
 
     section.get_by_role("button", name=f"Save the agreed level for {element}").click()
-    expect(page).to_have_title(re.compile(r"^Error: "))
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+    expect(fac).to_have_title(re.compile(r"^Error: "))
+    expect(fac.locator(".nhsuk-error-summary")).to_contain_text(
         f"Select the level the group agreed for {element}"
     )
     f.check("workshop, no level chosen", screenshot=True, error=True)
 
-    section = page.locator("section.cdx-element").first
+    section = fac.locator("section.cdx-element").first
     section.get_by_role("radio", name="Bureaucratic").check()
     section.get_by_role("textbox", name=re.compile(r"^Why the group agreed")).fill(
         "Most people saw rules followed but little shared ownership."
@@ -91,10 +112,10 @@ def test_private_ratings_and_an_agreed_level(new_context, audit, survey_setup, s
         "Programme director to draft a shared decision log by March."
     )
     section.get_by_role("button", name=f"Save the agreed level for {element}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Recorded the agreed level for {element}")
-    expect(page).to_have_url(re.compile(r"#element-"))
-    expect(page.locator("section.cdx-element").first).to_contain_text("Recorded on")
-    summary_row = page.locator("main table").first.locator("tr", has_text=element)
+    expect(fac.get_by_role("status")).to_contain_text(f"Recorded the agreed level for {element}")
+    expect(fac).to_have_url(re.compile(r"#element-"))
+    expect(fac.locator("section.cdx-element").first).to_contain_text("Recorded on")
+    summary_row = fac.locator("main table").first.locator("tr", has_text=element)
     expect(summary_row).to_contain_text("Bureaucratic")
     f.check("workshop, level agreed", error=False)
     f.assert_clean()

@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collabdx.core.breakdowns import breakdown
-from collabdx.core.disclosure import DisclosureError, protect
+from collabdx.core.disclosure import DisclosureError
 from collabdx.core.instruments import load_instrument
 from collabdx.core.microdata import NOT_SHOWN, TooFewRows, anonymise, in_content_order
 from collabdx.core.responses import ResponseSet, from_records
 from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
+from collabdx.core.wave_counts import partner_protection
 
 READINESS = load_instrument("readiness", "1")
 PERFORMANCE = load_instrument("performance_check", "1")
@@ -256,7 +257,8 @@ def test_every_output_is_k_anonymous_truthful_consistent_and_deterministic(wave,
     # 2. The organisation is exactly what the partner table shows (protect, lower
     #    bound 0, over the fixed list), hidden ones all "not shown".
     counts = Counter(rs.text["Q3"])
-    table = protect({p: counts.get(p, 0) for p in partners}, k, lower_bound=0)
+    # The same decision as the wave page and the report's partner table.
+    table = partner_protection({p: counts.get(p, 0) for p in partners}, k)
     for name, shown in zip(rs.text["Q3"], a.shown["Q3"], strict=True):
         assert shown == (name if table.visible(name) else NOT_SHOWN)
     # 3. Truthful: a value is the answer, a band holding it, or "not shown".

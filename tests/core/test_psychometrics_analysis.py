@@ -43,7 +43,7 @@ def test_small_sample_warnings_everywhere(demo_result):
 def test_withheld_under_k_and_k_validated():
     tiny = demo_responses().subset([True] * 4 + [False] * 61)
     result = run_psychometrics(tiny, 5)
-    assert result.withheld and result.reliability == () and "fewer than 5" in result.statement
+    assert result.withheld and result.reliability == () and "at least 5" in result.statement
     with pytest.raises(DisclosureError):
         run_psychometrics(demo_responses(), 2)
 

@@ -245,6 +245,39 @@ def test_two_item_scale_gets_spearman_brown_not_omega():
     assert lo < vision.spearman_brown.value < hi
 
 
+def test_two_items_perfectly_negatively_correlated_give_no_spearman_brown():
+    # Q27, Q28 answered (5, 3), (3, 5), (4, 4), ...: r = -1 exactly, so 2r / (1 + r)
+    # has no value. It used to divide by zero and take the whole report down.
+    rows = [{"Q27": 4 + d, "Q28": 4 - d} for d in (1, -1, 0, 1, -1, 0)]
+    responses = _responses(rows)
+    keyed, scores = keyed_items(responses), scale_scores(responses)
+    instrument = responses.instrument
+    vision = scale_reliability(
+        keyed, scores["clarity_of_vision"], instrument,
+        instrument.scales["clarity_of_vision"], bootstrap_b=0, seed=1,
+    )  # fmt: skip
+    # Their total is 8 for everyone, so alpha (which divides by its variance) is not
+    # computed either; the Spearman–Brown coefficient is not reached.
+    assert vision.alpha is not None and vision.alpha.value is None
+    assert "total is the same for everyone" in vision.note
+    assert vision.spearman_brown is None
+
+
+def test_two_items_perfectly_negatively_correlated_with_unequal_spread():
+    # (5, 1), (3, 2), (1, 3): Q28 = 3.5 - Q27 / 2, so r = -1, but the totals 6, 5, 4
+    # differ: alpha is computed, the Spearman–Brown coefficient has no value.
+    rows = [{"Q27": a, "Q28": b} for a, b in ((5, 1), (3, 2), (1, 3), (5, 1), (3, 2))]
+    responses = _responses(rows)
+    keyed, scores = keyed_items(responses), scale_scores(responses)
+    instrument = responses.instrument
+    vision = scale_reliability(
+        keyed, scores["clarity_of_vision"], instrument,
+        instrument.scales["clarity_of_vision"], bootstrap_b=0, seed=1,
+    )  # fmt: skip
+    assert vision.spearman_brown is not None and vision.spearman_brown.value is None
+    assert "perfectly negatively correlated" in (vision.spearman_brown.note or "")
+
+
 def test_floor_ceiling_and_missingness_on_keyed_items():
     # Q7 is reverse-keyed: code 5 is keyed 1 (floor), code 1 keyed 5 (ceiling).
     rows = [

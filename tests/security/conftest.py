@@ -4,6 +4,7 @@ needs. The same suite runs on SQLite and PostgreSQL (DATABASE_URL), see the Make
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 import pytest
@@ -20,7 +21,7 @@ from collabdx.web.collab.models import (
 )
 from collabdx.web.collab.services import close_wave
 from collabdx.web.security.models import SignedInSession
-from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
+from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingRound
 from tests.web.factories import (
     CollaborationFactory,
     EventFactory,
@@ -42,6 +43,20 @@ def full_answers(org: str = "Typed organisation") -> dict[str, object]:
             out[item.id] = 3 if 3 in item.codes else item.codes[0]
         else:
             out[item.id] = org
+    return out
+
+
+def varied_answers(rng: random.Random, **fixed: object) -> dict[str, object]:
+    """A complete readiness v1 answer set that no data-quality check sets aside: random
+    codes, and two scored questions answered differently, so never straight-lined
+    (and, with 29 random codes, never an exact repeat of another)."""
+    out: dict[str, object] = {}
+    for item in READINESS.items.values():
+        if item.type == "choice":
+            out[item.id] = rng.choice(item.codes)
+    scored = [i.id for i in READINESS.scored_items]
+    out[scored[0]], out[scored[1]] = 1, 5
+    out.update(fixed)
     return out
 
 
@@ -88,11 +103,14 @@ def build_world(n_responses: int = 6, *, released: bool = False) -> World:
     partners = [PartnerFactory(collaboration=collab, name=n) for n in ("Alpha", "Beta", "Gamma")]
     wave = WaveFactory(collaboration=collab, name="Wave 1")
     links = [PartnerLink.objects.create(wave=wave, partner=p) for p in partners]
+    rng = random.Random(n_responses)  # varied: the data-quality check keeps them all
     for i in range(n_responses):
-        ResponseFactory(wave=wave, partner=partners[i % 3], answers=full_answers())
+        ResponseFactory(wave=wave, partner=partners[i % 3], answers=varied_answers(rng))
     EventFactory(collaboration=collab, description="Funding agreed")
     item = ActionPlanItem.objects.create(collaboration=collab, action_id="t10.01", adopted_in=wave)
-    MaturityRating.objects.create(wave=wave, ratings={}, submitted_on=dt.date.today())
+    # A rating round open for the workshop, with one (empty) rating in it.
+    rnd = RatingRound.objects.create(wave=wave, number=1, opened_on=dt.date.today())
+    MaturityRating.objects.create(wave=wave, round=rnd, ratings={}, submitted_on=dt.date.today())
     MaturityAgreement.objects.create(
         wave=wave, element_id=_first_element(), agreed_level="bureaucratic",
         recorded_on=dt.date.today(),

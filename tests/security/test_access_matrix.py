@@ -104,6 +104,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:plan_item": {"GET": RUN, "POST": RUN},
     "survey:start": {"GET": ALL_200},
     "survey:restart": {"GET": ALL_405, "POST": ALL_302},
+    "survey:new_response": {"GET": ALL_405, "POST": ALL_302},
     # An empty POST is a page with errors: Post/Redirect/Get back to the page.
     "survey:page": {"GET": ALL_200, "POST": ALL_302},
     "survey:check": {"GET": ALL_302},
@@ -113,6 +114,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "workshop:rate": {"GET": ALL_200, "POST": ALL_200},
     "workshop:thanks": {"GET": ALL_302},
     "workshop:facilitate": {"GET": RUN, "POST": RUN_400},
+    "workshop:round_open": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "workshop:round_close": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     **{
         f"explorer:{name}": {"GET": ALL_200}
         for name in (
@@ -125,8 +128,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
 
 # Public URLs whose 302 for an anonymous visitor is not "please sign in".
 PUBLIC_REDIRECTS = {
-    "logout", "survey:restart", "survey:page", "survey:check", "survey:submit", "survey:forget",
-    "workshop:thanks",
+    "logout", "survey:restart", "survey:new_response", "survey:page", "survey:check",
+    "survey:submit", "survey:forget", "workshop:thanks",
 }  # fmt: skip
 
 
@@ -245,8 +248,10 @@ def test_access(db, name, method, role, expected):
 
 
 TOKEN_URLS = [
-    n for n in MATRIX if n.startswith(("survey:", "workshop:")) and n != "workshop:facilitate"
-]
+    n for n in MATRIX
+    if n.startswith(("survey:", "workshop:"))
+    and n not in ("workshop:facilitate", "workshop:round_open", "workshop:round_close")
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", TOKEN_URLS)

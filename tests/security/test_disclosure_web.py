@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import re
 
 import pytest
@@ -15,26 +16,26 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collabdx.core.disclosure import fewer_than, hidden_bounds
+from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.reports.model import build_report
 from collabdx.web.collab.models import Partner, PartnerLink
-from collabdx.web.collab.presenters import response_counts
+from collabdx.web.collab.presenters import wave_counts
 from collabdx.web.collab.services import close_wave
 from collabdx.web.results.data import load_wave
-from tests.security.conftest import build_world, full_answers
+from tests.security.conftest import build_world, full_answers, varied_answers
 from tests.security.test_disclosure_properties import feasible_values
 from tests.web.factories import PartnerFactory, ResponseFactory
 
 K = 5
 
 
-def shown_bounds(text: str, k: int, total: int) -> tuple[int, int] | None:
-    """What the wave page's wording tells about one partner's count (None: shown)."""
-    if text == fewer_than(k):
-        return hidden_bounds("primary", k, 0, total)
-    if text.startswith("not shown, to protect"):
-        return hidden_bounds("complementary", k, 0, total)
-    return None
+def shown_bounds(text: str, n: int, k: int, total: int) -> tuple[int, int] | None:
+    """What the attacker knows of one partner's count when the wave page hides it
+    (None: shown). The wording is the same for every hidden partner, but the open
+    wave's statuses told whether it had reached k, so assume the attacker knows."""
+    if text != NOT_SHOWN:
+        return None
+    return (0, k - 1) if n < k else (k, total)
 
 
 @pytest.mark.django_db
@@ -54,25 +55,30 @@ def test_partner_counts_and_exports_never_single_out_a_small_partner(sizes):
         Partner.objects.filter(collaboration=w.collab).exclude(
             pk__in=[p.pk for p in partners]
         ).delete()
+        rng = random.Random(sum(sizes))
         for partner, n in zip(partners, sizes, strict=True):
             for _ in range(n):
-                ResponseFactory(wave=w.wave, partner=partner, answers=full_answers())
+                ResponseFactory(wave=w.wave, partner=partner, answers=varied_answers(rng))
         close_wave(w.wave)  # the export is released once the wave has closed
         total = sum(sizes)
-        shown, total_text = response_counts(w.wave, K)
+        counts = wave_counts(w.wave, K)
+        shown, total_text = counts.per_partner, counts.summary
         # 1. The wave page: visible counts are >= k, hidden ones cannot be worked out.
         if total < K:
-            assert total_text == fewer_than(K)
+            assert total_text == NOT_SHOWN
             assert all(not t.isdigit() for t in shown.values())
         hidden = {}
         visible_sum = 0
+        size_of = {p.name: n for p, n in zip(partners, sizes, strict=True)}
+        assert set(shown) == set(size_of)
         for name, text in shown.items():
+            n = size_of[name]
             if text.isdigit():
                 assert int(text) >= K, (name, text)
                 visible_sum += int(text)
-            elif (b := shown_bounds(text, K, total)) is not None:
+            elif (b := shown_bounds(text, n, K, total)) is not None:
                 hidden[name] = b
-        if hidden and total >= K:
+        if hidden and total_text != NOT_SHOWN:
             hidden_sum = total - visible_sum
             assert hidden_sum >= K or hidden_sum == 0
             for name, options in feasible_values(hidden, hidden_sum).items():

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import random
 import zipfile
 
 import pytest
@@ -23,7 +24,7 @@ from collabdx.web.security import throttle
 from collabdx.web.security.models import LoginThrottle
 from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
 from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingReceipt
-from tests.security.conftest import READINESS, World, build_world, full_answers
+from tests.security.conftest import READINESS, World, build_world, varied_answers
 from tests.web.factories import ResponseFactory
 
 APP_LABELS = ("collab", "survey", "workshop", "results", "explorer")
@@ -46,7 +47,7 @@ def respondent_traces(w: World) -> None:
     """A draft part-way, a submitted response with its receipt, a private rating."""
     c = Client()
     token = w.link.token
-    answers = full_answers()
+    answers = {**varied_answers(random.Random(45)), "Q3": "Typed organisation"}
     for number, block in enumerate(READINESS.blocks, start=1):
         c.post(f"/s/{token}/page/{number}/", {i: answers[i] for i in block.items})
     check = c.get(f"/s/{token}/check/").content.decode()
@@ -193,7 +194,10 @@ def test_export_everything_holds_the_collaboration_and_no_secrets():
     wave = record["waves"][0]
     assert wave["responses"] == "7"
     assert wave["maturity_agreed"][0]["level"] == "Bureaucratic"
-    assert wave["maturity_ratings"]["ratings"] == "fewer than 5"  # aggregated, under k
+    # The workshop's round is still open: how many rated, nothing about the levels.
+    (rnd,) = wave["maturity_ratings"]["rounds"]
+    assert rnd["ratings_received"] == 2 and rnd["closed_on"] is None
+    assert rnd["elements"] == "Shown once the round has closed."
     # Responses: the results export's shuffled, id-free tidy data.
     csv_name = next(n for n in wave["response_files"] if n.endswith(".csv"))
     rows = list(csv.DictReader(io.StringIO(zf.read(csv_name).decode())))
@@ -216,7 +220,13 @@ def test_export_everything_releases_no_responses_under_k():
     w = build_world(n_responses=3)
     zf = archive_of(w)
     wave = json.loads(zf.read("collaboration.json"))["waves"][0]
-    assert wave["responses"] == "fewer than 5" and wave["response_files"] == []
+    assert wave["responses"] == "0 of 3 partners have enough"  # still open: statuses only
+    assert wave["response_files"] == []
+    close_wave(w.wave)
+    zf = archive_of(w)
+    wave = json.loads(zf.read("collaboration.json"))["waves"][0]
+    assert wave["responses"] == "Not shown" and wave["response_files"] == []
+    assert "results need at least 5 responses" in wave["response_note"]
     assert not [n for n in zf.namelist() if n.startswith("responses/")]
 
 
@@ -236,6 +246,6 @@ def test_only_the_owner_can_export_everything():
 def test_privacy_notice_states_the_configured_numbers(settings):
     settings.MIN_GROUP_SIZE, settings.DRAFT_DAYS, settings.RETENTION_DAYS = 7, 21, 200
     html = Client().get("/privacy/").content.decode()
-    for text in ("fewer than 7 people", "after 21 days", "200 days after their survey wave",
+    for text in ("groups of at least 7 people", "after 21 days", "200 days after their survey wave",
                  "session cookie", "never the address itself", "IP address"):  # fmt: skip
         assert text in html, text

@@ -19,6 +19,7 @@ from django.test import Client
 
 from collabdx.core.theory import load_theory
 from collabdx.web.workshop.models import MaturityRating, RatingReceipt
+from collabdx.web.workshop.services import open_round
 from tests.web.factories import CollaborationFactory, WaveFactory
 from tests.web.test_survey import file_database  # noqa: F401 - the fixture
 
@@ -26,6 +27,7 @@ from tests.web.test_survey import file_database  # noqa: F401 - the fixture
 @pytest.mark.django_db(transaction=True)
 def test_parallel_replays_of_one_rating_form_store_one_rating(file_database):  # noqa: F811
     wave = WaveFactory(collaboration=CollaborationFactory())
+    open_round(wave)  # ratings are taken only while a round is open
     url = f"/m/{wave.maturity_token}/"
     page = Client().get(url).content.decode()
     form_token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)

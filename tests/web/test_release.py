@@ -27,9 +27,12 @@ NOT_YET = "Results are shown when the wave closes"
 
 
 def fill(wave, n: int = 6) -> None:
+    """``n`` responses through the first partner's link; the time-on-collaboration
+    and tenure answers differ, so none is set aside as an exact repeat."""
     partner = wave.collaboration.partners.first()
-    for _ in range(n):
-        ResponseFactory(wave=wave, partner=partner, answers={"Q6": 4, "Q7": 4, "Q14": 5})
+    for i in range(n):
+        answers = {"Q4": 1 + i // 4, "Q5": 1 + i % 4, "Q6": 4, "Q7": 4, "Q14": 5}
+        ResponseFactory(wave=wave, partner=partner, answers=answers)
 
 
 def test_released_from_the_day_after_the_closing_date():
@@ -75,9 +78,12 @@ def test_wave_page_says_when_results_open(owner_client, collab, wave):
     html = owner_client.get(url).content.decode()
     assert "The group report and the downloads open on" in html
     assert "export.csv" not in html  # no download link that could only refuse
-    assert "Responses so far: 6" in html  # counts are still shown (6 >= k)
+    # While open, no count: whether each partner has enough for its own results.
+    assert "Responses so far: 1 of 3 partners have enough for their own results." in html
     close_wave(wave)
     html = owner_client.get(url).content.decode()
+    assert "Responses: 6." in html  # once closed, the report's counts
+    assert "The data-quality check set no response aside." in html
     assert "The group report and the downloads open on" not in html
     assert "export.csv" in html
 
@@ -85,7 +91,7 @@ def test_wave_page_says_when_results_open(owner_client, collab, wave):
 def test_trends_leave_out_an_open_wave_and_say_why(owner_client, collab, wave):
     fill(wave)
     html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
-    assert f"{wave.name}: is still open, so its results are not shown yet" in html
+    assert f"{wave.name}: still open; its results appear from" in html
 
 
 def test_archive_has_no_responses_from_an_open_wave(owner_client, collab, wave):

@@ -13,9 +13,11 @@ import pytest
 from pypdf import PdfReader
 
 from collabdx.web.collab.models import PartnerLink
-from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
+from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingRound
 from tests.web.factories import CollaborationFactory, EventFactory, PartnerFactory, WaveFactory
 from tests.web.test_results import add, body, partners, report_url
+
+LEVELS = ("pathological", "bureaucratic", "generative")
 
 pytestmark = pytest.mark.django_db
 
@@ -117,26 +119,55 @@ def test_user_text_is_escaped_on_the_page(owner_client, owner):
 
 
 def test_maturity_grid_shows_workshop_ratings_and_agreed_levels(owner_client, collab, fifteen):
-    for i in range(6):
+    # Round 1 (closed) has 15 ratings; round 2 is open, and nothing of it may show.
+    first = RatingRound.objects.create(wave=fifteen, number=1, opened_on=dt.date(2026, 3, 1),
+                                       closed_on=dt.date(2026, 3, 4))  # fmt: skip
+    for i in range(15):
+        trust = "bureaucratic" if i < 9 else "generative" if i < 12 else "pathological"
         MaturityRating.objects.create(
-            wave=fifteen, submitted_on=dt.date.today(),
-            ratings={"trust": "bureaucratic", "faith": "generative" if i < 5 else "pathological"},
+            wave=fifteen, round=first, submitted_on=dt.date(2026, 3, 4),
+            ratings={"trust": trust, "faith": LEVELS[i % 3], "confidence": "generative"},
         )  # fmt: skip
+    second = RatingRound.objects.create(wave=fifteen, number=2, opened_on=dt.date(2026, 4, 1))
+    MaturityRating.objects.create(wave=fifteen, round=second, submitted_on=dt.date(2026, 4, 1),
+                                  ratings={"trust": "pathological"})  # fmt: skip
     MaturityAgreement.objects.create(
         wave=fifteen, element_id="trust", agreed_level="bureaucratic",
         rationale="Agreed <b>after</b> debate", recorded_on=dt.date(2026, 3, 4),
     )  # fmt: skip
     html = owner_client.get(report_url(collab, fifteen)).content.decode()
+    assert "15 people rated the elements in private in round 1" in html
     grid = re.search(r'<table class="nhsuk-table cdx-pack-maturity">.*?</table>', html, re.S)
     assert grid is not None
-    trust = re.search(r">Trust</th>(.*?)</tr>", grid.group(0), re.S).group(1)
-    # Six rated trust, all bureaucratic: every level chosen by 0 or at least k.
-    assert "Pathological 0, Bureaucratic 6, Generative 0" in trust
+
+    def row(name: str) -> str:
+        found = re.search(rf">{name}</th>(.*?)</tr>", grid.group(0), re.S)
+        assert found is not None
+        return found.group(1)
+
+    # Trust 9 / 3 / 3 (by hand): pathological 3 and generative 3 are under k, and
+    # together 6 >= k, each can be 2 to 4: shown as not shown, bureaucratic 9 shown.
+    trust = row("Trust")
+    assert "Pathological not shown, Bureaucratic 9, Generative not shown" in trust
     assert "Bureaucratic (4 March 2026)" in trust and "Agreed &lt;b&gt;after&lt;/b&gt;" in trust
-    faith = re.search(r">Faith</th>(.*?)</tr>", grid.group(0), re.S).group(1)
-    # Faith: 5 generative and 1 pathological, so the counts are withheld.
-    assert "1" not in re.sub(r"<[^>]+>", "", faith).replace("1 to 5", "")
-    assert "counts not shown" in faith
+    # Faith 5 / 5 / 5: every level at k, all shown.
+    assert "Pathological 5, Bureaucratic 5, Generative 5" in row("Faith")
+    # Confidence: all 15 chose generative. Showing "Generative 15" would tell each of
+    # them what everyone else chose, so nothing of the split is shown.
+    confidence = row("Confidence")
+    assert "Not shown" in confidence and "15" not in re.sub(r"<[^>]+>", "", confidence)
+
+
+def test_maturity_grid_shows_no_ratings_while_the_only_round_is_open(
+    owner_client, collab, fifteen
+):
+    rnd = RatingRound.objects.create(wave=fifteen, number=1, opened_on=dt.date(2026, 3, 1))
+    for i in range(15):
+        MaturityRating.objects.create(wave=fifteen, round=rnd, submitted_on=dt.date(2026, 3, 1),
+                                      ratings={"faith": LEVELS[i % 3]})  # fmt: skip
+    html = owner_client.get(report_url(collab, fifteen)).content.decode()
+    assert "once a rating round of this wave's workshop has closed" in html.replace("&#39;", "'")
+    assert "Pathological 5" not in html
 
 
 def test_trends_appear_from_the_second_wave(owner_client, collab):

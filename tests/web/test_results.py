@@ -30,23 +30,38 @@ TRUST_ITEMS = ("Q6", "Q7", "Q8", "Q9", "Q10", "Q11")
 TYPED_ORG = "Secret typed organisation"
 
 
-def answers(trust: tuple[int, ...] = (4,) * 6, rest: int = 4) -> dict[str, object]:
+def answers(
+    trust: tuple[int, ...] = (4,) * 6, rest: int = 4, variant: int = 0
+) -> dict[str, object]:
     """Readiness v1 answers whose KEYED values are ``trust`` for initial trust (Q6-Q11)
-    and ``rest`` for every other scored item. Reverse-worded items get 6 - keyed."""
+    and ``rest`` for every other scored item. Reverse-worded items get 6 - keyed.
+
+    ``variant`` (0-15) makes answer sets differ without changing any scale mean, so
+    the data-quality check (issue 12) does not set them aside as exact repeats:
+    Q5 (time on the collaboration, used by no figure) takes its four codes, and from
+    variant 4 on, clarity of vision (Q27, Q28) and then shared vision (Q29, Q30) are
+    answered one above and one below ``rest`` instead of ``rest`` twice."""
     a: dict[str, object] = {
-        "Q1": 2, "Q2": 1, "Q3": TYPED_ORG, "Q4": 4, "Q5": 4,
+        "Q1": 2, "Q2": 1, "Q3": TYPED_ORG, "Q4": 4, "Q5": 4 - variant % 4,
         "Q12": 1, "Q13": 1, "Q19": 1, "Q23": 2,
     }  # fmt: skip
     keyed = {item.id: rest for item in READINESS.scored_items}
     keyed.update(zip(TRUST_ITEMS, trust, strict=True))
+    spread = min(rest - 1, 5 - rest)
+    if variant // 4 in (1, 3) and spread:
+        keyed["Q27"], keyed["Q28"] = rest + 1, rest - 1
+    if variant // 4 in (2, 3) and spread:
+        keyed["Q29"], keyed["Q30"] = rest + 1, rest - 1
     for item in READINESS.scored_items:
         a[item.id] = 6 - keyed[item.id] if item.reverse else keyed[item.id]
     return a
 
 
 def add(wave, partner, n: int, **kw) -> None:
-    for _ in range(n):
-        ResponseFactory(wave=wave, partner=partner, answers=answers(**kw))
+    """``n`` responses with the same scale scores, none of them an exact repeat."""
+    assert n <= 16, "answers() has 16 variants"
+    for i in range(n):
+        ResponseFactory(wave=wave, partner=partner, answers=answers(**kw, variant=i))
 
 
 def partners(collab):
@@ -108,8 +123,9 @@ def test_report_shows_exact_figures_and_hides_small_partners(owner_client, colla
     # Responses per partner: Gamma (2) is under k; Beta (6) is hidden with it, since
     # otherwise 15 - 7 - Beta would give Gamma's count away.
     assert re.search(r"Alpha Trust</th>\s*<td[^>]*>7</td>", html)
-    assert re.search(r"Beta Care</th>\s*<td[^>]*>Hidden to protect a smaller group</td>", html)
-    assert re.search(r"Gamma Health</th>\s*<td[^>]*>Fewer than 5</td>", html)
+    # Both read the same: the wording never tells which one is under k (issue 12).
+    assert re.search(r"Beta Care</th>\s*<td[^>]*>Not shown</td>", html)
+    assert re.search(r"Gamma Health</th>\s*<td[^>]*>Not shown</td>", html)
     # Neither hidden count appears in any numeric cell of any table.
     shown = numeric_cells(html)
     assert "7" in shown and "15" in shown
@@ -140,8 +156,8 @@ def test_organisation_breakdown_agrees_with_the_partner_table(owner_client, coll
     # Delta are both under k, and together only 2, so pooled they would still be a
     # group under k (total minus the visible partners): Beta (6) is hidden too.
     assert re.search(r"Alpha Trust</th>\s*<td[^>]*>10</td>", html)
-    assert re.search(r"Beta Care</th>\s*<td[^>]*>Hidden to protect a smaller group</td>", html)
-    assert re.search(r"Delta Council</th>\s*<td[^>]*>Fewer than 5</td>", html)
+    assert re.search(r"Beta Care</th>\s*<td[^>]*>Not shown</td>", html)
+    assert re.search(r"Delta Council</th>\s*<td[^>]*>Not shown</td>", html)
     # The organisation breakdown hides Beta too (Gamma alone would be exposed among the
     # partners that answered) and lists a hidden row for Delta, so its row count does
     # not reveal that one partner is empty and the other therefore has exactly 2.
@@ -151,19 +167,60 @@ def test_organisation_breakdown_agrees_with_the_partner_table(owner_client, coll
     assert rows == ["Alpha Trust"] + ["Organisation not shown"] * 3
 
 
-def test_report_under_k_shows_nothing_but_fewer_than_k(owner_client, collab, wave):
+def test_report_under_k_shows_nothing_but_not_shown(owner_client, collab, wave):
     p = partners(collab)
     add(wave, p["Alpha Trust"], 3)
     add(wave, p["Beta Care"], 1)
     r = owner_client.get(report_url(collab, wave))
     html = r.content.decode()
     assert r.status_code == 200
-    assert "fewer than 5 responses so far" in html
+    assert "Not shown: results appear once at least 5 people have answered" in html
     assert "<table" not in html
     assert "Alpha Trust" not in html and "Beta Care" not in html
     assert "4 people" not in html and "responded." not in html
     assert "Add to action plan" not in html
     assert "no-store" in r["Cache-Control"]
+
+
+def test_every_partner_at_k_minus_one_shows_nothing_not_even_the_total(
+    owner_client, collab, wave
+):
+    # Alpha 4, Beta 4, Gamma 4 (k = 5). While the wave was open each read "not yet
+    # enough", so each is at most 4; a closed total of 12 would make each exactly 4.
+    for p in partners(collab).values():
+        add(wave, p, 4)
+    html = owner_client.get(report_url(collab, wave)).content.decode()
+    assert "Not shown: results appear once at least 5 people have answered" in html
+    assert "responded" not in html and ">12<" not in html
+    assert owner_client.get(export_url(collab, wave, "csv")).status_code == 409
+    page = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/").content.decode()
+    assert "Responses: not shown." in page and "Responses: 12" not in page
+
+
+def test_responses_set_aside_are_left_out_everywhere_and_counted_for_the_wave_only(
+    owner_client, collab, wave
+):
+    alpha = partners(collab)["Alpha Trust"]
+    add(wave, alpha, 6)  # six different answer sets
+    for _ in range(2):  # two exact repeats of the first of them
+        ResponseFactory(wave=wave, partner=alpha, answers=answers(variant=0))
+    all_threes = {i.id: 3 if 3 in i.codes else i.codes[0] for i in READINESS.choice_items}
+    ResponseFactory(wave=wave, partner=alpha, answers=all_threes)  # straight-lined
+    html = owner_client.get(report_url(collab, wave)).content.decode()
+    assert "6 people responded." in html
+    note = (
+        "3 responses were set aside by the data-quality check: 2 exact repeats of another "
+        "response (counted once) and 1 straight-lined (the same answer to every question)."
+    )
+    assert note in html  # the pack's methods section
+    page = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/").content.decode()
+    assert note in page and "Responses: 6." in page
+    # Only Alpha answered: Beta and Gamma (0) cannot be hidden alone, so Alpha is not
+    # shown either; the wave's total still is.
+    assert re.search(r"Alpha Trust</h3>\s*<p>Responses: Not shown</p>", page)
+    rows = list(csv.DictReader(io.StringIO(body(owner_client.get(
+        export_url(collab, wave, "csv"))).decode())))  # fmt: skip
+    assert len(rows) == 6
 
 
 def test_report_uses_the_configured_minimum_group_size(owner_client, collab, wave, settings):
@@ -322,7 +379,7 @@ def test_export_hides_partners_the_report_hides(owner_client, collab, fifteen):
     rows = list(csv.DictReader(io.StringIO(body(r).decode())))
     orgs = sorted(row["Q3"] for row in rows)
     # The one wording for hidden values (issue 12), the same for every hidden partner.
-    assert orgs == ["Alpha Trust"] * 7 + ["not shown"] * 8
+    assert orgs == ["Alpha Trust"] * 7 + ["Not shown"] * 8
 
 
 def test_export_under_k_is_refused(owner_client, collab, wave):
@@ -332,7 +389,9 @@ def test_export_under_k_is_refused(owner_client, collab, wave):
         assert r.status_code == 409
         assert "Content-Disposition" not in r
         assert "no-store" in r["Cache-Control"]
-        assert "fewer than 5 responses so far" in r.content.decode()
+        assert "Not shown: results and downloads need at least 5 responses" in (
+            r.content.decode()
+        )
 
 
 def test_export_unknown_format_is_404(owner_client, collab, fifteen):
@@ -366,9 +425,9 @@ def test_old_wave_is_rescored_against_the_version_on_its_rows(collab, fifteen):
 
 def test_instrument_id_also_comes_from_the_rows(owner_client, collab, wave):
     p = partners(collab)["Alpha Trust"]
-    for _ in range(5):
+    for i in range(5):  # P02 differs, so none is set aside as an exact repeat
         ResponseFactory(wave=wave, partner=p, instrument_id="performance_check",
-                        instrument_version="1", answers={"P01": 5})  # fmt: skip
+                        instrument_version="1", answers={"P01": 5, "P02": i + 1})  # fmt: skip
     rs = wave_responses(wave)
     assert rs.instrument_id == "performance_check"
     assert list(rs.codes["P01"]) == [5.0] * 5
@@ -459,7 +518,7 @@ def test_trends_chart_table_and_events(owner_client, collab, three_waves):
     assert re.findall(r"numeric\">([0-9.]+)<", trust.group(1)) == ["4.00", "2.00"]
     # Wave 3 (4 responses) is left out, and the page says so.
     assert "Wave 3" not in table.group(0) and "Wave 3" not in svg.group(0)
-    assert "Wave 3: fewer than 5 responses, so it is left out." in html
+    assert "Wave 3: results need at least 5 responses." in html
     assert "Only waves of the same survey are compared on one chart" in html
     assert f'href="/collaborations/{collab.pk}/events/new/"' in html
 
@@ -467,10 +526,11 @@ def test_trends_chart_table_and_events(owner_client, collab, three_waves):
 def test_trends_one_chart_per_survey_and_scale_choice(owner_client, collab, three_waves):
     other = WaveFactory(collaboration=collab, name="Performance", instrument_id="performance_check",
                        closed=True)
-    for _ in range(5):
+    for n in range(5):  # not straight-lined, not repeats (data-quality check)
+        answers = {**{f"P{i:02d}": 4 for i in range(1, 18)}, "P01": 1, "P02": n + 1}
         ResponseFactory(wave=other, partner=partners(collab)["Beta Care"],
                         instrument_id="performance_check", instrument_version="1",
-                        answers={f"P{i:02d}": 4 for i in range(1, 18)})  # fmt: skip
+                        answers=answers)  # fmt: skip
     html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
     assert html.count('<svg class="cdx-res-chart"') == 2
     legend = re.search(r'id="trend-readiness-title".*?</svg>', html, re.S).group(0)
@@ -488,7 +548,7 @@ def test_trends_with_no_wave_over_k(owner_client, collab, wave):
     add(wave, partners(collab)["Alpha Trust"], 2)
     html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
     assert "<svg class=\"cdx-res-chart\"" not in html
-    assert "Wave 1: fewer than 5 responses, so it is left out." in html
+    assert "Wave 1: results need at least 5 responses." in html
 
 
 def test_chart_geometry_stays_in_the_plot_and_series_differ_beyond_colour():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as htmllib
 import itertools
 import re
 from collections import defaultdict
@@ -13,14 +14,21 @@ from django.test import Client
 from markupsafe import escape
 
 from collabdx.core.theory import load_theory
+from collabdx.web.collab.models import Membership
 from collabdx.web.collab.services import close_wave
 from collabdx.web.workshop import presenters, services
-from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingReceipt
-from tests.web.factories import ResponseFactory, WaveFactory
+from collabdx.web.workshop.models import (
+    MaturityAgreement,
+    MaturityRating,
+    RatingReceipt,
+    RatingRound,
+)
+from tests.web.factories import ResponseFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
 
 ELEMENTS = list(load_theory().maturity_elements)
+LEVELS = ("pathological", "bureaucratic", "generative")
 
 # Copied by hand from Table 11 of the seed (Millar et al. 2023), not from our data file.
 SEED_TRUST_GENERATIVE = (
@@ -40,6 +48,22 @@ SEED_INSTRUCTION = (
 @pytest.fixture(autouse=True)
 def _k5(settings):
     settings.MIN_GROUP_SIZE = 5
+
+
+@pytest.fixture
+def wave(wave):
+    """The conftest's open wave, with its workshop's first rating round open."""
+    services.open_round(wave)
+    return wave
+
+
+@pytest.fixture
+def cofac_client(collab) -> Client:
+    helper = UserFactory(username="helper")
+    Membership.objects.create(collaboration=collab, user=helper, role=Membership.COFACILITATOR)
+    c = Client()
+    c.force_login(helper)
+    return c
 
 
 def rate_url(wave) -> str:
@@ -64,12 +88,19 @@ def section(html: str, element_id: str) -> str:
 
 def text(html: str) -> str:
     """Visible text with tags removed and whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-def add_ratings(wave, rows: list[dict[str, str]]) -> None:
+def add_ratings(wave, rows: list[dict[str, str]], *, close: bool = True) -> None:
+    """Ratings into the wave's open round, which is then closed (so its figures show)."""
+    rnd = services.open_round_of(wave)
+    assert rnd is not None
     for row in rows:
-        MaturityRating.objects.create(wave=wave, ratings=row, submitted_on=dt.date.today())
+        MaturityRating.objects.create(
+            wave=wave, round=rnd, ratings=row, submitted_on=dt.date.today()
+        )
+    if close:
+        services.close_round(wave)
 
 
 # --- private ratings -------------------------------------------------------------
@@ -112,9 +143,11 @@ def test_submitting_stores_one_row_with_the_levels_and_the_date_only(client, wav
     assert {f.name for f in MaturityRating._meta.get_fields()} == {
         "id",
         "wave",
+        "round",
         "ratings",
         "submitted_on",
     }
+    assert rating.round == services.open_round_of(wave)
     # The receipt holds only the hash of the one-time token, never the token.
     receipt = RatingReceipt.objects.get()
     assert receipt.key == hashlib.sha256(token.encode()).hexdigest() != token
@@ -181,9 +214,14 @@ def test_the_same_device_cannot_rate_twice(client, wave):
     r = client.post(rate_url(wave), {"form_token": "N" * 43, "trust": "generative"})
     assert "You have already given your ratings" in r.content.decode()
     assert MaturityRating.objects.count() == 1
-    # ...but the flag is per wave.
+    # ...but the flag is per rating round: another wave's round, or a second round of
+    # this wave's workshop (a second session), may be rated from the same device.
     other_wave = WaveFactory(collaboration=wave.collaboration)
+    services.open_round(other_wave)
     assert 'name="form_token"' in client.get(rate_url(other_wave)).content.decode()
+    services.close_round(wave)
+    services.open_round(wave)
+    assert 'name="form_token"' in client.get(rate_url(wave)).content.decode()
 
 
 def test_thanks_page_needs_a_rating_from_this_device(client, wave):
@@ -199,7 +237,7 @@ def test_unknown_token_is_404(client, db):
 
 
 def test_respondent_pages_show_no_one_elses_ratings(client, wave):
-    add_ratings(wave, [{"trust": "generative"}] * 6)
+    add_ratings(wave, [{"trust": "generative"}] * 6, close=False)
     form_page = client.get(rate_url(wave)).content.decode()
     assert "checked" not in form_page and "people rated" not in form_page
     token = form_token(form_page)
@@ -213,68 +251,123 @@ def test_respondent_pages_show_no_one_elses_ratings(client, wave):
 # --- facilitator view --------------------------------------------------------------
 
 
+def test_ratings_are_refused_when_no_round_is_open(client, wave):
+    token = form_token(client.get(rate_url(wave)).content.decode())
+    services.close_round(wave)
+    page = client.get(rate_url(wave))
+    assert page.status_code == 200
+    assert "Ratings are not being collected just now" in page.content.decode()
+    assert 'name="form_token"' not in page.content.decode()
+    r = client.post(rate_url(wave), {"form_token": token, "trust": "generative"})
+    assert r.status_code == 403 and "Nothing was saved" in r.content.decode()
+    with pytest.raises(services.NoOpenRound):
+        services.submit_rating(wave, {"trust": "generative"}, form_token="y" * 43)
+    assert not MaturityRating.objects.exists() and not RatingReceipt.objects.exists()
+
+
+def test_rounds_open_one_at_a_time_and_number_on(wave):
+    with pytest.raises(services.RoundAlreadyOpen):
+        services.open_round(wave)
+    first = services.close_round(wave, today=dt.date(2026, 5, 1))
+    assert (first.number, first.closed_on) == (1, dt.date(2026, 5, 1))
+    with pytest.raises(services.NoOpenRound):
+        services.close_round(wave)
+    second = services.open_round(wave)
+    assert second.number == 2 and second.is_open
+    assert RatingRound.objects.filter(wave=wave).count() == 2
+
+
+def test_facilitator_opens_and_closes_rounds_with_buttons(owner_client, cofac_client, wave):
+    url = facilitate_url(wave)
+    html = owner_client.get(url).content.decode()
+    assert "Round 1 is open" in text(html) and "Close the rating round" in html
+    r = cofac_client.post(f"{url}rounds/close/")  # co-facilitators run workshops too
+    assert r.status_code == 302 and r["Location"] == f"{url}#rounds"
+    assert services.open_round_of(wave) is None
+    r = owner_client.post(f"{url}rounds/close/", follow=True)
+    assert "No rating round is open" in r.content.decode()
+    owner_client.post(f"{url}rounds/open/")
+    assert services.open_round_of(wave).number == 2
+    r = owner_client.post(f"{url}rounds/open/", follow=True)
+    assert "A rating round is already open" in r.content.decode()
+    assert owner_client.get(f"{url}rounds/open/").status_code == 405
+
+
+def test_an_open_round_shows_how_many_rated_and_nothing_about_levels(owner_client, wave):
+    add_ratings(wave, [{"trust": "generative"}] * 7, close=False)
+    page = text(owner_client.get(facilitate_url(wave)).content.decode())
+    assert "Ratings received so far in round 1: 7." in page
+    assert "Private ratings appear here once a rating round has closed." in page
+    assert "Generative 7" not in page and "7 people rated" not in page
+
+
 def test_distribution_is_hidden_under_k(owner_client, wave):
     add_ratings(wave, [{"trust": "bureaucratic"}] * 4)
     html = owner_client.get(facilitate_url(wave)).content.decode()
     trust = text(section(html, "trust"))
-    assert "Fewer than 5 people have rated this element" in trust
+    assert "Not shown: an element's ratings need at least 5 people." in trust
     assert "4 people" not in trust and "Bureaucratic 4" not in text(html)
-    assert "Ratings so far: fewer than 5." in text(html)
 
 
-def test_distribution_is_shown_at_and_above_k_with_exact_counts(owner_client, wave):
-    # Worked out by hand:
-    #   trust: 6 bureaucratic + 5 generative -> every chosen level >= 5: counts 0, 6, 5
-    #   confidence: exactly 5, all generative -> counts 0, 0, 5
-    #   faith: 5 pathological + 1 generative -> a level under 5: counts withheld,
-    #          pathological named as most common (safe for k = 5)
-    #   risk_tolerance: 4 ratings -> fewer than 5
+def test_distribution_is_shown_under_protect_with_exact_counts(owner_client, wave):
+    # Worked out by hand, k = 5, levels pathological / bureaucratic / generative:
+    #   trust 5 / 5 / 5: every level at k, all shown;
+    #   faith 3 / 9 / 3: two levels under k, together 6 >= k, each 2..4 given the
+    #     other: both not shown, bureaucratic 9 shown;
+    #   confidence 0 / 0 / 15: everyone chose generative; 0 and 0 are under k and
+    #     together under k, so generative is hidden too: nothing shown;
+    #   risk_tolerance: 4 ratings, under k.
     rows = []
-    for i in range(11):
-        row = {"trust": "bureaucratic" if i < 6 else "generative"}
-        if i < 5:
-            row["confidence"] = "generative"
-            row["faith"] = "pathological"
-        if i == 5:
-            row["faith"] = "generative"
+    for i in range(15):
+        row = {
+            "trust": LEVELS[i % 3],
+            "faith": "bureaucratic" if i < 9 else "pathological" if i < 12 else "generative",
+            "confidence": "generative",
+        }
         if i < 4:
             row["risk_tolerance"] = "bureaucratic"
         rows.append(row)
     add_ratings(wave, rows)
     html = owner_client.get(facilitate_url(wave)).content.decode()
     page = text(html)
-    assert "Ratings so far: 11." in page
+    assert "Private ratings from round 1, closed" in page
     trust = text(section(html, "trust"))
-    assert "11 people rated this element." in trust
-    assert "Level People Pathological 0 Bureaucratic 6 Generative 5" in trust
-    assert "Pathological 0, Bureaucratic 6, Generative 5" in page  # the summary grid
-    confidence = text(section(html, "confidence"))
-    assert "Pathological 0 Bureaucratic 0 Generative 5" in confidence
+    assert "15 people rated this element." in trust
+    assert "Level People Pathological 5 Bureaucratic 5 Generative 5" in trust
+    assert "Pathological 5, Bureaucratic 5, Generative 5" in page  # the summary grid
     faith = text(section(html, "faith"))
-    assert "6 people rated this element. Pathological was chosen most often." in faith
-    assert "counts are not shown" in faith
-    assert "Pathological 5" not in faith and "Generative 1" not in faith
+    assert "Pathological Not shown Bureaucratic 9 Generative Not shown" in faith
+    assert "Pathological not shown, Bureaucratic 9, Generative not shown" in page
+    confidence = text(section(html, "confidence"))
+    assert "15 people rated this element. How many chose each level is not shown" in confidence
+    assert "Generative 15" not in page
     risk = text(section(html, "risk_tolerance"))
-    assert "Fewer than 5 people have rated this element" in risk
+    assert "Not shown: an element's ratings need at least 5 people." in risk
 
 
-def test_most_common_level_is_not_named_when_that_would_reveal_a_count(
-    owner_client, wave, settings
-):
-    # k = 3 and 3 ratings split 2 + 1: naming the most common level would tell that
-    # exactly 2 chose it (3 would have been shown, 1 + 1 + 1 has no single most common).
-    settings.MIN_GROUP_SIZE = 3
-    add_ratings(wave, [{"trust": "generative"}, {"trust": "generative"}, {"trust": "pathological"}])
-    trust = text(section(owner_client.get(facilitate_url(wave)).content.decode(), "trust"))
-    assert "3 people rated this element and chose different levels" in trust
-    assert "most often" not in trust and "Generative" not in trust.split("What the survey")[0]
+def test_an_earlier_round_can_be_shown_and_stays_as_it_closed(owner_client, wave):
+    add_ratings(wave, [{"trust": LEVELS[i % 3]} for i in range(15)])  # round 1
+    services.open_round(wave)
+    add_ratings(wave, [{"trust": "bureaucratic" if i < 9 else "generative"} for i in range(12)]
+                + [{"trust": "pathological"}] * 3)  # round 2: 3 / 9 / 3  # fmt: skip
+    url = facilitate_url(wave)
+    latest = text(section(owner_client.get(url).content.decode(), "trust"))
+    assert "Pathological Not shown Bureaucratic 9 Generative Not shown" in latest
+    first = owner_client.get(url, {"round": "1"}).content.decode()
+    assert "Private ratings from round 1" in text(first)
+    assert "Pathological 5 Bureaucratic 5 Generative 5" in text(section(first, "trust"))
+    # A round that is not closed, or does not exist, falls back to the latest closed.
+    services.open_round(wave)
+    for asked in ("3", "9", "x"):
+        page = text(owner_client.get(url, {"round": asked}).content.decode())
+        assert "Private ratings from round 2" in page
 
 
 @pytest.mark.parametrize("k", [3, 4, 5, 7])
 def test_what_is_shown_never_pins_a_level_count_under_k(k):
     # Group every split of n ratings by what the page would show; within a group the
     # reader cannot tell splits apart, so no level's count may be fixed at 1..k-1.
-    for n in range(k, 31):
+    for n in range(0, 31):
         shown: dict[object, list[tuple[int, int, int]]] = defaultdict(list)
         for a, b in itertools.product(range(n + 1), repeat=2):
             if a + b > n:
@@ -282,9 +375,10 @@ def test_what_is_shown_never_pins_a_level_count_under_k(k):
             split = (a, b, n - a - b)
             levels = ["pathological"] * a + ["bureaucratic"] * b + ["generative"] * split[2]
             d = presenters.distribution(levels, k)
-            if d.kind == "counts":
-                assert all(c == 0 or c >= k for c in split)
-            shown[(d.kind, d.n, d.counts, d.mode, d.summary, d.explanation)].append(split)
+            assert d.kind == "counts" or not d.counts
+            for (_label, count), actual in zip(d.counts, split, strict=bool(d.counts)):
+                assert count is None or (count == actual and count >= k)
+            shown[(d.kind, d.n, d.counts, d.summary, d.explanation)].append(split)
         for view, splits in shown.items():
             for i in range(3):
                 values = {s[i] for s in splits}
@@ -293,8 +387,9 @@ def test_what_is_shown_never_pins_a_level_count_under_k(k):
 
 def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner_client, wave):
     partner = wave.collaboration.partners.first()
-    for _ in range(5):
-        ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5})
+    for i in range(5):  # Q5 and Q4 differ: no response is an exact repeat
+        answers = {"Q14": 5, "Q5": 1 + i % 4, "Q4": 1 + i // 4}
+        ResponseFactory(wave=wave, partner=partner, answers=answers)
     # Open: nothing from the survey, however many have answered (results.release).
     html = owner_client.get(facilitate_url(wave)).content.decode()
     assert "Perceived legitimacy mean" not in html
@@ -312,13 +407,13 @@ def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner
 
 def test_no_suggested_level_from_a_closed_wave_under_k(owner_client, wave):
     partner = wave.collaboration.partners.first()
-    for _ in range(4):
-        ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5})
+    for i in range(4):
+        ResponseFactory(wave=wave, partner=partner, answers={"Q14": 5, "Q5": 1 + i})
     close_wave(wave)
     html = owner_client.get(facilitate_url(wave)).content.decode()
     legit = text(section(html, "perceived_legitimacy"))
     assert "Perceived legitimacy mean" not in html
-    assert "None yet: shown once at least 5 people have answered this wave’s survey" in legit
+    assert "None: a suggestion needs at least 5 people’s answers to this wave’s survey" in legit
 
 
 def test_record_an_agreement_and_see_it_in_the_next_wave(owner_client, wave):

@@ -17,6 +17,13 @@ hold at least k people: their pooled figures equal the total's minus the visible
 groups', so together they form a group that must not be under k either. When that is
 impossible without hiding every group, or when the total itself is under k, the whole
 breakdown is withheld.
+
+The attacker above is assumed to know which hidden groups are under k (for example
+from the open wave's "enough answers" statuses), so the decision stays safe then.
+But no reader is *told*: every hidden group, whatever the reason, reads
+``NOT_SHOWN`` (issue 12). Two wordings ("fewer than 5" beside "hidden to protect a
+smaller group") bounded each hidden group's size; one wording bounds nothing.
+``reasons`` stay in ``Protected`` for the decision and for tests, never for display.
 """
 
 from __future__ import annotations
@@ -43,8 +50,17 @@ def check_min_group_size(k: int) -> int:
     return k
 
 
-def fewer_than(k: int) -> str:
-    return f"fewer than {k}"
+NOT_SHOWN = "Not shown"
+"""The one wording for every hidden group, figure or count, whatever the reason."""
+
+
+def rule_text(k: int) -> str:
+    """The disclosure rule in one sentence pair, for every page and the pack."""
+    return (
+        f"Figures and counts are shown only for groups of at least {k} people. Some "
+        "larger groups are not shown as well, so that no hidden group can be worked out "
+        "by subtraction; every group that is not shown reads “Not shown”, whatever the reason."
+    )
 
 
 @dataclass(frozen=True)
@@ -52,9 +68,10 @@ class Protected:
     """Which groups of a breakdown may be shown.
 
     ``withheld`` means nothing of the breakdown may be shown, not even its groups'
-    counts. Otherwise ``suppressed`` lists the groups shown only as "fewer than k"
-    or "not shown"; ``reasons`` says, per suppressed group, whether it was under k
-    (primary) or hidden to protect another group (complementary).
+    counts. Otherwise ``suppressed`` lists the groups shown only as ``NOT_SHOWN``;
+    ``reasons`` says, per suppressed group, whether it was under k (primary) or
+    hidden to protect another group (complementary). The reasons are for deciding
+    and testing only: a reader is never told them.
     """
 
     withheld: bool

@@ -53,6 +53,7 @@ from collabdx.core.instrument_disclosure import Band, DisclosureSpec
 from collabdx.core.instruments import Item
 from collabdx.core.microdata_suppress import NOT_SHOWN, suppress
 from collabdx.core.responses import ResponseSet
+from collabdx.core.wave_counts import partner_protection
 
 __all__ = ["NOT_SHOWN", "Anonymised", "ItemProtection", "OrganisationProtection", "TooFewRows",
            "anonymise", "in_content_order"]  # fmt: skip
@@ -173,7 +174,9 @@ def _organisations(
         if unknown:
             raise ValueError(f"organisation {unknown[0]!r} of a row is not one of the partners")
         counts = Counter(raw)
-        protected = protect({p: counts.get(p, 0) for p in partners}, k, lower_bound=0)
+        # The same decision as the wave page and the report's partner table (audited
+        # against an attacker who knows which partners were under k while it was open).
+        protected = partner_protection({p: counts.get(p, 0) for p in partners}, k)
         org = [name if protected.visible(name) else NOT_SHOWN for name in raw]
         hidden = sum(1 for p in partners if not protected.visible(p) and counts.get(p, 0))
         return org, OrganisationProtection(

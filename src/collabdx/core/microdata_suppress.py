@@ -37,7 +37,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-NOT_SHOWN = "not shown"
+from collabdx.core.disclosure import NOT_SHOWN  # the one wording for hidden values
 
 Key = tuple[str, tuple[str, ...]]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from collabdx.core.disclosure import fewer_than
 from collabdx.core.instruments import Instrument
 from collabdx.core.microdata import NOT_SHOWN, Anonymised, ItemProtection
 
@@ -128,7 +127,7 @@ def codebook_table(entries: list[dict[str, Any]]) -> tuple[list[str], list[list[
     return header, rows
 
 
-HIDDEN_LABEL = "Hidden to protect anonymity (see the disclosure section)"
+HIDDEN_LABEL = "Withheld to protect anonymity (see the disclosure section)"
 
 
 def _shown_codes(protection: Anonymised) -> dict[str, list[tuple[int | str, str]]]:
@@ -152,8 +151,8 @@ def disclosure_section(protection: Anonymised, instrument: Instrument) -> dict[s
     names = ", ".join(qis[:-1]) + (f" and {qis[-1]}" if len(qis) > 1 else "".join(qis))
     summary = (
         f"To protect anonymity, every combination of {names} in this file is shared by at "
-        f"least {k} rows (k-anonymity, k = {k}). Where a value would have singled out "
-        f"{fewer_than(k)} people it is shown as a band of neighbouring answers or as "
+        f"least {k} rows (k-anonymity, k = {k}). Where a value would have singled people "
+        "out it is shown as a band of neighbouring answers or as "
         f'"{NOT_SHOWN}". "{NOT_SHOWN}" is a value of its own, never a blank: a blank means '
         "the person left the question unanswered. Answers to every other question and the "
         "scale scores are exactly as given, and no row was left out."
@@ -229,9 +228,9 @@ def _item_words(p: ItemProtection, k: int, n: int, instrument: Instrument) -> st
     if p.suppressed_cells:
         parts.append(
             f'{_count(p.suppressed_cells, "more answer")} '
-            f'{"is" if p.suppressed_cells == 1 else "are"} shown as "{NOT_SHOWN}" so that no '
-            f"combination of these columns is shared by {fewer_than(k)} rows, and so that no "
-            "group in the report, less its rows shown here, leaves a group that small."
+            f'{"is" if p.suppressed_cells == 1 else "are"} shown as "{NOT_SHOWN}" so that every '
+            f"combination of these columns is shared by at least {k} rows, and so that no "
+            "group in the report, less its rows shown here, leaves a group smaller than that."
         )
     return " ".join(parts) or "Shown as answered."
 

@@ -170,7 +170,7 @@ def datapackage(responses: ResponseSet, protection: Anonymised | None = None) ->
             "string",
             "Empty when the answer is shown by its code. In a file made k-anonymous, a "
             "descriptor answer may instead be shown as a band of neighbouring codes "
-            '("1-2": the answer was 1 or 2) or as "not shown" (hidden to protect '
+            '("1-2": the answer was 1 or 2) or as "Not shown" (withheld to protect '
             "anonymity); its code is then empty. See the package's disclosure section.",
             enum=[*bands, NOT_SHOWN],
             required=False,

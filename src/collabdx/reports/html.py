@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.reports.fmt import num, pct
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import Pack, pack_view
@@ -29,7 +29,8 @@ def register(env: Environment) -> Environment:
     """The filters and globals every pack template may use, in any environment."""
     env.filters["fmt"] = _fmt
     env.filters["pct"] = pct
-    env.globals["fewer_than"] = fewer_than
+    env.globals["not_shown"] = NOT_SHOWN
+    env.globals["disclosure_rule"] = rule_text
     return env
 
 

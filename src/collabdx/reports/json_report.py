@@ -54,8 +54,7 @@ def _breakdown(b: Breakdown) -> dict[str, Any]:
         "groups": [
             {
                 "label": g.label,
-                "suppressed": g.suppressed,
-                "reason": g.reason,
+                "suppressed": g.suppressed,  # never why: one wording (issue 12)
                 "n": g.n,
                 "scales": None
                 if g.scales is None
@@ -99,7 +98,10 @@ def report_to_dict(model: ReportModel) -> dict[str, Any]:
         "recommendations": _plain(model.recommendations),
         "maturity": _plain(model.maturity),
         "context": _plain(model.context),
-        "responses_by": _plain(model.responses_by),
+        "responses_by": [
+            {**_plain(t), "rows": [{"label": r.label, "n": r.n} for r in t.rows]}
+            for t in model.responses_by
+        ],
         "findings": _plain(model.findings),
         "gaps": [{**_plain(g), "excludes_zero": g.excludes_zero} for g in model.gaps],
         "split_opinion": _plain(model.split),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from collabdx.core.breakdowns import Breakdown, all_breakdowns
+from collabdx.core.data_quality import QualityCheck
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, stat_visible
 from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.psychometrics import PsychometricsResult
@@ -111,6 +112,8 @@ class ReportModel:
     wave_name: str | None = None
     # The "For researchers" appendix; None when not asked for or under k.
     research: PsychometricsResult | None = None
+    # What the web app's data-quality check set aside (wave level); None for a file.
+    data_quality: QualityCheck | None = None
 
 
 def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, float] | None:
@@ -147,7 +150,7 @@ def default_maturity_grid(
         elif element.id not in ELEMENT_SCALES:
             basis = "None: the survey has no questions on this element."
         else:
-            basis = f"None: fewer than {k} people answered its survey questions."
+            basis = f"None: not shown (it needs answers from at least {k} people)."
         rows.append(
             MaturityCell(element.id, element.name, m.level if m else None, basis, None)
         )

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from collabdx.core.breakdowns import Breakdown
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.reports import charts, pack_parts, pack_research
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
@@ -23,7 +23,6 @@ from collabdx.reports.model import ReportModel, StatRow
 from collabdx.reports.research import CLI_BOOTSTRAP_B
 from collabdx.reports.sections import CountTable
 
-HIDDEN_TO_PROTECT = "Hidden to protect a smaller group"
 REVERSED = "Reverse-worded: turned round so that higher is more favourable."
 SECTIONS = (
     ("summary", "Summary"),
@@ -164,7 +163,9 @@ class Pack:
 
 
 def hidden_text(reason: str | None, k: int) -> str:
-    return fewer_than(k).capitalize() if reason == "primary" else HIDDEN_TO_PROTECT
+    """Every hidden group reads the same, whatever the reason (issue 12): telling
+    "under k" apart from "hidden to protect another group" bounded its size."""
+    return NOT_SHOWN
 
 
 def _count_table(t: CountTable, k: int) -> Table:
@@ -267,12 +268,12 @@ def _heatmap(model: ReportModel, number: int, k: int) -> Figure:
     desc = (
         "Heatmap of each scale's mean score (1 to 5, higher is more favourable) for everyone "
         "and for each group of respondents by organisation, role and staff group. Every cell "
-        "prints its mean; the colour repeats it in five bins. Groups of "
-        f"{fewer_than(k)} people, and groups hidden to protect them, show no figures. The "
-        "tables after the chart give the same means."
+        "prints its mean; the colour repeats it in five bins. Groups that are not shown "
+        f"(a group needs at least {k} people) have no figures. The tables after the chart "
+        "give the same means."
     )
     svg = charts.heatmap(sections, [r.name for r in scales], title=title, desc=desc,
-                         id_prefix="fig-heatmap", hidden=fewer_than(k))  # fmt: skip
+                         id_prefix="fig-heatmap", hidden=NOT_SHOWN)  # fmt: skip
     return Figure("fig-heatmap", number, title, svg)
 
 
@@ -332,7 +333,7 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
     if model.withheld:
         pack.parts = pack_parts.build(model, theory=theory, first_figure=0)
         return pack
-    hidden = f"not shown: {fewer_than(k)} answers"
+    hidden = NOT_SHOWN
     pack.n = str(model.n_respondents)
     pack.counts = [_count_table(t, k) for t in model.responses_by]
     pack.scales = [_scale_row(r) for r in model.scales]

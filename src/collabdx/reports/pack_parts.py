@@ -13,9 +13,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
-from collabdx.reports import causal_web
+from collabdx.reports import causal_web, quality
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
@@ -199,7 +199,7 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
     for m in overlay.marks:
         parts.marks.append(
             MarkRow(m.scale_name, num(m.mean) if m.mean is not None else
-                    f"not shown: {fewer_than(model.min_group_size)} answers",
+                    NOT_SHOWN,
                     m.band_label or "–", m.mechanism_name, "; ".join(m.node_labels),
                     m.level or "not marked")
         )  # fmt: skip
@@ -242,23 +242,33 @@ def _maturity(model: ReportModel, parts: Parts) -> None:
 
 def _methods(model: ReportModel) -> list[tuple[str, str]]:
     k = model.min_group_size
-    n = str(model.n_respondents) if model.n_respondents is not None else fewer_than(k)
-    return [
+    respondents = (
+        f"{model.n_respondents} people answered this wave."
+        if model.n_respondents is not None
+        else f"Not shown: results need at least {k} people."
+    )
+    methods = [
         ("Survey", f"{model.instrument_title}, version {model.instrument_version}. "
                    f"{model.instrument_status}"),
-        ("Respondents", f"{n} people answered this wave."),
+        ("Respondents", respondents),
         ("Scoring (collabdx's rule, derived)", model.scoring_rule),
-        ("Disclosure control", f"No figure and no count is shown for a group of {fewer_than(k)} "
-         "people (k = " + str(k) + "). When one group is hidden, at least one more is hidden "
-         "with it, so that no hidden count can be worked out from the total and the other "
-         f"groups. A figure for one scale or question is shown only when at least {k} people "
-         "answered it, and a comparison only when both groups reach that."),
+        ("Disclosure control", f"{rule_text(k)} Here k = {k}. A figure for one scale or "
+         f"question is shown only when at least {k} people answered it, and a comparison only "
+         "when both groups reach that."),
         ("Perception gaps", "Leaders and key architects are compared with the wider workforce, "
          "clinical with managerial staff (“Both” is left out), and with three or more partners "
          "shown, each partner with the others shown together (with two, one with the other). "
          "Each difference has a Welch 95% confidence interval. With this many comparisons some "
          "intervals will miss 0 by chance: treat them as prompts for discussion."),
     ]  # fmt: skip
+    if model.data_quality is not None:
+        methods.insert(2, (
+            "Data-quality check (collabdx's rule, derived)",
+            f"{quality.RULE} In this wave: "
+            f"{quality.quality_text(model.data_quality, explain=False)} "
+            f"{quality.RESIDUAL}",
+        ))  # fmt: skip
+    return methods
 
 
 def build(model: ReportModel, *, theory: Any = None, first_figure: int) -> Parts:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from collabdx.core.breakdowns import HIDDEN_ORGANISATION, Breakdown, GroupResult
 from collabdx.core.breakdowns import normalise_organisation as norm
-from collabdx.core.disclosure import Protected, protect
+from collabdx.core.disclosure import Protected
+from collabdx.core.wave_counts import partner_protection
 from collabdx.reports.sections import CountRow, CountTable
 
 PARTNER_TITLE = "Partner organisation"
@@ -20,8 +21,10 @@ PARTNER_TITLE = "Partner organisation"
 
 def partner_table(counts: Mapping[str, int], k: int) -> tuple[CountTable, Protected]:
     """Responses per partner. Partners are a fixed list, so an empty one is possible
-    and the outsider's lower bound is 0."""
-    protected = protect(dict(counts), k, lower_bound=0)
+    and the outsider's lower bound is 0. The same decision as the wave page's
+    (``core.wave_counts.closed_wave_counts``): audited against an attacker who knows
+    from the open wave's statuses which partners are under k."""
+    protected = partner_protection(counts, k)
     rows = tuple(
         CountRow(name, n, None) if protected.visible(name)
         else CountRow(name, None, protected.reasons.get(name))

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.psychometrics.analysis import PsychometricsResult
 from collabdx.core.psychometrics.stat import Stat
 from collabdx.core.psychometrics.synthetic import RecoveryRow
@@ -77,7 +77,8 @@ def environment() -> Environment:
     env.filters["ci"] = _ci
     env.filters["stat"] = _stat
     env.filters["icc"] = icc_text
-    env.globals["fewer_than"] = fewer_than
+    env.globals["not_shown"] = NOT_SHOWN
+    env.globals["disclosure_rule"] = rule_text
     env.globals["distinct_warnings"] = _warnings
     return env
 

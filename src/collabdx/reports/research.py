@@ -26,11 +26,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from collabdx.core.disclosure import protect
 from collabdx.core.psychometrics import PsychometricsResult, run_psychometrics
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.grouping import NOT_SHOWN_MARK
 from collabdx.core.responses import ResponseSet
+from collabdx.core.wave_counts import partner_protection
 
 # The command line's `collabdx psychometrics` uses 1000 resamples; the web page and the
 # pack use 200, so that one wave's analysis takes well under a second instead of three,
@@ -75,7 +75,7 @@ def without_hidden_partners(
     org = responses.instrument.descriptor_item("organisation")
     if org is None or org.type != "text":
         return responses
-    protected = protect(dict(partner_counts), k, lower_bound=0)
+    protected = partner_protection(partner_counts, k)
     keep = {name for name in partner_counts if protected.visible(name)}
     text = responses.text.copy()
     text[org.id] = [v if v in keep else NOT_SHOWN_MARK for v in text[org.id]]

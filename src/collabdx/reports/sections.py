@@ -91,15 +91,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class RatingSummary:
-    """Private maturity ratings for one element, as the workshop may show them.
+    """Private maturity ratings for one element in a closed rating round, as the
+    workshop may show them.
 
-    ``kind``: "too_few", "counts", "mode" or "withheld" (see web.workshop.presenters).
+    ``kind``: "counts", "not_shown" or "no_round" (see web.workshop.presenters);
+    a level's count is None when it is not shown.
     """
 
     kind: str
     n: int | None
     summary: str
-    counts: tuple[tuple[str, int], ...] = ()
+    counts: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.reports.html import register as register_pack_filters
 from collabdx.web.dateinput import date_items
 
@@ -54,8 +54,9 @@ def environment(**options: Any) -> Environment:
         service_name=settings.SERVICE_NAME,
         show_nhs_logo=settings.SHOW_NHS_LOGO,
         allow_signup=settings.ALLOW_SIGNUP,
-        fewer_than=fewer_than,
         date_items=date_items,
+        not_shown=NOT_SHOWN,
+        disclosure_rule=rule_text,
         can=can,
     )
     # The same filters and globals as the standalone pack (collabdx.reports.html).

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats as sps
 from threadpoolctl import threadpool_limits
 
-from collabdx.core.disclosure import check_min_group_size, fewer_than
+from collabdx.core.disclosure import check_min_group_size
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.agreement import (
     AgreementResult,
@@ -130,7 +130,7 @@ def _run_psychometrics(
         n_respondents=n,
         min_group_size=k,
         withheld=True,
-        statement=f"Not analysed: {fewer_than(k)} people have responded.",
+        statement=f"Not analysed: results need at least {k} people.",
         reliability=(),
         agreement=(),
         comparisons=(),

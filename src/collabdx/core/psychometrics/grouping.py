@@ -101,8 +101,8 @@ def grouping(
     values = labels.to_numpy()
     singular, plural = SHORT_NOUNS.get(descriptor, (descriptor, descriptor))
     note = (
-        f"Groups with fewer than {k} respondents, and groups hidden to protect them, are "
-        "not shown: they are left out and not named."
+        f"Groups that are not shown (a group needs at least {k} respondents) are left "
+        "out and not named."
     )
     if only is not None:
         note += f" Only {' and '.join(only)} are compared."

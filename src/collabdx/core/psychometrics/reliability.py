@@ -197,12 +197,15 @@ def _scale_reliability(
             f"(collabdx asks for at least {min_n}; Charter 2003 recommends 400). Read the "
             "confidence intervals, not the point estimates."
         )
-    if n < 3 or np.any(data.var(axis=0, ddof=1) == 0):
-        why = (
-            "Not computed: fewer than 3 complete responses."
-            if n < 3
-            else "Not computed: an item has the same answer from everyone."
-        )
+    flat_total = n >= 3 and bool(np.isclose(data.sum(axis=1).var(ddof=1), 0.0))
+    if n < 3 or np.any(data.var(axis=0, ddof=1) == 0) or flat_total:
+        if n < 3:
+            why = "Not computed: fewer than 3 complete responses."
+        elif flat_total:
+            # Items that exactly cancel out (r = -1 with equal spread): alpha divides by 0.
+            why = "Not computed: the questions' total is the same for everyone."
+        else:
+            why = "Not computed: an item has the same answer from everyone."
         stats = tuple(_item_stats(block, instrument, i, None, None) for i in items)
         return ScaleReliability(
             scale.id,
@@ -228,13 +231,20 @@ def _scale_reliability(
         omega_stat = _omega_stat(data, bootstrap_b, seed, warning)
     else:
         r = float(np.corrcoef(data[:, 0], data[:, 1])[0, 1])
-        sb = 2 * r / (1 + r)
-        # CI: Fisher z CI of r, mapped through the monotone Spearman–Brown formula.
-        half = 1.959963984540054 / np.sqrt(n - 3) if n > 3 else np.inf
-        zr = np.arctanh(np.clip(r, -0.999999, 0.999999))
-        r_lo, r_hi = np.tanh(zr - half), np.tanh(zr + half)
-        ci = (float(2 * r_lo / (1 + r_lo)), float(2 * r_hi / (1 + r_hi))) if n > 3 else None
-        sb_stat = Stat(sb, n, SB_METHOD + "; CI from Fisher's z CI of r", ci, warning=warning)
+        if 1 + r <= 1e-12:
+            # r = -1: the formula 2r / (1 + r) has no value (it used to divide by zero).
+            sb_stat = not_computed(
+                n, SB_METHOD,
+                "Not computed: the two questions are perfectly negatively correlated.",
+            )  # fmt: skip
+        else:
+            sb = 2 * r / (1 + r)
+            # CI: Fisher z CI of r, mapped through the monotone Spearman–Brown formula.
+            half = 1.959963984540054 / np.sqrt(n - 3) if n > 3 else np.inf
+            zr = np.arctanh(np.clip(r, -0.999999, 0.999999))
+            r_lo, r_hi = np.tanh(zr - half), np.tanh(zr + half)
+            ci = (float(2 * r_lo / (1 + r_lo)), float(2 * r_hi / (1 + r_hi))) if n > 3 else None
+            sb_stat = Stat(sb, n, SB_METHOD + "; CI from Fisher's z CI of r", ci, warning=warning)
     r_it, a_del = item_total(data)
     stats = tuple(
         _item_stats(block, instrument, item, r_it[i], a_del[i])

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.theory import load_theory
 from collabdx.web.collab import lifecycle, presenters
 from collabdx.web.collab.models import Collaboration, Wave
@@ -48,10 +48,10 @@ responses/          for each closed wave with at least {k} responses, its respon
                     results page's export format (CSV and JSON with a codebook):
                     rows shuffled, respondent ids made up afresh, and every
                     combination of organisation, role, staff group and time in post
-                    shared by at least {k} rows: rarer values read "not shown" or a
-                    band (each file's codebook says which and why). Waves with
-                    fewer than {k} responses have no file: no figure is released
-                    for a group that small. Open waves have no file until they close.
+                    shared by at least {k} rows: rarer values read "Not shown" or a
+                    band (each file's codebook says which and why). A wave too small
+                    to protect anonymity has no file: no figure is released for it.
+                    Open waves have no file until they close.
 
 Not included: passwords and two-factor keys; the survey and rating links (they are
 keys that still work while a wave is open); drafts and submission receipts
@@ -78,10 +78,10 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
         export_filename,
         export_wave,
     )
-    from collabdx.web.workshop.models import MaturityAgreement, MaturityRating
-    from collabdx.web.workshop.presenters import LEVEL_LABELS, distribution, total_text
+    from collabdx.web.workshop.models import MaturityAgreement, RatingRound
+    from collabdx.web.workshop.presenters import LEVEL_LABELS, distribution
 
-    _, total = presenters.response_counts(wave, k)
+    counts = presenters.wave_counts(wave, k)
     record: dict[str, Any] = {
         "name": wave.name,
         "instrument_id": wave.instrument_id,
@@ -89,7 +89,7 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
         "opens_on": _date(wave.opens_on),
         "closes_on": _date(wave.closes_on),  # as planned
         "closed_early_on": _date(wave.closed_on) if wave.closed_on else None,
-        "responses": total,
+        "responses": counts.summary,
         "responses_deleted_from": _date(lifecycle.delete_after(wave)),
         "response_files": [],
     }
@@ -103,7 +103,9 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
             )
             break
         except ExportRefused:
-            record["response_note"] = f"No file: {fewer_than(k)} responses."
+            record["response_note"] = (
+                f"No file: {NOT_SHOWN.lower()}; results need at least {k} responses."
+            )
             break
         except MixedInstrumentError as exc:
             record["response_note"] = f"No file: {exc}"
@@ -111,21 +113,29 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
         name = "responses/" + export_filename(wave.collaboration, wave, fmt)
         files[name] = file.data
         record["response_files"].append(name)
-    ratings = [
-        r for r in MaturityRating.objects.filter(wave=wave).values_list("ratings", flat=True)
-        if isinstance(r, dict)
-    ]  # fmt: skip
     elements = load_theory().maturity_elements
-    record["maturity_ratings"] = {
-        "ratings": total_text(len(ratings), k),
-        "elements": [
-            {
-                "element": e.name,
-                "shown": distribution([r[e.id] for r in ratings if e.id in r], k).summary,
-            }
-            for e in elements.values()
-        ],
-    }
+    rounds = []
+    for rnd in RatingRound.objects.filter(wave=wave).order_by("number"):
+        entry: dict[str, Any] = {
+            "round": rnd.number,
+            "opened_on": _date(rnd.opened_on),
+            "closed_on": _date(rnd.closed_on),
+            "ratings_received": rnd.ratings.count(),
+        }
+        if rnd.is_open:  # nothing about the levels while people are still rating
+            entry["elements"] = "Shown once the round has closed."
+        else:
+            ratings = [r for r in rnd.ratings.values_list("ratings", flat=True)
+                       if isinstance(r, dict)]  # fmt: skip
+            entry["elements"] = [
+                {
+                    "element": e.name,
+                    "shown": distribution([r[e.id] for r in ratings if e.id in r], k).summary,
+                }
+                for e in elements.values()
+            ]
+        rounds.append(entry)
+    record["maturity_ratings"] = {"rounds": rounds}
     record["maturity_agreed"] = [
         {
             "element": elements[a.element_id].name if a.element_id in elements else a.element_id,

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from django.conf import settings
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from collabdx.core.disclosure import fewer_than, protect
+from collabdx.core.data_quality import QualityCheck
+from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.instruments import load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.core.wave_counts import closed_wave_counts, open_wave_counts
 from collabdx.web.collab.models import Collaboration, Wave
 
 
@@ -104,36 +104,56 @@ def instrument_label(wave: Wave) -> str:
     return label + " (derived, not validated)" if ins.derived else label
 
 
+ENOUGH = "enough for its own results"
+NOT_YET = "not yet enough for its own results"
+
+
 @dataclass(frozen=True)
 class LinkRow:
     partner: str
     url: str
     qr_svg: str
-    responses: str  # a count, or "fewer than k", under disclosure control
+    responses: str  # a status while open; a count or "Not shown" once closed
 
 
-def response_counts(wave: Wave, k: int) -> tuple[dict[str, str], str]:
-    """Responses per partner and in total, as text that respects the minimum group size."""
-    counts = {
-        p.name: p.n
-        for p in wave.collaboration.partners.annotate(
-            n=Count("responses", filter=Q(responses__wave=wave))
-        )
-    }
-    total = sum(counts.values())
-    protected = protect(counts, k, lower_bound=0)
-    shown = {}
-    for name, n in counts.items():
-        if protected.visible(name):
-            shown[name] = str(n)
-        elif protected.withheld:
-            shown[name] = "not shown yet"
-        elif protected.reasons.get(name) == "primary":
-            shown[name] = fewer_than(k)
-        else:
-            shown[name] = "not shown, to protect a smaller group"
-    total_text = str(total) if total >= k else fewer_than(k)
-    return shown, total_text
+@dataclass(frozen=True)
+class WaveCounts:
+    """How a wave's responses read on every facilitator page (issue 12, attack 3).
+
+    ``core.wave_counts`` decides what may be shown; this only words it. While the
+    wave is open: per partner whether it has enough answers for its own results, and
+    how many partners have (the total only once all have). Once closed: the report's
+    counts under disclosure control.
+    """
+
+    released: bool
+    quality: QualityCheck
+    per_partner: dict[str, str]
+    summary: str  # short, for a table cell: "2 of 3 partners have enough", "27", "Not shown"
+    line: str  # the wave page's sentence
+
+
+def wave_counts(wave: Wave, k: int, today: dt.date | None = None) -> WaveCounts:
+    from collabdx.web.results.data import used_partner_counts
+    from collabdx.web.results.release import results_released
+
+    counts, quality = used_partner_counts(wave)
+    if results_released(wave, today):
+        closed = closed_wave_counts(counts, k)
+        per = {n: NOT_SHOWN if c is None else str(c) for n, c in closed.per_partner.items()}
+        summary = NOT_SHOWN if closed.total is None else str(closed.total)
+        line = f"Responses: {summary[0].lower()}{summary[1:]}."
+        return WaveCounts(True, quality, per, summary, line)
+    live = open_wave_counts(counts, k)
+    per = {n: ENOUGH if ok else NOT_YET for n, ok in live.enough.items()}
+    if live.total is not None:
+        return WaveCounts(
+            False, quality, per, str(live.total),
+            f"Responses so far: {live.total}. Every partner has enough for its own results.",
+        )  # fmt: skip
+    summary = f"{live.partners_with_enough} of {live.partners} partners have enough"
+    line = f"Responses so far: {summary} for their own results."
+    return WaveCounts(False, quality, per, summary, line)
 
 
 def qr_svg(url: str) -> str:
@@ -141,11 +161,11 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, title="QR code for the survey link")
 
 
-def link_rows(request: HttpRequest, wave: Wave) -> list[LinkRow]:
-    k = settings.MIN_GROUP_SIZE
-    counts, _ = response_counts(wave, k)
+def link_rows(request: HttpRequest, wave: Wave, counts: WaveCounts) -> list[LinkRow]:
     rows = []
     for link in wave.links.select_related("partner").order_by("partner__name"):
         url = request.build_absolute_uri(reverse("survey:start", args=[link.token]))
-        rows.append(LinkRow(link.partner.name, url, qr_svg(url), counts[link.partner.name]))
+        rows.append(
+            LinkRow(link.partner.name, url, qr_svg(url), counts.per_partner[link.partner.name])
+        )
     return rows

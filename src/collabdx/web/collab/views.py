@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from collabdx.reports.quality import quality_text
 from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import Action, can, collaboration_for, role_in, wave_for
 from collabdx.web.collab.forms import EventForm, PartnerForm, WaveForm
@@ -56,7 +57,7 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": presenters.wave_status(w),
             "dates": presenters.wave_dates(w, short=True),
             "instrument": presenters.instrument_label(w),
-            "responses": presenters.response_counts(w, k)[1],
+            "responses": presenters.wave_counts(w, k).summary,
         }
         for w in collab.waves.all()
     ]
@@ -137,7 +138,8 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk, Action.READ)
     # Partner and maturity links are keys to answer with: only for those who run it.
     runs = can(request, wave.collaboration, Action.RUN)
-    _, total = presenters.response_counts(wave, settings.MIN_GROUP_SIZE)
+    k = settings.MIN_GROUP_SIZE
+    counts = presenters.wave_counts(wave, k)
     maturity_url = request.build_absolute_uri(reverse("workshop:rate", args=[wave.maturity_token]))
     return render(
         request,
@@ -148,8 +150,10 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "status": presenters.wave_status(wave),
             "dates": presenters.wave_dates(wave),
             "instrument": presenters.instrument_label(wave),
-            "links": presenters.link_rows(request, wave) if runs else [],
-            "total": total,
+            "links": presenters.link_rows(request, wave, counts) if runs else [],
+            "counts": counts,
+            "quality": quality_text(counts.quality) if counts.released else "",
+            "k": k,
             "maturity_url": maturity_url if runs else "",
             "runs": runs,
             "delete_after": lifecycle.delete_after(wave),
@@ -184,7 +188,9 @@ def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "collab": wave.collaboration,
             "wave": wave,
             "closes_on": presenters.long_date(wave.closes_on),
-            "total": presenters.response_counts(wave, settings.MIN_GROUP_SIZE)[1],
+            # While open, the same statuses as the wave page: a total here would be a
+            # reading of the count before the close (issue 12, attack 3).
+            "responses": presenters.wave_counts(wave, settings.MIN_GROUP_SIZE).line,
             "delete_after": presenters.long_date(
                 today + dt.timedelta(days=lifecycle.retention_days() + 1)
             ),

@@ -12,6 +12,12 @@ or to the order of submission.
 The partner whose link was used is authoritative for "which organisation", so
 the organisation descriptor (Q3) is filled with the partner's name; what a
 respondent typed into Q3 is never read.
+
+This is the one place the web app reads a wave's responses for results, so the
+data-quality check (``core.data_quality``) is applied here: responses it sets aside
+(exact repeats, straight-lining) are left out of every figure, count, k decision
+and download, on every page, and open waves' counts use the same rule
+(``used_partner_counts``) so they agree with the report once the wave closes.
 """
 
 from __future__ import annotations
@@ -21,8 +27,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from collabdx.core.data_quality import QualityCheck, Row, check_quality
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.wave_counts import total_pins_a_partner
 from collabdx.web.collab.models import Wave
 from collabdx.web.survey.models import Response
 
@@ -39,11 +49,12 @@ class WaveData:
 
     ``partner_counts`` lists every partner that had a link in the wave (zero
     included: the list is fixed in advance), in name order, counted from the same
-    rows as ``responses``.
+    rows as ``responses``. ``quality`` says how many were set aside (wave level).
     """
 
     responses: ResponseSet
     partner_counts: dict[str, int]
+    quality: QualityCheck
 
 
 def _instrument_of(wave: Wave, rows: list[Response]) -> Instrument:
@@ -93,21 +104,70 @@ def _random_ids(n: int) -> list[str]:
     return out
 
 
-def load_wave(wave: Wave) -> WaveData:
-    """The wave's responses with random ids in random order, and per-partner counts."""
+def _quality_row(instrument: Instrument, key: object, partner: str, answers: object) -> Row:
+    stored = answers if isinstance(answers, Mapping) else {}
+    codes = {item.id: _code(stored.get(item.id), item.codes) for item in instrument.choice_items}
+    return Row(str(key), partner, codes)
+
+
+def _ordered_counts(wave: Wave, partners: list[str]) -> dict[str, int]:
+    counts = {link.partner.name: 0 for link in wave.links.select_related("partner")}
+    for name in partners:
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0])))
+
+
+def load_wave(wave: Wave, k: int | None = None) -> WaveData:
+    """The wave's responses the results use (after the data-quality check), with
+    random ids in random order, and per-partner counts of the same rows.
+
+    When the exact total would pin a partner's count (``core.wave_counts.
+    total_pins_a_partner``: every partner under k, the total at its largest), the
+    responses come back empty, so every page and download treats the wave as one
+    too small to show; the partner counts stay, for the wave page's own decision."""
     rows = list(Response.objects.filter(wave=wave).select_related("partner"))
     instrument = _instrument_of(wave, rows)
+    quality = check_quality(
+        instrument, [_quality_row(instrument, r.pk, r.partner.name, r.answers) for r in rows]
+    )
+    rows = [r for r in rows if str(r.pk) in quality.kept]
     _rng.shuffle(rows)
     org = instrument.descriptor_item("organisation")
     org_item = org.id if org is not None and org.type == "text" else None
     records = [_record(instrument, r.answers, org_item, r.partner.name) for r in rows]
+    counts = _ordered_counts(wave, [r.partner.name for r in rows])
+    if total_pins_a_partner(counts, k or settings.MIN_GROUP_SIZE):
+        records = []  # (under k, every caller refuses by itself)
     responses = from_records(instrument, records, ids=_random_ids(len(records)))
+    return WaveData(responses, counts, quality)
 
-    counts = {link.partner.name: 0 for link in wave.links.select_related("partner")}
-    for r in rows:
-        counts[r.partner.name] = counts.get(r.partner.name, 0) + 1
-    ordered = dict(sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0])))
-    return WaveData(responses, ordered)
+
+def used_partner_counts(wave: Wave) -> tuple[dict[str, int], QualityCheck]:
+    """Responses per partner (zeros included, name order) that the results use, and
+    what the check set aside: the same rule as ``load_wave``, without building the
+    response set, for the counts every facilitator page shows. A wave holding more
+    than one survey version (refused by the results) is checked per version here, so
+    its counts can still be shown."""
+    rows = list(
+        Response.objects.filter(wave=wave).values_list(
+            "pk", "partner__name", "instrument_id", "instrument_version", "answers"
+        )
+    )
+    kept: list[str] = []
+    total = QualityCheck(frozenset(), 0, 0)
+    for version in sorted({(r[2], r[3]) for r in rows}):
+        instrument = load_instrument(*version)
+        mine = [r for r in rows if (r[2], r[3]) == version]
+        quality = check_quality(
+            instrument, [_quality_row(instrument, pk, name, a) for pk, name, _, _, a in mine]
+        )
+        kept += [name for pk, name, _, _, _ in mine if str(pk) in quality.kept]
+        total = QualityCheck(
+            total.kept | quality.kept,
+            total.repeats + quality.repeats,
+            total.straight_lined + quality.straight_lined,
+        )
+    return _ordered_counts(wave, kept), total
 
 
 def wave_responses(wave: Wave) -> ResponseSet:

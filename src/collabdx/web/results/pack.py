@@ -4,8 +4,9 @@ what only the web app knows.
 * the collaboration's context (name, type, mandated, cross-sector, stage);
 * the partner list of the wave's survey links (zeros included), which decides
   which partners may be shown (``reports.partners``);
-* the maturity matrix workshop's private ratings (under the workshop's own
-  disclosure rules, ``workshop.presenters``) and agreed levels;
+* the maturity matrix workshop's private ratings of its latest closed rating round
+  (under the workshop's own disclosure rules, ``workshop.presenters``; an open
+  round shows nothing) and agreed levels;
 * trends across the collaboration's waves up to this one, with its events.
 
 Reads only. Both the report page and its PDF download build the pack here, so they
@@ -18,7 +19,7 @@ import dataclasses
 
 from django.db.models import Q
 
-from collabdx.core.disclosure import fewer_than
+from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
 from collabdx.reports.model import ReportModel, build_report
 from collabdx.reports.sections import (
@@ -32,7 +33,7 @@ from collabdx.web.collab.models import Collaboration, Wave
 from collabdx.web.results import presenters
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.workshop import presenters as workshop
-from collabdx.web.workshop.models import MaturityRating
+from collabdx.web.workshop import rounds
 
 DEMO_BANNER = (
     "Demo collaboration: synthetic responses from fictional organisations. Not real data."
@@ -52,12 +53,9 @@ def context_of(collab: Collaboration) -> CollaborationContext:
 
 def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
     """The survey's starting points (from the report) with the workshop's private
-    ratings and agreed levels for this wave."""
-    ratings = [
-        r
-        for r in MaturityRating.objects.filter(wave=wave).values_list("ratings", flat=True)
-        if isinstance(r, dict)
-    ]
+    ratings (the latest closed round) and agreed levels for this wave."""
+    shown = rounds.shown_round(wave)
+    ratings = rounds.closed_round_ratings(shown)
     summaries, _before = workshop.element_summaries(wave, ratings, k)
     by_element = {s.element.id: s for s in summaries}
     rows: list[MaturityCell] = []
@@ -76,10 +74,18 @@ def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
                 rationale=s.agreement.rationale if s.agreement else "",
             )
         )
+    if shown is None or ratings is None:
+        note = (
+            "Private ratings appear here once a rating round of this wave's workshop has "
+            "closed: nothing about them is shown while people are still rating."
+        )
+        return MaturityGrid(False, note, tuple(rows))
     note = (
-        f"{workshop.total_text(len(ratings), k).capitalize()} people rated the elements in "
-        "private in this wave's workshop. Counts are shown only when no level was chosen "
-        f"by {fewer_than(k)} people; otherwise the most common level, where that is safe."
+        f"{len(ratings)} people rated the elements in private in round {shown.number} of "
+        f"this wave's workshop (closed {workshop.format_date(shown.closed_on)}). A level's "
+        f"count is shown only when at least {k} people chose it, and other levels are not "
+        "shown with it where needed, so that no hidden count can be worked out; when "
+        f"everyone chose the same level no count is shown. Hidden counts read “{NOT_SHOWN}”."
     )
     return MaturityGrid(True, note, tuple(rows))
 
@@ -106,7 +112,7 @@ def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
         if rs.instrument_id != responses.instrument_id:
             continue
         if rs.n < k:
-            skipped.append(presenters.SkippedWave(w.name, f"{fewer_than(k)} responses"))
+            skipped.append(presenters.SkippedWave(w.name, f"results need at least {k} responses"))
             continue
         usable.append(presenters.WaveStats(w, rs))
     if len(usable) < 2:
@@ -124,6 +130,7 @@ def wave_pack_model(wave: Wave, data: WaveData, k: int) -> ReportModel:
         demo_label=DEMO_BANNER if collab.is_demo else None, context=context_of(collab),
         partner_counts=data.partner_counts, wave_name=wave.name, with_research=True,
     )  # fmt: skip
+    model = dataclasses.replace(model, data_quality=data.quality)
     if model.withheld:
         return model
     grid = model.maturity_grid

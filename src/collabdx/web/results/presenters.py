@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from collabdx.core.disclosure import fewer_than, stat_visible
+from collabdx.core.disclosure import NOT_SHOWN, stat_visible
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import Summary, group_stats
@@ -30,7 +30,6 @@ from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
 
-HIDDEN_TO_PROTECT = "Hidden to protect a smaller group"
 # Scales drawn when the facilitator has not chosen: trust and faith, as in the seed's
 # Figure 13. Instruments not listed here draw every scale.
 DEFAULT_TREND_SCALES: Mapping[str, frozenset[str]] = {
@@ -56,12 +55,6 @@ def long_date(day: dt.date) -> str:
 
 def short_date(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
-
-
-def suppressed_text(reason: str | None, k: int) -> str:
-    if reason == "primary":
-        return fewer_than(k).capitalize()
-    return HIDDEN_TO_PROTECT
 
 
 def instrument_label(instrument: Instrument) -> str:
@@ -145,7 +138,7 @@ def trend_charts(
                 s = st.get(sid)
                 if s is None or s.mean is None or not stat_visible(s.n, k):
                     cells.append(
-                        TableCell("Not asked" if s is None else fewer_than(k) + " answers", "", "")
+                        TableCell("Not asked" if s is None else NOT_SHOWN, "", "")
                     )
                     continue
                 points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))

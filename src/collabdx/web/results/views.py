@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collabdx.core.disclosure import fewer_than
 from collabdx.core.responses import ResponseSet
 from collabdx.io.exporters import FORMATS, ExportFormat
 from collabdx.reports.html import render_pack
@@ -174,20 +173,21 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
     for wave in collab.waves.all():
         if not results_released(wave):
             skipped.append(presenters.SkippedWave(
-                wave.name, "is still open, so its results are not shown yet (from "
-                f"{presenters.long_date(release_date(wave))})"
+                wave.name, "still open; its results appear from "
+                f"{presenters.long_date(release_date(wave))}"
             ))  # fmt: skip
             continue
         try:
             rs: ResponseSet = load_wave(wave).responses
         except MixedInstrumentError:
             skipped.append(presenters.SkippedWave(
-                wave.name, "holds answers to more than one survey version, so it cannot be scored"
+                wave.name,
+                "it holds answers to more than one survey version, so it cannot be scored",
             ))  # fmt: skip
             continue
         if rs.n < k:
             skipped.append(presenters.SkippedWave(
-                wave.name, f"{fewer_than(k)} responses, so it is left out"
+                wave.name, f"results need at least {k} responses"
             ))  # fmt: skip
             continue
         usable.append(presenters.WaveStats(wave, rs))

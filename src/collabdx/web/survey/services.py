@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,6 +59,34 @@ class Submitted:
 @dataclass(frozen=True)
 class AlreadySubmitted:
     """This draft was submitted before: nothing was stored this time."""
+
+
+@dataclass(frozen=True)
+class MayAnswer:
+    """Nothing stops this browser from starting or going on with a response."""
+
+
+@dataclass(frozen=True)
+class AnsweredHere:
+    """A response to this wave has already been sent from this browser."""
+
+
+StartDecision = MayAnswer | AnsweredHere
+
+
+def may_start_response(link: PartnerLink, *, answered_here: Collection[int]) -> StartDecision:
+    """Whether a browser may start, go on with, or send a response through ``link``.
+
+    One place for every "may this person answer?" check, asked by the start page,
+    every survey page, the check page and submit alike (issue 12, attack 1). Today
+    it asks only whether this browser has answered the wave already (the signed
+    cookie of ``survey.answered``); single-use invitations (a later issue) add their
+    check here, as another argument and another outcome, so no view needs to change
+    its order of checks. A read: it writes nothing.
+    """
+    if link.wave_id in answered_here:
+        return AnsweredHere()
+    return MayAnswer()
 
 
 def new_secret() -> str:

@@ -12,6 +12,10 @@ A page sent with an answer missing is not answered with the page itself
 browser is sent back to the page, whose GET shows the errors with those answers. So
 Back and reload never offer "Confirm form resubmission", and nothing needs
 JavaScript. Nothing of it reaches the draft until the page is sent complete.
+Each browser answers a wave once (issue 12, attack 1): submitting sets a signed
+cookie naming the wave (``survey.answered``), and every step of the journey asks
+``services.may_start_response`` first. "Someone else is using this computer?"
+(``new_response``) clears the wave from the cookie for the next person.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collabdx.core.instruments import Instrument
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.forms import error_list, undecodable_fields
-from collabdx.web.survey import presenters, services
+from collabdx.web.survey import answered, presenters, services
 from collabdx.web.survey.forms import PageForm
 from collabdx.web.survey.models import Draft
 
@@ -150,6 +154,27 @@ def _bad_request(
     )
 
 
+def _refused(request: HttpRequest, link: PartnerLink) -> HttpResponse | None:
+    """The "already answered from this browser" page, when this browser may not
+    answer; None when it may. Every step of the journey asks this first."""
+    decision = services.may_start_response(link, answered_here=answered.answered_waves(request))
+    if isinstance(decision, services.MayAnswer):
+        return None
+    return render(
+        request,
+        "survey/answered_here.jinja",
+        {
+            "token": link.token,
+            "wave": link.wave,
+            "partner": link.partner,
+            "has_feedback": presenters.feedback_view(request.session.get(SESSION_FEEDBACK))
+            is not None,
+            "hide_navigation": True,
+        },
+        status=403 if request.method == "POST" else 200,
+    )
+
+
 def _page_number(instrument: Instrument, page: int) -> int:
     if not 1 <= page <= len(instrument.blocks):
         raise Http404("No such page")
@@ -164,6 +189,8 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     link = _link(token)
     if not services.wave_is_open(link.wave):
         return _unavailable(request, link, 200)
+    if refused := _refused(request, link):
+        return refused
     instrument = services.instrument_for(link.wave)
     draft = services.find_draft(link, _secret(request, token))
     resume_page = services.first_incomplete_page(instrument, draft.answers) if draft else None
@@ -205,6 +232,8 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     link = _link(token)
     if not services.wave_is_open(link.wave):
         return _unavailable(request, link, 403 if request.method == "POST" else 200)
+    if refused := _refused(request, link):
+        return refused
     instrument = services.instrument_for(link.wave)
     number = _page_number(instrument, number)
     block = instrument.blocks[number - 1]
@@ -285,6 +314,8 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     link = _link(token)
     if not services.wave_is_open(link.wave):
         return _unavailable(request, link, 200)
+    if refused := _refused(request, link):
+        return refused
     instrument = services.instrument_for(link.wave)
     secret = _secret(request, token)
     draft = services.find_draft(link, secret)
@@ -320,6 +351,8 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
         if posted_key and services.was_submitted(posted_key):
             return _already(request, link, instrument, replaced=_session_replaced(request))
         return redirect("survey:check" if secret else "survey:start", token)
+    if refused := _refused(request, link):
+        return refused
     try:
         outcome = services.submit_response(link, secret)
     except services.WaveNotOpen:
@@ -343,7 +376,9 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SESSION_FEEDBACK] = feedback
     # A new session key: the session that held the draft secret is deleted.
     request.session.cycle_key()
-    return redirect("survey:thanks", token)
+    response = redirect("survey:thanks", token)
+    answered.remember(request, response, link.wave_id)
+    return response
 
 
 def _session_replaced(request: HttpRequest) -> bool:
@@ -408,3 +443,21 @@ def forget(request: HttpRequest, token: str) -> HttpResponse:
         del request.session[SESSION_FEEDBACK]
         messages.info(request, "Your feedback has been removed from this device.")
     return redirect("survey:thanks", token)
+
+
+@require_POST
+def new_response(request: HttpRequest, token: str) -> HttpResponse:
+    """"Someone else is using this shared computer? Start a new response."
+
+    Ward computers are shared, and each member of staff may answer, so a browser
+    that has answered must be able to answer again for the next person. This clears
+    the wave from the browser's answered-waves cookie and removes the previous
+    person's feedback from the session (it is theirs, not the next person's), then
+    goes to the start page. It writes nothing on the server.
+    """
+    link = _link(token)
+    request.session.pop(SESSION_FEEDBACK, None)
+    _set_secret(request, token, None)
+    response = redirect("survey:start", token)
+    answered.forget(request, response, link.wave_id)
+    return response

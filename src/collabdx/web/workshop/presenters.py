@@ -1,40 +1,43 @@
 """Display formatting for the maturity matrix workshop. Reads only; no writes.
 
-Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``):
+Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), issue 12:
 
-* an element rated by fewer than k people shows no count and no level;
-* otherwise the count per level is shown only when every level that anyone chose
-  was chosen by at least k people (a level nobody chose shows 0);
-* otherwise the page says the counts are withheld and, where it is safe, names
-  the level chosen most often. "Safe" is checked by enumeration: given what the
-  page shows (the number who rated, that counts are withheld, and the most common
-  level or its absence), every split of the ratings over the three levels that
-  fits must leave each level's count undetermined whenever it is between 1 and
-  k - 1. (For k = 3 this rules out naming the level when 3 or 6 people rated.)
+* ratings are collected in rounds; while a round is open nothing about the levels
+  chosen is shown anywhere (only how many ratings have come in), so reading the page
+  before and after one more rating tells nothing;
+* a closed round's ratings of one element are a breakdown over the three levels,
+  decided by ``core.disclosure.protect`` with lower bound 0 (the list of levels is
+  fixed, so a level nobody chose is possible): a level under k is not shown, with
+  others as needed so that nothing can be worked out by subtraction, and withheld
+  when someone who knows how protect chooses could still pin a level under k
+  (``core.disclosure_audit``). When everyone
+  chose the same level every other level is 0, under k, so the whole breakdown is
+  withheld: "6 of 6 chose bureaucratic" would tell each of them what the others chose;
+* an element rated by fewer than k people shows no count and no level.
+
+Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Q
 
-from collabdx.core.disclosure import fewer_than
-from collabdx.core.instruments import load_instrument
+from collabdx.core.disclosure import NOT_SHOWN
+from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
-from collabdx.core.responses import from_records
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturityRow, maturity_rows
 from collabdx.web.collab.models import Wave
+from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
-from collabdx.web.survey.models import Response
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 LEVEL_LABELS: dict[str, str] = dict(LEVEL_CHOICES)
@@ -81,61 +84,17 @@ def element_texts() -> list[ElementText]:
 # --- disclosure control for the private ratings -----------------------------------
 
 
-def _splits(n: int) -> Iterable[tuple[int, int, int]]:
-    for a in range(n + 1):
-        for b in range(n - a + 1):
-            yield (a, b, n - a - b)
-
-
-def counts_visible(counts: Sequence[int], k: int) -> bool:
-    """Counts may be shown when every level anyone chose was chosen by at least k."""
-    return all(c == 0 or c >= k for c in counts)
-
-
-def unique_mode(counts: Sequence[int]) -> int | None:
-    """Index of the single most common level, or None on a tie."""
-    top = max(counts)
-    at_top = [i for i, c in enumerate(counts) if c == top]
-    return at_top[0] if len(at_top) == 1 else None
-
-
-def _pins_small_count(splits: list[tuple[int, int, int]], k: int) -> bool:
-    """Whether the splits leave some level's count fixed at a value from 1 to k - 1."""
-    for i in range(len(LEVELS)):
-        values = {s[i] for s in splits}
-        if len(values) == 1 and 0 < next(iter(values)) < k:
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=512)
-def mode_can_be_named(n: int, k: int) -> bool:
-    """Whether naming the most common level (counts withheld) is safe for n ratings.
-
-    By symmetry the answer is the same for every level. Both what the page says
-    when it names a level and what it says when it does not (a tie, so no single
-    level) must leave every small count undetermined.
-    """
-    withheld = [s for s in _splits(n) if not counts_visible(s, k)]
-    named = [s for s in withheld if unique_mode(s) == 0]
-    unnamed = [s for s in withheld if unique_mode(s) is None]
-    if named and _pins_small_count(named, k):
-        return False
-    return not (unnamed and _pins_small_count(unnamed, k))
-
-
 @dataclass(frozen=True)
 class Distribution:
-    """How one element's private ratings may be shown.
+    """How one element's private ratings in one closed round may be shown.
 
-    ``kind`` is "too_few" (n < k: nothing shown), "counts", "mode" (counts
-    withheld, most common level named) or "withheld" (counts withheld, no level).
+    ``kind``: "counts" (at least one level's count shown), "not_shown" (nothing of
+    the split over levels) or "no_round" (no round has closed yet).
     """
 
     kind: str
-    n: int | None  # None when it may not be shown (n < k)
-    counts: tuple[tuple[str, int], ...] = ()  # (level label, count) for "counts"
-    mode: str | None = None  # level label for "mode"
+    n: int | None  # people who rated the element; None when under k
+    counts: tuple[tuple[str, int | None], ...] = ()  # (level label, count or None)
     summary: str = ""
     explanation: str = ""
 
@@ -143,51 +102,33 @@ class Distribution:
 def distribution(levels: Iterable[str], k: int) -> Distribution:
     """The shown form of one element's ratings (``levels``: one level per rating)."""
     chosen = list(levels)
-    counts = tuple(chosen.count(lvl) for lvl in LEVELS)
-    n = sum(counts)
+    counts: dict[str, int] = {lvl: chosen.count(lvl) for lvl in LEVELS}
+    n = sum(counts.values())
     if n < k:
         return Distribution(
-            "too_few",
-            None,
-            summary=f"{fewer_than(k).capitalize()} ratings",
+            "not_shown", None, summary=NOT_SHOWN,
+            explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
+        )  # fmt: skip
+    protected = audited_protect(counts, k, lower_bound=0)
+    if protected.withheld:
+        return Distribution(
+            "not_shown", n, summary=NOT_SHOWN,
             explanation=(
-                f"{fewer_than(k).capitalize()} people have rated this element, so its "
-                "ratings are not shown yet."
+                f"{n} people rated this element. How many chose each level is not shown: "
+                "showing it could reveal how individuals rated."
             ),
-        )
-    if counts_visible(counts, k):
-        shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in zip(LEVELS, counts, strict=True))
-        return Distribution(
-            "counts",
-            n,
-            counts=shown,
-            summary=", ".join(f"{label} {c}" for label, c in shown),
-            explanation=f"{n} people rated this element.",
-        )
-    why = (
-        f"The counts are not shown because at least one level was chosen by {fewer_than(k)} "
-        "people, and showing them could reveal how individuals rated."
+        )  # fmt: skip
+    shown = tuple(
+        (LEVEL_LABELS[lvl], counts[lvl] if protected.visible(lvl) else None) for lvl in LEVELS
     )
-    mode = unique_mode(counts)
-    if mode is not None and mode_can_be_named(n, k):
-        label = LEVEL_LABELS[LEVELS[mode]]
-        return Distribution(
-            "mode",
-            n,
-            mode=label,
-            summary=f"Most often: {label} (counts not shown)",
-            explanation=f"{n} people rated this element. {label} was chosen most often. {why}",
-        )
-    return Distribution(
-        "withheld",
-        n,
-        summary="Views differ (counts not shown)",
-        explanation=f"{n} people rated this element and chose different levels. {why}",
-    )
+    summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
+    return Distribution("counts", n, shown, summary, f"{n} people rated this element.")
 
 
-def total_text(n: int, k: int) -> str:
-    return str(n) if n >= k else fewer_than(k)
+NO_ROUND = Distribution(
+    "no_round", None, summary="No round closed yet",
+    explanation="Private ratings are shown here once a rating round has closed.",
+)  # fmt: skip
 
 
 # --- the survey's suggested starting level -------------------------------------------
@@ -209,15 +150,14 @@ def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
     """
     if not results_released(wave):
         return SurveySuggestions(False, still_open=True)
-    instrument = load_instrument(wave.instrument_id, wave.instrument_version)
-    answers = list(
-        Response.objects.filter(
-            wave=wave, instrument_id=instrument.id, instrument_version=instrument.version
-        ).values_list("answers", flat=True)
-    )
-    if len(answers) < k:
+    try:
+        # The responses the results use: the data-quality check applies here too.
+        responses = load_wave(wave).responses
+    except MixedInstrumentError:
         return SurveySuggestions(False)
-    scores = scale_scores(from_records(instrument, answers))
+    if responses.n < k:
+        return SurveySuggestions(False)
+    scores = scale_scores(responses)
     means: dict[str, float | None] = {}
     for scale_id in scores.columns:
         values = scores[scale_id].to_numpy(dtype=float)
@@ -237,14 +177,14 @@ def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> 
         )
     if not suggestions.enough:
         return (
-            "Not yet",
-            f"None yet: shown once at least {k} people have answered this wave’s survey.",
+            NOT_SHOWN,
+            f"None: a suggestion needs at least {k} people’s answers to this wave’s survey.",
         )
     if element_id not in ELEMENT_SCALES:
         return "No survey questions", "None: the survey has no questions on this element."
     return (
-        "Too few answers",
-        f"None: {fewer_than(k)} people answered the survey questions on this element.",
+        NOT_SHOWN,
+        f"None: a suggestion needs at least {k} people’s answers to this element’s questions.",
     )
 
 
@@ -288,15 +228,23 @@ class ElementSummary:
 
 
 def element_summaries(
-    wave: Wave, ratings: Sequence[dict[str, str]], k: int
+    wave: Wave, ratings: Sequence[dict[str, str]] | None, k: int
 ) -> tuple[list[ElementSummary], list[Wave]]:
-    """Everything the facilitator page shows per element, plus the earlier waves."""
+    """Everything the facilitator page shows per element, plus the earlier waves.
+
+    ``ratings`` are those of one *closed* rating round (``workshop.rounds``), or None
+    when no round has closed: an open round's ratings never reach this function."""
     suggestions = survey_suggestions(wave, k)
     before = earlier_waves(wave)
     agreed = agreements_by_wave([*before, wave])
     out = []
     for element in element_texts():
-        levels = [r[element.id] for r in ratings if r.get(element.id) in LEVELS]
+        if ratings is None:
+            shown = NO_ROUND
+        else:
+            shown = distribution(
+                [r[element.id] for r in ratings if r.get(element.id) in LEVELS], k
+            )
         now = agreed.get((wave.pk, element.id))
         earlier = []
         for w in before:
@@ -314,7 +262,7 @@ def element_summaries(
         out.append(
             ElementSummary(
                 element=element,
-                distribution=distribution(levels, k),
+                distribution=shown,
                 suggestion=suggestions.rows.get(element.id),
                 suggestion_short=short,
                 suggestion_note=note,

@@ -2,6 +2,11 @@
 
 Each function takes already-parsed values, checks them again against Table 11
 (defence in depth: the forms check first) and runs in one transaction.
+
+Ratings go into the wave's open rating round only (issue 12, attack 4): a rating
+is refused when no round is open, so a closed round's figures never change. The
+round row is locked while a rating is stored and while the round is closed, so a
+rating cannot slip into a round in the moment it closes.
 """
 
 from __future__ import annotations
@@ -16,11 +21,57 @@ from django.utils import timezone
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS
 from collabdx.web.collab.models import Wave
-from collabdx.web.workshop.models import MaturityAgreement, MaturityRating, RatingReceipt
+from collabdx.web.workshop.models import (
+    MaturityAgreement,
+    MaturityRating,
+    RatingReceipt,
+    RatingRound,
+)
 
 
 class WorkshopError(ValueError):
     """Values that Table 11 does not allow (an unknown element or level)."""
+
+
+class NoOpenRound(WorkshopError):
+    """No rating round is open in this wave: ratings are not being collected."""
+
+
+class RoundAlreadyOpen(WorkshopError):
+    """A round is open already; there is at most one at a time."""
+
+
+def open_round_of(wave: Wave) -> RatingRound | None:
+    return RatingRound.objects.filter(wave=wave, closed_on__isnull=True).first()
+
+
+@transaction.atomic
+def open_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
+    """Start collecting ratings: the next round of this wave.
+
+    The wave row is locked so two facilitators pressing the button together get one
+    round (the partial unique constraint would refuse the second anyway)."""
+    Wave.objects.select_for_update().filter(pk=wave.pk).first()
+    if open_round_of(wave) is not None:
+        raise RoundAlreadyOpen(f"A rating round is already open in {wave.name}")
+    last = RatingRound.objects.filter(wave=wave).order_by("-number").first()
+    return RatingRound.objects.create(
+        wave=wave, number=(last.number + 1) if last else 1,
+        opened_on=today or timezone.localdate(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def close_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
+    """Stop collecting: the open round takes no more ratings and its figures appear."""
+    current = RatingRound.objects.select_for_update().filter(
+        wave=wave, closed_on__isnull=True
+    ).first()
+    if current is None:
+        raise NoOpenRound(f"No rating round is open in {wave.name}")
+    current.closed_on = today or timezone.localdate()
+    current.save(update_fields=["closed_on"])
+    return current
 
 
 def receipt_key(form_token: str) -> str:
@@ -58,7 +109,8 @@ def submit_rating(
     """Store one participant's private ratings, or nothing if this form was already sent.
 
     Returns None when the form's one-time token has been used before (a replayed
-    or doubled POST). The rating keeps the date only.
+    or doubled POST). The rating keeps the date only. Raises ``NoOpenRound`` when
+    ratings are not being collected (before the first round, or after it closed).
     """
     clean = clean_ratings(ratings)
     if not clean:
@@ -68,10 +120,16 @@ def submit_rating(
     key = receipt_key(form_token)
     try:
         with transaction.atomic():
+            current = RatingRound.objects.select_for_update().filter(
+                wave=wave, closed_on__isnull=True
+            ).first()
+            if current is None:
+                raise NoOpenRound(f"Ratings are not being collected in {wave.name}")
             RatingReceipt.objects.create(key=key, wave=wave)
             return MaturityRating.objects.create(
-                wave=wave, ratings=clean, submitted_on=today or timezone.localdate()
-            )
+                wave=wave, round=current, ratings=clean,
+                submitted_on=today or timezone.localdate(),
+            )  # fmt: skip
     except IntegrityError:
         if RatingReceipt.objects.filter(key=key).exists():
             return None  # this form was already submitted: store nothing more

@@ -12,4 +12,14 @@ urlpatterns = [
         views.facilitate,
         name="facilitate",
     ),
+    path(
+        "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/rounds/open/",
+        views.round_open,
+        name="round_open",
+    ),
+    path(
+        "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/rounds/close/",
+        views.round_close,
+        name="round_close",
+    ),
 ]
