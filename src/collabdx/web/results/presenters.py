@@ -30,13 +30,6 @@ from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
 
-# Scales drawn when the facilitator has not chosen: trust and faith, as in the seed's
-# Figure 13. Instruments not listed here draw every scale.
-DEFAULT_TREND_SCALES: Mapping[str, frozenset[str]] = {
-    "readiness": frozenset({"initial_trust", "initial_faith"}),
-}
-
-
 def fmt(x: float | None, places: int = 2) -> str:
     return "–" if x is None else f"{x:.{places}f}"
 
@@ -100,8 +93,8 @@ def trend_charts(
     """One chart per instrument id; waves re-scored against their own versions.
 
     ``selected`` maps an instrument id to the scale ids to draw; when it names
-    none, ``DEFAULT_TREND_SCALES`` (or else every scale) is drawn. The data table
-    always lists every scale.
+    none, the newest version's ``[trends]`` default scales (or else every scale) are
+    drawn. The data table always lists every scale.
     """
     kinds = dict(Event.KINDS)
     numbered = [
@@ -127,7 +120,7 @@ def trend_charts(
             stats.append(group_stats(ws.responses).scales)
         chosen = set(selected.get(iid, ())) & set(names)
         if not chosen:
-            chosen = set(DEFAULT_TREND_SCALES.get(iid, ())) & set(names)
+            chosen = set(latest.trend_scales) & set(names)
         drawn = [sid for sid in names if not chosen or sid in chosen]
         series = []
         table = []
@@ -146,7 +139,7 @@ def trend_charts(
             table.append((name, cells))
             if sid in drawn and points:
                 series.append(charts.SeriesIn(name, tuple(points)))
-        defaults = [names[sid] for sid in names if sid in DEFAULT_TREND_SCALES.get(iid, ())]
+        defaults = [names[sid] for sid in names if sid in latest.trend_scales]
         default_note = (
             f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
             "as Figure 13 of the report does."

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from collabdx.core.instruments import Instrument, InstrumentError, load_instrument
 from collabdx.core.responses import from_records
-from collabdx.core.rules import load_rules
+from collabdx.core.rules import rules_path_for
 from collabdx.core.scoring import scale_scores
 from collabdx.core.stats import BAND_NOTE, band_for
 from collabdx.core.theory import load_theory
@@ -95,8 +95,8 @@ def check_sections(instrument: Instrument, answers: dict[str, Any], token: str) 
 
 
 def _rules_apply(instrument: Instrument) -> bool:
-    rules = load_rules()
-    return (rules.instrument, rules.version) == (instrument.id, instrument.version)
+    """Whether this instrument version has its own feedback rules (its rules file)."""
+    return rules_path_for(instrument.id, instrument.version) is not None
 
 
 def feedback_payload(instrument: Instrument, answers: dict[str, int | str]) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def feedback_payload(instrument: Instrument, answers: dict[str, int | str]) -> d
         }
         actions = [
             {"id": rec.action_id, "evidence": list(rec.evidence)}
-            for rec in respondent_feedback(codes, scores)
+            for rec in respondent_feedback(instrument, codes, scores)
         ]
     return {
         "instrument": instrument.id,

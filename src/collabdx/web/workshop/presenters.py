@@ -29,7 +29,6 @@ from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.disclosure_audit import audited_protect
-from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
@@ -139,6 +138,8 @@ class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
     rows: dict[str, MaturityRow] = field(default_factory=dict)
     still_open: bool = False  # no suggestion from an open wave (results.release)
+    # Elements the wave's instrument links to a scale (its ``[[maturity]]`` table).
+    linked: frozenset[str] = frozenset()
 
 
 def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
@@ -163,7 +164,12 @@ def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
         values = scores[scale_id].to_numpy(dtype=float)
         answered = values[~np.isnan(values)]
         means[str(scale_id)] = float(answered.mean()) if answered.size >= k else None
-    return SurveySuggestions(True, {row.element_id: row for row in maturity_rows(means)})
+    instrument = responses.instrument
+    return SurveySuggestions(
+        True,
+        {row.element_id: row for row in maturity_rows(means, instrument)},
+        linked=frozenset(link.element for link in instrument.maturity),
+    )
 
 
 def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> tuple[str, str]:
@@ -180,7 +186,7 @@ def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> 
             NOT_SHOWN,
             f"None: a suggestion needs at least {k} people’s answers to this wave’s survey.",
         )
-    if element_id not in ELEMENT_SCALES:
+    if element_id not in suggestions.linked:
         return "No survey questions", "None: the survey has no questions on this element."
     return (
         NOT_SHOWN,
@@ -242,9 +248,7 @@ def element_summaries(
         if ratings is None:
             shown = NO_ROUND
         else:
-            shown = distribution(
-                [r[element.id] for r in ratings if r.get(element.id) in LEVELS], k
-            )
+            shown = distribution([r[element.id] for r in ratings if r.get(element.id) in LEVELS], k)
         now = agreed.get((wave.pk, element.id))
         earlier = []
         for w in before:
