@@ -474,4 +474,5 @@ def test_scores_just_below_a_boundary_never_print_as_the_boundary():
         "Shared vision mean 2.99 (below 3.0)"
     )
     # Floating-point noise on an exact boundary: 3 - 4e-16 is read as 3.0.
-    assert suggest_maturity({"shared_vision": 2.9999999999999996}, READINESS.maturity)[0].level == "bureaucratic"
+    (noisy,) = suggest_maturity({"shared_vision": 2.9999999999999996}, READINESS.maturity)
+    assert noisy.level == "bureaucratic"
