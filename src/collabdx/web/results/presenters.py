@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from collabdx.core.disclosure import NOT_SHOWN, stat_visible
-from collabdx.core.instruments import Instrument, load_instrument
+from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
-from collabdx.core.stats import Summary, group_stats
+from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
+from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
     EventRow,
     SkippedWave,
@@ -29,31 +30,6 @@ from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
-
-def fmt(x: float | None, places: int = 2) -> str:
-    return "–" if x is None else f"{x:.{places}f}"
-
-
-def pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}%"
-
-
-def ci_text(s: Summary) -> str:
-    return "–" if s.ci95 is None else f"{s.ci95[0]:.2f} to {s.ci95[1]:.2f}"
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def short_date(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def instrument_label(instrument: Instrument) -> str:
-    label = f"{instrument.title}, version {instrument.version}"
-    return label + " (derived from the report, not validated)" if instrument.derived else label
-
 
 # ---- Trends across waves ---------------------------------------------------------------
 
@@ -135,7 +111,7 @@ def trend_charts(
                     )
                     continue
                 points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
-                cells.append(TableCell(fmt(s.mean), ci_text(s), str(s.n)))
+                cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
             table.append((name, cells))
             if sid in drawn and points:
                 series.append(charts.SeriesIn(name, tuple(points)))

@@ -9,7 +9,6 @@ is looked up again from the programme theory when the page is shown.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -26,10 +25,6 @@ from collabdx.reports.feedback import respondent_feedback
 
 # collabdx's estimate, not the seed's: about 20 seconds a question, rounded up.
 SECONDS_PER_ITEM = 20
-
-
-def long_date(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def minutes_to_answer(instrument: Instrument) -> int:

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.core.instruments import Instrument
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.forms import error_list, undecodable_fields
 from collabdx.web.survey import answered, presenters, services
@@ -133,9 +134,9 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
         {
             "partner": link.partner,
             "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
-            "opens_on": presenters.long_date(wave.opens_on),
-            "closes_on": presenters.long_date(wave.closes_on),
-            "closed_on": presenters.long_date(wave.closed_on) if wave.closed_on else None,
+            "opens_on": long_date(wave.opens_on),
+            "closes_on": long_date(wave.closes_on),
+            "closed_on": long_date(wave.closed_on) if wave.closed_on else None,
             "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
             "hide_navigation": True,
         },
@@ -204,7 +205,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             minutes=presenters.minutes_to_answer(instrument),
             pages=len(instrument.blocks),
             questions=len(instrument.items),
-            closes_on=presenters.long_date(link.wave.closes_on),
+            closes_on=long_date(link.wave.closes_on),
             draft=draft,
             resume_page=resume_page,
             resume_is_check=resume_page is not None and resume_page > len(instrument.blocks),
@@ -429,7 +430,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
             # Results come when the wave closes (results.release), not at some count.
-            "closes_on": presenters.long_date(link.wave.closes_on),
+            "closes_on": long_date(link.wave.closes_on),
             "closed": link.wave.has_closed_by(services.today()),
         },
     )

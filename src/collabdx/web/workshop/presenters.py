@@ -20,7 +20,6 @@ Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturityRow, maturity_rows
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
@@ -41,10 +41,6 @@ from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 LEVEL_LABELS: dict[str, str] = dict(LEVEL_CHOICES)
 SUGGESTION_LABEL = MATURITY_LABEL  # "A starting point for discussion, not a rating"
-
-
-def format_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def definition_text(element: MaturityElement) -> str:
@@ -257,7 +253,7 @@ def element_summaries(
                 EarlierAgreement(
                     w.name,
                     LEVEL_LABELS[a.agreed_level] if a else None,
-                    format_date(a.recorded_on) if a else "",
+                    long_date(a.recorded_on) if a else "",
                     a.rationale if a else "",
                     a.actions if a else "",
                 )
@@ -272,7 +268,7 @@ def element_summaries(
                 suggestion_note=note,
                 agreement=now,
                 agreed_label=LEVEL_LABELS[now.agreed_level] if now else None,
-                agreed_on=format_date(now.recorded_on) if now else "",
+                agreed_on=long_date(now.recorded_on) if now else "",
                 earlier=tuple(earlier),
             )
         )
