@@ -5,6 +5,8 @@ given with: its rules file (``core.rules.rules_for``) and its maturity links."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +14,15 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.maturity import suggest_maturity
-from collabdx.core.responses import ResponseSet
-from collabdx.core.rules import Recommendation, evaluate_group, evaluate_respondent, rules_for
+from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.rules import (
+    Recommendation,
+    evaluate_group,
+    evaluate_respondent,
+    rules_for,
+    rules_path_for,
+)
+from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 
 
@@ -73,3 +82,35 @@ def respondent_feedback(
     if rules is None:
         return ()
     return tuple(evaluate_respondent(rules, theory, answers, scale_scores))
+
+
+@dataclass(frozen=True)
+class PersonalFeedback:
+    """One respondent's own scale scores and the action statements chosen for them."""
+
+    scores: Mapping[str, float | None]  # None: too few of the scale's items answered
+    recommendations: tuple[Recommendation, ...]
+    rules_apply: bool  # False: the instrument version has no rules, so no advice
+
+
+def has_rules(instrument: Instrument) -> bool:
+    return rules_path_for(instrument.id, instrument.version) is not None
+
+
+def personal_feedback(
+    instrument: Instrument, answers: Mapping[str, int | str | None]
+) -> PersonalFeedback:
+    """Score one submission and choose its advice, by its own instrument version.
+
+    The survey shows this right after submitting; presenters only format it."""
+    row = scale_scores(from_records(instrument, [dict(answers)])).iloc[0]
+    scores: dict[str, float | None] = {
+        scale_id: (None if math.isnan(float(row[scale_id])) else float(row[scale_id]))
+        for scale_id in instrument.scales
+    }
+    codes: dict[str, int | None] = {
+        item.id: v if isinstance(v := answers.get(item.id), int) else None
+        for item in instrument.choice_items
+    }
+    recs = respondent_feedback(instrument, codes, scores)
+    return PersonalFeedback(scores, recs, has_rules(instrument))

@@ -1,19 +1,9 @@
 """Display formatting for the maturity matrix workshop. Reads only; no writes.
 
 Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), issue 12:
-
-* ratings are collected in rounds; while a round is open nothing about the levels
-  chosen is shown anywhere (only how many ratings have come in), so reading the page
-  before and after one more rating tells nothing;
-* a closed round's ratings of one element are a breakdown over the three levels,
-  decided by ``core.disclosure.protect`` with lower bound 0 (the list of levels is
-  fixed, so a level nobody chose is possible): a level under k is not shown, with
-  others as needed so that nothing can be worked out by subtraction, and withheld
-  when someone who knows how protect chooses could still pin a level under k
-  (``core.disclosure_audit``). When everyone
-  chose the same level every other level is 0, under k, so the whole breakdown is
-  withheld: "6 of 6 chose bureaucratic" would tell each of them what the others chose;
-* an element rated by fewer than k people shows no count and no level.
+while a round is open nothing about the levels chosen is shown anywhere (only how
+many ratings have come in); a closed round's split over levels is decided by
+``core.rating_disclosure.rating_split`` and only worded here.
 
 Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 """
@@ -27,8 +17,8 @@ import numpy as np
 from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
-from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
+from collabdx.core.rating_disclosure import rating_split
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
@@ -95,17 +85,16 @@ class Distribution:
 
 
 def distribution(levels: Iterable[str], k: int) -> Distribution:
-    """The shown form of one element's ratings (``levels``: one level per rating)."""
-    chosen = list(levels)
-    counts: dict[str, int] = {lvl: chosen.count(lvl) for lvl in LEVELS}
-    n = sum(counts.values())
-    if n < k:
+    """The shown form of one element's ratings (``levels``: one level per rating);
+    what may be shown is ``core.rating_disclosure.rating_split``'s decision."""
+    split = rating_split(levels, k)
+    if split.under_k:
         return Distribution(
             "not_shown", None, summary=NOT_SHOWN,
             explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
         )  # fmt: skip
-    protected = audited_protect(counts, k, lower_bound=0)
-    if protected.withheld:
+    n = split.n
+    if split.withheld:
         return Distribution(
             "not_shown", n, summary=NOT_SHOWN,
             explanation=(
@@ -113,9 +102,7 @@ def distribution(levels: Iterable[str], k: int) -> Distribution:
                 "showing it could reveal how individuals rated."
             ),
         )  # fmt: skip
-    shown = tuple(
-        (LEVEL_LABELS[lvl], counts[lvl] if protected.visible(lvl) else None) for lvl in LEVELS
-    )
+    shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in split.counts)
     summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
     return Distribution("counts", n, shown, summary, f"{n} people rated this element.")
 
