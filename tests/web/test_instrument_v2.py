@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.survey.models import Response
 from tests.readiness_v2 import V2_ACTIONS, V2_ONLY_EVIDENCE, readiness_v2, v2_answers
@@ -57,3 +58,26 @@ def test_group_report_of_a_closed_v2_wave(owner_client, collab, readiness_v2):
     assert r.status_code == 200
     html = r.content.decode().replace("&#39;", "'")
     assert "Shared resources" in html and V2_ONLY_EVIDENCE in html
+
+
+def test_trends_across_a_v1_and_a_v2_wave(owner_client, collab, readiness_v2):
+    v2 = readiness_v2
+    v1 = load_instrument("readiness", "1")
+    today = dt.date.today()
+    partner = collab.partners.first()
+    for name, ins, weeks in (("Wave A", v1, 12), ("Wave B", v2, 4)):
+        wave = WaveFactory(
+            collaboration=collab, name=name, instrument_version=ins.version,
+            opens_on=today - dt.timedelta(weeks=weeks),
+            closes_on=today - dt.timedelta(weeks=weeks - 2),
+        )  # fmt: skip
+        for i in range(6):
+            answers = {k: v for k, v in v2_answers(ins, variant=i).items() if k in ins.items}
+            ResponseFactory(wave=wave, partner=partner, answers=answers)
+    html = owner_client.get(f"/collaborations/{collab.pk}/trends/").content.decode()
+    table = re.search(r'<table class="nhsuk-table cdx-res-trend-table">.*?</table>', html, re.S)
+    assert table is not None
+    # The new scale: not asked in the v1 wave, a mean of 1.00 (every Q31 = 1) in v2.
+    row = re.search(r"Shared resources</th>(.*?)</tr>", table.group(0), re.S)
+    assert row is not None and "Not asked" in row.group(1) and "1.00" in row.group(1)
+    assert "versions 1 and 2" in html
