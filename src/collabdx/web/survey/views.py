@@ -20,6 +20,10 @@ cookie naming the wave (``survey.answered``), and every step of the journey asks
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +32,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.core.instruments import Instrument
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.forms import error_list, undecodable_fields
 from collabdx.web.survey import answered, presenters, services
@@ -133,9 +138,9 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
         {
             "partner": link.partner,
             "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
-            "opens_on": presenters.long_date(wave.opens_on),
-            "closes_on": presenters.long_date(wave.closes_on),
-            "closed_on": presenters.long_date(wave.closed_on) if wave.closed_on else None,
+            "opens_on": long_date(wave.opens_on),
+            "closes_on": long_date(wave.closes_on),
+            "closed_on": long_date(wave.closed_on) if wave.closed_on else None,
             "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
             "hide_navigation": True,
         },
@@ -175,6 +180,22 @@ def _refused(request: HttpRequest, link: PartnerLink) -> HttpResponse | None:
     )
 
 
+def open_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The guard every step of the journey starts with: the link's token names a
+    partner link (else 404) whose wave takes answers today (else the "unavailable"
+    page: 200 for a GET, 403 for a POST, which changes nothing). The view receives
+    the link as ``link``."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        link = _link(token)
+        if not services.wave_is_open(link.wave):
+            return _unavailable(request, link, 403 if request.method == "POST" else 200)
+        return view(request, token, link=link, **kwargs)
+
+    return guarded
+
+
 def _page_number(instrument: Instrument, page: int) -> int:
     if not 1 <= page <= len(instrument.blocks):
         raise Http404("No such page")
@@ -185,10 +206,8 @@ def _page_number(instrument: Instrument, page: int) -> int:
 
 
 @require_safe
-def start(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 200)
+@open_link
+def start(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     if refused := _refused(request, link):
         return refused
     instrument = services.instrument_for(link.wave)
@@ -204,7 +223,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             minutes=presenters.minutes_to_answer(instrument),
             pages=len(instrument.blocks),
             questions=len(instrument.items),
-            closes_on=presenters.long_date(link.wave.closes_on),
+            closes_on=long_date(link.wave.closes_on),
             draft=draft,
             resume_page=resume_page,
             resume_is_check=resume_page is not None and resume_page > len(instrument.blocks),
@@ -214,11 +233,9 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def restart(request: HttpRequest, token: str) -> HttpResponse:
+@open_link
+def restart(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     """ "Start again": delete the saved answers; page 1 starts a fresh draft."""
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403)
     secret = _secret(request, token)
     if secret:
         services.discard_draft(link, secret)
@@ -228,10 +245,8 @@ def restart(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403 if request.method == "POST" else 200)
+@open_link
+def page(request: HttpRequest, token: str, number: int, link: PartnerLink) -> HttpResponse:
     if refused := _refused(request, link):
         return refused
     instrument = services.instrument_for(link.wave)
@@ -310,10 +325,8 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
 
 
 @require_safe
-def check(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 200)
+@open_link
+def check(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     if refused := _refused(request, link):
         return refused
     instrument = services.instrument_for(link.wave)
@@ -338,10 +351,8 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403)
+@open_link
+def submit(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     instrument = services.instrument_for(link.wave)
     posted_key = request.POST.get("draft", "")
     secret = _secret(request, token)
@@ -429,7 +440,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
             # Results come when the wave closes (results.release), not at some count.
-            "closes_on": presenters.long_date(link.wave.closes_on),
+            "closes_on": long_date(link.wave.closes_on),
             "closed": link.wave.has_closed_by(services.today()),
         },
     )
