@@ -136,6 +136,18 @@ def test_qualtrics_numeric_export_upload_confirm_and_report(owner_client, wave, 
     assert report.status_code == 200
     assert "5 people responded." in text
     assert f"Stored 5 responses in {wave.name} and closed it. Left out 1 as you chose." in text
+    # The rest of the journey works as for an online wave.
+    from django.urls import reverse
+
+    for url in (
+        reverse("results:trends", args=[collab.pk]),
+        reverse("results:plan", args=[collab.pk]),
+        reverse("workshop:facilitate", args=[collab.pk, wave.pk]),
+        reverse("results:export", args=[collab.pk, wave.pk, "csv"]),
+    ):
+        assert owner_client.get(url).status_code == 200, url
+    trends = owner_client.get(reverse("results:trends", args=[collab.pk])).content.decode()
+    assert wave.name in trends
     wave_page = owner_client.get(f"/collaborations/{collab.pk}/waves/{wave.pk}/").content.decode()
     assert "uploaded from a qualtrics export (csv)" in wave_page
     assert upload_url(wave) not in wave_page
@@ -328,3 +340,20 @@ def test_co_facilitator_may_not_upload(client, wave, collab):
     r = post_file(client, wave, "export.csv", QUALTRICS_NUMERIC.read_bytes())
     assert r.status_code == 403
     assert not Response.objects.filter(wave=wave).exists()
+
+
+def test_the_larger_body_limit_is_for_the_upload_url_only(owner_client, wave, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    settings.REQUEST_BODY_MAX_SIZE = 64 * 1024
+    data = b"respondent_id,Q1\n" + b"R,1\n" * (50 * 1024)  # 200 KB: fine for the upload
+    close = f"/collaborations/{wave.collaboration_id}/waves/{wave.pk}/close/"
+    r = owner_client.post(close, {"file": SimpleUploadedFile("a.csv", data)})
+    assert r.status_code == 413
+    assert r.content.decode() == "This request is too large: the limit is 0.0625 MB.\n"
+    r = owner_client.post(upload_url(wave), {"file": SimpleUploadedFile("a.csv", data)})
+    assert r.status_code == 200  # read, and answered by the importer: every id is "R"
+    assert "many.csv" not in r.content.decode() and "a.csv, row 3" in error_summary(
+        r.content.decode()
+    )
+    wave.refresh_from_db()
+    assert wave.closed_on is None
