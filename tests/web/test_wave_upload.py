@@ -357,3 +357,31 @@ def test_the_larger_body_limit_is_for_the_upload_url_only(owner_client, wave, se
     )
     wave.refresh_from_db()
     assert wave.closed_on is None
+
+
+def test_qualtrics_export_saved_as_a_workbook_stores_the_same_codes(owner_client, collab):
+    from openpyxl import Workbook
+
+    from tests.web.factories import WaveFactory
+
+    rows = list(csv.reader(io.StringIO(QUALTRICS_NUMERIC.read_text(encoding="utf-8-sig"))))
+    wb = Workbook()
+    for row in rows:
+        # Numbers as numbers, as Excel keeps them; everything else as text.
+        wb.active.append([int(c) if c.isdigit() else c for c in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    numeric, workbook = WaveFactory(collaboration=collab), WaveFactory(collaboration=collab)
+    from_csv = _store_all_to_alpha(owner_client, numeric, QUALTRICS_NUMERIC, "export.csv")
+    assert post_file(owner_client, workbook, "export.xlsx", buf.getvalue()).status_code == 302
+    html = owner_client.get(confirm_url(workbook)).content.decode()
+    assert "(qualtrics-xlsx, answers as codes); kept 6." in html
+    alpha = collab.partners.get(name="Alpha Trust")
+    owner_client.post(confirm_url(workbook), {name: alpha.pk for name in mapping_fields(html)})
+    from_xlsx = sorted(
+        (r.answers for r in Response.objects.filter(wave=workbook)),
+        key=lambda a: json.dumps(a, sort_keys=True),
+    )
+    assert from_xlsx == from_csv
+    workbook.refresh_from_db()
+    assert workbook.collected == "qualtrics-xlsx"
