@@ -88,6 +88,12 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "collab:wave_new": {"GET": RUN, "POST": RUN},
     "collab:wave": {"GET": READ},
     "collab:wave_close": {"GET": RUN, "POST": RUN_REDIRECT},
+    # Answers collected elsewhere: owner only (a whole wave's answers at once). The
+    # world's wave has online responses, so the owner gets the page that refuses.
+    "collab:wave_upload": {"GET": OWNER, "POST": OWNER},
+    # With nothing uploaded, confirm sends the owner back to the upload page.
+    "collab:wave_upload_confirm": {"GET": OWNER_REDIRECT, "POST": OWNER_REDIRECT},
+    "collab:wave_upload_cancel": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
     "results:report": {"GET": READ},
     "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "results:report_pdf": {"GET": READ},

@@ -166,3 +166,13 @@ def link_rows(request: HttpRequest, wave: Wave, counts: WaveCounts) -> list[Link
             LinkRow(link.partner.name, url, qr_svg(url), counts.per_partner[link.partner.name])
         )
     return rows
+
+
+def upload_value_rows(values: list[tuple[str, int]], k: int) -> list[dict[str, str]]:
+    """The confirm page's rows: each organisation value in the uploaded file and how
+    many responses give it, "Not shown" under k (docs/security.md, "Answers collected
+    elsewhere": the facilitator holds the file, but the page keeps the house rule)."""
+    return [
+        {"value": value or "No organisation given", "count": str(n) if n >= k else NOT_SHOWN}
+        for value, n in values
+    ]

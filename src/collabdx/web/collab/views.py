@@ -161,6 +161,10 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "retention_days": lifecycle.retention_days(),
             "released": results_released(wave),
             "release_date": release_date(wave),
+            "collected": wave.get_collected_display() if wave.collected != wave.ONLINE else "",
+            # Answers collected elsewhere go only into a wave with none yet (upload_views).
+            "may_upload": can(request, wave.collaboration, Action.OWN)
+            and not wave.responses.exists(),
         },
     )
 
