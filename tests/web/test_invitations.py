@@ -157,7 +157,9 @@ def test_parallel_use_of_one_code_stores_one_response(file_database):  # noqa: F
 def _columns(table: str) -> dict[str, str]:
     with connection.cursor() as cursor:
         description = connection.introspection.get_table_description(cursor, table)
-    return {col.name: connection.introspection.get_field_type(col.type_code, col) for col in description}
+    return {
+        col.name: connection.introspection.get_field_type(col.type_code, col) for col in description
+    }
 
 
 def test_no_column_can_pair_an_invitation_with_a_response():
@@ -177,7 +179,7 @@ def test_no_column_can_pair_an_invitation_with_a_response():
 
 def _dump(table: str, columns: str) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table}")  # noqa: S608 (fixed names)
+        cursor.execute(f"SELECT {columns} FROM {table}")
         return list(cursor.fetchall())
 
 
@@ -189,7 +191,7 @@ def test_the_database_cannot_tell_which_invitation_a_response_came_with(collab):
     wave = WaveFactory(collaboration=collab)
     partner = collab.partners.first()
     PartnerLink.objects.create(wave=wave, partner=partner)
-    first, second, third = codes_for(wave, partner, 3)
+    first, _second, third = codes_for(wave, partner, 3)
     before = _dump(Invitation._meta.db_table, "*")
     assert answer_through(Client(), third.token) == 302
     assert answer_through(Client(), first.token) == 302
