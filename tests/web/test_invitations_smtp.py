@@ -174,3 +174,15 @@ def test_a_csv_file_is_read_with_errors_per_row(inbox, owner_client, wave):
     assert sorted(Invitation.objects.values_list("address", flat=True)) == [
         "ann@alpha.example.org", "ben@alpha.example.org",
     ]  # fmt: skip
+
+
+def test_without_a_mail_server_nothing_is_stored_and_the_page_says_why(
+    settings, owner_client, wave
+):
+    settings.MAILERS = {}  # production without EMAIL_HOST
+    alpha = wave.collaboration.partners.get(name="Alpha Trust")
+    url = f"/collaborations/{wave.collaboration.pk}/waves/{wave.pk}/invitations/"
+    assert "has not set EMAIL_HOST" in owner_client.get(url).content.decode()
+    r = owner_client.post(url + "email/", {"partner": alpha.pk, "addresses": "a@b.org"})
+    assert r.status_code == 200 and "has not set EMAIL_HOST" in r.content.decode()
+    assert not Invitation.objects.exists() and not Mailing.objects.exists()

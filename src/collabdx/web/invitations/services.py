@@ -21,6 +21,16 @@ from collabdx.web.collab.models import Partner, Wave
 from collabdx.web.invitations.models import Invitation, Mailing
 
 MAX_CODES = 500
+NO_MAIL = (
+    "This service cannot send e-mail: its administrator has not set EMAIL_HOST. "
+    "Print single-use codes instead, or ask them to set it up."
+)
+
+
+def mail_configured() -> bool:
+    from django.core.mail import mailers
+
+    return "default" in mailers
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ def invite_by_email(
     """
     if _closed(wave, today):
         return Refused(["This wave has closed: invitations can no longer be sent."])
+    if not mail_configured():
+        return Refused([NO_MAIL])
     if partner.collaboration_id != wave.collaboration_id:
         return Refused(["That partner is not in this collaboration."])
     existing = set(
@@ -101,6 +113,8 @@ def remind(
     be its number of responses (docs/security.md, "Invitations")."""
     if _closed(wave, today):
         return Refused(["This wave has closed: reminders can no longer be sent."])
+    if not mail_configured():
+        return Refused([NO_MAIL])
     unused = Invitation.objects.filter(
         wave=wave, kind=Invitation.EMAIL, used=False, delivery=Invitation.SENT
     ).count()

@@ -65,6 +65,7 @@ def manage(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
                 ).distinct()
             ),
             "k": k,
+            "no_mail": "" if services.mail_configured() else services.NO_MAIL,
         },
     )
 
