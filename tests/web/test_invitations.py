@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,7 @@ from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.invitations import services
 from collabdx.web.invitations.models import Invitation
+from collabdx.web.invitations.presenters import rates
 from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
 from tests.web.factories import CollaborationFactory, PartnerFactory, WaveFactory
 from tests.web.test_survey import (  # noqa: F401 (file_database is a fixture)
@@ -235,3 +237,32 @@ def test_the_daily_purge_deletes_addresses_of_waves_past_their_closing_date(wave
     assert done.addresses == 0 and Invitation.objects.get().address == "a@example.org"
     done = purge_expired(today=wave.closes_on + dt.timedelta(days=1))
     assert done.addresses == 1 and Invitation.objects.get().address == ""
+
+
+# ------------------------------------------------------------------ response rates
+
+def test_an_open_wave_shows_no_rate_per_partner_and_overall_only_when_all_have_k():
+    rows, overall = rates({"A": 6, "B": 2}, Counter(A=10, B=4), 5, released=False)
+    assert [r.rate for r in rows] == ["Shown when the wave has closed"] * 2
+    assert overall.startswith("Shown once every partner")
+    rows, overall = rates({"A": 6, "B": 5}, Counter(A=10, B=10), 5, released=False)
+    assert [r.rate for r in rows] == ["Shown when the wave has closed"] * 2
+    assert overall == "11 of 20 (55%)"  # 11 / 20 by hand
+
+
+def test_a_closed_wave_shows_rates_where_the_report_shows_counts():
+    rows, overall = rates({"A": 6, "B": 5}, Counter(A=10, B=8), 5, released=True)
+    assert [(r.partner, r.invited, r.rate) for r in rows] == [
+        ("A", 10, "6 of 10 (60%)"),
+        ("B", 8, "5 of 8 (62%)"),  # 62.5 rounds to even
+    ]
+    assert overall == "11 of 18 (61%)"
+
+
+def test_a_hidden_partners_rate_cannot_be_worked_out_from_the_others():
+    """An attacker knows every partner's number invited; with the overall rate and
+    the shown rates they would recover a lone hidden partner's count."""
+    rows, overall = rates({"A": 6, "B": 7, "C": 2}, Counter(A=9, B=9, C=9), 5, released=True)
+    hidden = [r.partner for r in rows if r.rate == "Not shown"]
+    assert "C" in hidden
+    assert overall == "Not shown" or len(hidden) >= 2
