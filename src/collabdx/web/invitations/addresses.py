@@ -65,6 +65,8 @@ def parse(text: str, *, is_csv: bool) -> Parsed:
         if not value:
             continue
         try:
+            if len(value) > 254:  # the longest address SMTP carries (RFC 5321)
+                raise ValidationError("too long")
             validate_email(value)
         except ValidationError:
             errors.append(f"{where} {number}: \u201c{value[:80]}\u201d is not an e-mail address")
