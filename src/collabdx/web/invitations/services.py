@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
-from collabdx.web.collab.models import Partner, Wave
+from collabdx.web.collab.models import Partner, PartnerLink, Wave
 from collabdx.web.invitations.models import Invitation, Mailing
 
 MAX_CODES = 500
@@ -85,8 +85,8 @@ def invite_by_email(
         return Refused(["This wave has closed: invitations can no longer be sent."])
     if not mail_configured():
         return Refused([NO_MAIL])
-    if partner.collaboration_id != wave.collaboration_id:
-        return Refused(["That partner is not in this collaboration."])
+    if not PartnerLink.objects.filter(wave=wave, partner=partner).exists():
+        return Refused(["That partner is not in this wave."])
     existing = set(
         Invitation.objects.filter(wave=wave, address__in=addresses).values_list(
             "address", flat=True
@@ -132,8 +132,8 @@ def make_codes(
     """``count`` printable single-use codes for ``partner``."""
     if _closed(wave, today):
         return Refused(["This wave has closed: no more codes can be made."])
-    if partner.collaboration_id != wave.collaboration_id:
-        return Refused(["That partner is not in this collaboration."])
+    if not PartnerLink.objects.filter(wave=wave, partner=partner).exists():
+        return Refused(["That partner is not in this wave."])
     if not 1 <= count <= MAX_CODES:
         return Refused([f"Enter a number of codes from 1 to {MAX_CODES}."])
     made = Invitation.objects.bulk_create(

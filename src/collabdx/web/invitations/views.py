@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.web.collab.access import Action, wave_for
-from collabdx.web.collab.models import Wave
+from collabdx.web.collab.models import Partner, Wave
 from collabdx.web.collab.presenters import qr_svg, wave_status
 from collabdx.web.forms import error_list
 from collabdx.web.invitations import presenters, services
@@ -30,6 +30,12 @@ from collabdx.web.results.release import results_released
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
+
+
+def _partners(wave: Wave) -> list[Partner]:
+    """Partners with a link in this wave (one added since it opened has none, and an
+    invitation answers through its partner's link)."""
+    return list(wave.collaboration.partners.filter(links__wave=wave).order_by("name"))
 
 
 def _closed(wave: Wave) -> bool:
@@ -86,7 +92,7 @@ def _invite(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     if _closed(wave):
         messages.info(request, f"{wave.name} has closed: invitations can no longer be sent.")
         return redirect("invitations:manage", pk, wave_pk)
-    partners = list(wave.collaboration.partners.all())
+    partners = _partners(wave)
     form = InviteForm(partners)
     if request.method == "POST":
         form = InviteForm(partners, request.POST, request.FILES)
@@ -133,7 +139,7 @@ def codes(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     if _closed(wave):
         messages.info(request, f"{wave.name} has closed: no more codes can be made.")
         return redirect("invitations:manage", pk, wave_pk)
-    partners = list(wave.collaboration.partners.all())
+    partners = _partners(wave)
     form = CodesForm(partners, initial={"count": 20})
     if request.method == "POST":
         form = CodesForm(partners, request.POST)
