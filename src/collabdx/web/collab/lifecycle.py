@@ -60,6 +60,7 @@ class Purged:
     sessions: int
     session_records: int = 0
     security_events: int = 0
+    addresses: int = 0  # e-mail invitations' addresses of waves past their closing date
 
     def total(self) -> int:
         return (
@@ -71,6 +72,8 @@ class Purged:
 
 def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
     """Delete everything past its retention date, in one transaction."""
+    from collabdx.web.invitations.models import Invitation
+    from collabdx.web.invitations.services import forget_addresses_of_closed_waves
     from collabdx.web.security import session_records, throttle
     from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
     from collabdx.web.survey.services import purge_expired_drafts
@@ -93,11 +96,15 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
         sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
         records = session_records.purge_expired(today)
         events = purge_security_events(now or timezone.now())
+        # A wave that closed on its planned date (no click on "Close") keeps its
+        # addresses until this daily run; its invitations go with its responses.
+        addresses = forget_addresses_of_closed_waves(today)
+        Invitation.objects.filter(wave_id__in=ids).delete()
     return Purged(
         waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
         ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
         throttle_counters=counters, sessions=sessions, session_records=records,
-        security_events=events,
+        security_events=events, addresses=addresses,
     )  # fmt: skip
 
 

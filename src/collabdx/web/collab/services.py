@@ -179,10 +179,11 @@ def close_wave(
     wave: Wave, today: dt.date | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Close ``wave`` now: its links stop taking answers and its results are released
-    (``results.release``). The planned dates stay as they were; ``closed_on`` records
-    the day. True if this call closed it (and the security log says so); False if it
-    had closed already (a second click, or its planned closing date has passed), and
-    then nothing changes."""
+    (``results.release``), and the addresses of its e-mail invitations are deleted
+    (the privacy notice promises it). The planned dates stay as they were;
+    ``closed_on`` records the day. True if this call closed it (and the security log
+    says so); False if it had closed already (a second click, or its planned closing
+    date has passed), and then nothing changes."""
     from collabdx.web.security.events import Kind, record
 
     today = today or dt.date.today()
@@ -193,6 +194,9 @@ def close_wave(
     record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)
     wave.closed_on = locked.closed_on = today
     locked.save(update_fields=["closed_on"])
+    from collabdx.web.invitations.services import forget_addresses
+
+    forget_addresses(locked)
     return True
 
 
