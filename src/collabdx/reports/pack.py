@@ -289,7 +289,7 @@ def _heatmap(model: ReportModel, number: int, k: int) -> Figure:
     desc = (
         "Heatmap of each scale's mean score (1 to 5, higher is more favourable) for everyone "
         "and for each group of respondents by organisation, role and staff group. Every cell "
-        "prints its mean; the colour repeats it in five bins. Groups that are not shown "
+        "prints its mean; the colour repeats its band (below 3, 3 to below 4, 4 and above). Groups that are not shown "
         f"(a group needs at least {k} people) have no figures. The tables after the chart "
         "give the same means."
     )
@@ -321,10 +321,12 @@ def _gap_rows(model: ReportModel) -> tuple[list[GapRow], list[tuple[str, str, st
 
 def _split_rows(model: ReportModel) -> list[tuple[str, str]]:
     by_group: dict[str, list[str]] = {}
+    reverse = {i.id for i in model.items if i.reverse}
     for s in model.split:
         by_group.setdefault(s.group, []).append(
             f"{s.item_id} ({pct(s.pct_favourable)} favourable, "
-            f"{pct(s.pct_unfavourable)} unfavourable)"
+            f"{pct(s.pct_unfavourable)} unfavourable"
+            + ("; reverse-worded, so favourable is disagreeing)" if s.item_id in reverse else ")")
         )
     return [(group, "; ".join(items)) for group, items in by_group.items()]
 

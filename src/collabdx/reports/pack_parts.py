@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
-from collabdx.reports import causal_web, quality
+from collabdx.reports import causal_web, pack_core, quality
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
@@ -63,6 +63,7 @@ class ActionView:
     cmocs: tuple[tuple[str, str, str], ...]  # (id, source, text)
     path: str
     context_notes: tuple[str, ...]
+    more: str = ""  # what the statement says beyond its split (t10.31's second sentence)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def _actions(model: ReportModel, theory: Any) -> list[ActionView]:
                 st.id, st.task, st.text, st.if_text, st.then_text, st.because_text,
                 st.because_derived, tuple(rec.evidence), tuple(rec.cmocs), rec.path,
                 context_notes(st.text, model.context, theory),
+                pack_core.remainder(st.text, st.if_text, st.then_text, st.because_text),
             )
         )  # fmt: skip
     return out
@@ -219,9 +221,16 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
         "whose scale is in the “Strength” band are marked “strong”."
     )  # fmt: skip
     parts.edges = [
-        f"{r.source_label} {r.sign_word} {r.target_label} (CMOC {', '.join(r.cmocs)})"
+        edge_text(r.source_label, r.sign, r.target_label, r.cmocs)
         for r in causal_web.edge_rows(theory)
     ]
+
+
+def edge_text(source: str, sign: int, target: str, cmocs: tuple[str, ...]) -> str:
+    """One link in words that read whatever the number of its source ("Overambitious
+    aims decreases ..." did not): more of the source, then more or less of the target."""
+    return f"More {source[:1].lower()}{source[1:]} → {'more' if sign > 0 else 'less'} " \
+        f"{target[:1].lower()}{target[1:]} (CMOC {', '.join(cmocs)})"
 
 
 def _maturity(model: ReportModel, parts: Parts) -> None:
