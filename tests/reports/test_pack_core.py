@@ -72,18 +72,20 @@ def test_no_action_card_is_split_across_pages(pdf_texts, name):
     pages = pdf_texts[name]
     core = core_of(pages)
     for rank in range(1, 6):
-        starts = [n for n, t in enumerate(core) if re.search(rf"\b{rank}\. [A-Z][^.]+ Table 10, t10", t)]
+        starts = [
+            n for n, t in enumerate(core) if re.search(rf"\b{rank}\. [A-Z][^.]+ Table 10, t10", t)
+        ]
         assert len(starts) == 1, rank
         page = core[starts[0]]
-        after = page[page.index(f"{rank}. "):]
+        after = page[page.index(f"{rank}. ") :]
         # The card's third question ends it: on the same page as its heading.
         assert "next survey?" in after, rank
     # The annex's full cards: each "Table 10, t10.xx" card heading page also holds
     # that card's "Why this was selected".
-    annex = pages[len(core):]
+    annex = pages[len(core) :]
     for t in annex:
         for m in re.finditer(r"Table 10, (t10\.\d+) If ", t):
-            assert "Why this was selected" in t[m.end():], m.group(1)
+            assert "Why this was selected" in t[m.end() :], m.group(1)
 
 
 @pytest.mark.parametrize("name", ["pilot", "demo"])
@@ -183,3 +185,26 @@ def test_context_disagreements_are_discussion_points(pilot_context_model):
     assert not any("Q13" in d for d in core.disagreements)  # most say mandated: agreed
     voluntary = pack_core.disagreements(CollaborationContext(mandated=False), {"mandated"})
     assert voluntary and "most of those who answered Q13 describe it as mandated" in voluntary[0]
+
+
+def test_personal_feedback_is_at_most_five_one_per_answer(pilot_responses):
+    import math
+
+    from collabdx.core.rules import evaluate_respondent, load_rules
+    from collabdx.core.scoring import scale_scores
+    from collabdx.reports.feedback import respondent_feedback
+
+    scores = scale_scores(pilot_responses)
+    rules = load_rules(theory=THEORY)
+    most_raw = 0
+    for i in range(pilot_responses.n):
+        row = pilot_responses.codes.iloc[i]
+        answers = {c: (None if math.isnan(float(v)) else int(v)) for c, v in row.items()}
+        sc = {c: (None if math.isnan(float(v)) else float(v)) for c, v in scores.iloc[i].items()}
+        raw = evaluate_respondent(rules, THEORY, answers, sc)
+        most_raw = max(most_raw, len(raw))
+        got = respondent_feedback(answers, sc)
+        assert len(got) <= 5
+        assert len({r.rule_id for r in got}) == len(got)  # one statement per answer
+        assert {r.rule_id for r in got} <= {r.rule_id for r in raw}
+    assert most_raw > 5  # the pilot has someone the old feedback gave more than five

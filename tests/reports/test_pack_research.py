@@ -134,10 +134,12 @@ def test_appendix_in_the_pdf_after_the_methods(pilot_model, pilot_responses):
 
     reader = PdfReader(io.BytesIO(render_pdf(pilot_model)))
     texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
-    methods = [n for n, t in enumerate(texts) if t.startswith("Methods and limitations")]
-    research = [n for n, t in enumerate(texts) if t.startswith(TITLE)]
+    # Annexes are lettered (issue 14): "Annex G. Methods and limitations".
+    methods = [n for n, t in enumerate(texts) if re.match(r"Annex [A-Z]\. Methods and limit", t)]
+    research = [n for n, t in enumerate(texts) if re.match(r"Annex [A-Z]\. " + TITLE, t)]
     assert methods and research and research[0] > methods[0]
-    m = re.search(TITLE + r" [. ]+ (\d+)", texts[0])  # the contents gives its page
+    contents = next(t for t in texts if t.startswith("Annexes"))
+    m = re.search(TITLE + r" [. ]+ (\d+)", contents)  # the contents gives its page
     assert m is not None and int(m.group(1)) == research[0] + 1
     res = run_psychometrics(
         canonical_order(pilot_responses), K, bootstrap_b=WEB_BOOTSTRAP_B, seed=SEED

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ from collabdx.core.maturity import suggest_maturity
 from collabdx.core.responses import ResponseSet
 from collabdx.core.rules import Recommendation, evaluate_group, evaluate_respondent, load_rules
 from collabdx.core.theory import load_theory
+from collabdx.reports import pack_core
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ def group_feedback(
 def respondent_feedback(
     answers: dict[str, int | None], scale_scores: dict[str, float | None]
 ) -> tuple[Recommendation, ...]:
-    """Action statements for one respondent's own answers (their personal feedback)."""
+    """Action statements for one respondent's own answers (their personal feedback):
+    at most five, one per answer that chose them, ranked as the pack's cards are.
+
+    One respondent once got 16 statements, five from one answer (issue 14): on a
+    phone that was a 9,000-pixel page repeating itself."""
     theory = load_theory()
-    return tuple(evaluate_respondent(load_rules(theory=theory), theory, answers, scale_scores))
+    recs = evaluate_respondent(load_rules(theory=theory), theory, answers, scale_scores)
+    groups = pack_core.ranked_groups(recs, list(theory.action_statements))
+    return tuple(
+        replace(g[0], evidence=pack_core.merged_evidence(g)) for g in groups[: pack_core.TOP_N]
+    )

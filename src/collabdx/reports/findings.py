@@ -68,7 +68,7 @@ def _split_finding(
     where = "" if s.group == ALL_RESPONDENTS else f" within {s.group}"
     return Finding(
         "split_opinion",
-        f"Split opinion{where} on {s.item_id} “{s.item_text}”: "  # noqa: ISC003
+        f"Split opinion{where} on {s.item_id} “{s.item_text}”: "
         # For a reverse-worded question "favourably" means disagreeing: say so, or
         # "48% answered favourably" reads as agreement with the statement (issue 14).
         + (f"{pct(s.pct_favourable)} disagreed (favourable, as the question is "
@@ -143,7 +143,7 @@ def derive_findings(
             out.append(_scale_finding("highest_scale", "Highest scale", high))
     for extra in (
         _gap_finding(gaps),
-        _split_finding(split, scale_of, frozenset(i.id for i in items if getattr(i, "reverse", False))),
+        _split_finding(split, scale_of, frozenset(i.id for i in items if getattr(i, "reverse", 0))),
         _theme_finding(recommendations),
     ):  # fmt: skip
         if extra is not None:

@@ -289,7 +289,8 @@ def _heatmap(model: ReportModel, number: int, k: int) -> Figure:
     desc = (
         "Heatmap of each scale's mean score (1 to 5, higher is more favourable) for everyone "
         "and for each group of respondents by organisation, role and staff group. Every cell "
-        "prints its mean; the colour repeats its band (below 3, 3 to below 4, 4 and above). Groups that are not shown "
+        "prints its mean; the colour repeats its band (below 3, 3 to below 4, 4 and above). "
+        "Groups that are not shown "
         f"(a group needs at least {k} people) have no figures. The tables after the chart "
         "give the same means."
     )

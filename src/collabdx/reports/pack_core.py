@@ -26,30 +26,42 @@ RANK_RULE = (
     "are shown here; every selected statement is in the annex “What to do next”."
 )
 SELECTION_RULES = (
-    ("The one-third trigger",
-     "A question about how people see the collaboration selects a statement when at least "
-     "a third (33%) of those who answered it gave the answer the rule looks for (agree is 4 "
-     "or 5, disagree 1 or 2; “neither” never counts). So 7 of 21 is enough: a concern held "
-     "by about a third of a team is worth discussing."),
-    ("The majority rule for context questions",
-     "Questions that describe the collaboration itself rather than a view of it (Q12, Q13, "
-     "Q19 and Q23) select a statement when at least half of those who answered give that "
-     "answer. With an exact tie both readings count, which is itself worth discussing."),
-    ("Scale rules",
-     "A rule on a whole scale selects a statement when the group's mean score on that scale "
-     "is below the threshold the rule names (for example 3.0)."),
-    ("Context conditions",
-     "Some rules apply only in a context (for example a mandated collaboration); for a "
-     "group the condition holds when at least half of those who answered meet it."),
+    (
+        "The one-third trigger",
+        "A question about how people see the collaboration selects a statement when at least "
+        "a third (33%) of those who answered it gave the answer the rule looks for (agree is 4 "
+        "or 5, disagree 1 or 2; “neither” never counts). So 7 of 21 is enough: a concern held "
+        "by about a third of a team is worth discussing.",
+    ),
+    (
+        "The majority rule for context questions",
+        "Questions that describe the collaboration itself rather than a view of it (Q12, Q13, "
+        "Q19 and Q23) select a statement when at least half of those who answered give that "
+        "answer. With an exact tie both readings count, which is itself worth discussing.",
+    ),
+    (
+        "Scale rules",
+        "A rule on a whole scale selects a statement when the group's mean score on that scale "
+        "is below the threshold the rule names (for example 3.0).",
+    ),
+    (
+        "Context conditions",
+        "Some rules apply only in a context (for example a mandated collaboration); for a "
+        "group the condition holds when at least half of those who answered meet it.",
+    ),
     ("Ranking the action cards", RANK_RULE),
-    ("Discussion questions",
-     "Each card's questions are collabdx's own (derived), built from the card's task and "
-     "the questions whose answers chose it."),
-    ("Where views differ",
-     "A question shows split opinion when at least 30% answered favourably and at least "
-     "30% unfavourably. Groups are compared with Welch 95% confidence intervals; partners "
-     "are never ranked against each other (Appendix 4: the survey is not for comparisons "
-     "between organisations)."),
+    (
+        "Discussion questions",
+        "Each card's questions are collabdx's own (derived), built from the card's task and "
+        "the questions whose answers chose it.",
+    ),
+    (
+        "Where views differ",
+        "A question shows split opinion when at least 30% answered favourably and at least "
+        "30% unfavourably. Groups are compared with Welch 95% confidence intervals; partners "
+        "are never ranked against each other (Appendix 4: the survey is not for comparisons "
+        "between organisations).",
+    ),
 )
 
 
@@ -104,7 +116,7 @@ def remainder(text: str, if_text: str, then_text: str, because_text: str) -> str
     at = text.find(last) if last else -1
     if at < 0:
         return ""
-    rest = text[at + len(last):].strip().lstrip(".").strip()
+    rest = text[at + len(last) :].strip().lstrip(".").strip()
     return rest + ("." if rest and not rest.endswith(".") else "")
 
 
@@ -121,7 +133,8 @@ def discussion_questions(task: str, evidence: tuple[str, ...]) -> tuple[str, ...
     cited = _questions_cited(evidence)
     third = (
         f"If this worked, how would the answers to {cited} change by the next survey?"
-        if cited else "If this worked, what would we see change by the next survey?"
+        if cited
+        else "If this worked, what would we see change by the next survey?"
     )
     return (
         f"Where do we see “{task.lower()}” going well or badly in our own work today?",
@@ -134,26 +147,38 @@ def _span(ids: list[str]) -> str:
     return ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}" if len(ids) > 2 else " and ".join(ids)
 
 
+def ranked_groups(recs: Any, order: list[str]) -> list[list[Any]]:
+    """Recommendations grouped by the rule that chose them first (t10.21–t10.25 share
+    Q13's), each group in Table 10 order, groups ranked by :data:`RANK_RULE`."""
+    groups: dict[str, list[Any]] = {}
+    for rec in recs:
+        if rec.action_id in order:
+            groups.setdefault(rec.rule_id, []).append(rec)
+
+    def key(group: list[Any]) -> tuple[int, int, int]:
+        rules = {r for rec in group for r in (rec.rule_ids or (rec.rule_id,))}
+        mechs = {m for rec in group for m in rec.mechanisms}
+        return (-len(rules), -len(mechs), min(order.index(rec.action_id) for rec in group))
+
+    return [
+        sorted(g, key=lambda r: order.index(r.action_id)) for g in sorted(groups.values(), key=key)
+    ]
+
+
+def merged_evidence(group: list[Any]) -> tuple[str, ...]:
+    evidence: list[str] = []
+    for rec in group:
+        evidence += [e for e in rec.evidence if e not in evidence]
+    return tuple(evidence)
+
+
 def cards(model: ReportModel, theory: Any) -> tuple[list[CoreCard], int]:
     """Every selected statement grouped by the rule that chose it first, ranked."""
-    groups: dict[str, list[Any]] = {}
-    for rec in model.recommendations:
-        if rec.action_id in theory.action_statements:
-            groups.setdefault(rec.rule_id, []).append(rec)
     order = list(theory.action_statements)
-
-    def key(recs: list[Any]) -> tuple[int, int, int]:
-        rules = {r for rec in recs for r in (rec.rule_ids or (rec.rule_id,))}
-        mechs = {m for rec in recs for m in rec.mechanisms}
-        return (-len(rules), -len(mechs), min(order.index(rec.action_id) for rec in recs))
-
     out = []
-    for rank, recs in enumerate(sorted(groups.values(), key=key), start=1):
-        recs = sorted(recs, key=lambda r: order.index(r.action_id))
+    for rank, recs in enumerate(ranked_groups(model.recommendations, order), start=1):
         lead = theory.action_statements[recs[0].action_id]
-        evidence: list[str] = []
-        for rec in recs:
-            evidence += [e for e in rec.evidence if e not in evidence]
+        evidence = merged_evidence(recs)
         also = tuple(
             CardStatement(r.action_id, theory.action_statements[r.action_id].task,
                           theory.action_statements[r.action_id].then_text)
@@ -163,7 +188,7 @@ def cards(model: ReportModel, theory: Any) -> tuple[list[CoreCard], int]:
             rank, _span([r.action_id for r in recs]), lead.task, lead.if_text,
             lead.then_text, lead.because_text, lead.because_derived,
             remainder(lead.text, lead.if_text, lead.then_text, lead.because_text),
-            tuple(evidence), also, discussion_questions(lead.task, tuple(evidence)),
+            evidence, also, discussion_questions(lead.task, evidence),
         ))  # fmt: skip
     return out[:TOP_N], len(model.recommendations)
 
