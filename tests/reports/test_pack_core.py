@@ -208,3 +208,28 @@ def test_personal_feedback_is_at_most_five_one_per_answer(pilot_responses):
         assert len({r.rule_id for r in got}) == len(got)  # one statement per answer
         assert {r.rule_id for r in got} <= {r.rule_id for r in raw}
     assert most_raw > 5  # the pilot has someone the old feedback gave more than five
+
+
+def test_a_badge_never_covers_a_node_label(pilot_context_model):
+    svg = str(pack_view(pilot_context_model).parts.causal_svg)
+    num = r'"([\d.]+)"'
+    boxes = [
+        tuple(map(float, m.groups()))
+        for m in re.finditer(rf'class="cw-box" x={num} y={num} width={num} height={num}', svg)
+    ]
+    badges = [
+        tuple(map(float, m.groups()))
+        for m in re.finditer(
+            rf'<rect x={num} y={num} width={num} height="(16)" rx="3" fill="#(?:d5281b|007f3b)"',
+            svg,
+        )
+    ]
+    assert boxes and len(badges) >= 2  # the pilot has a weak and a strong mechanism
+
+    def overlap(a, b):
+        return (
+            a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+        )
+
+    for badge in badges:
+        assert not [b for b in boxes if overlap(badge, b)], badge

@@ -46,6 +46,7 @@ from collabdx.reports.causal_web_legend import (
     _legend,
     _legend_items,
     _n,
+    badge_width,
 )
 
 __all__ = ["HIGHLIGHTS", "SIGN_WORDS", "EdgeRow", "edge_rows", "svg"]
@@ -222,7 +223,9 @@ def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str
         f'text-anchor="middle">{spans}</text>',
     ]
     if level:
-        parts.append(_badge(box.x + box.w + 4, box.y - 9, level))
+        # In the column gap beside the box, never over it: over the corner it covered
+        # "of" in "Sharedness of vision" (issue 14). COL_GAP leaves room for the badge.
+        parts.append(_badge(box.x + box.w + 1 + badge_width(level), box.y, level))
     parts.append("</g>")
     g = "".join(parts)
     return f"<a href={quoteattr(href)}>{g}</a>" if href else g

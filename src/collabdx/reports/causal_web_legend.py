@@ -30,9 +30,13 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
+def badge_width(level: str) -> float:
+    return text_width(MARK[level][1], 11, bold=True) + 10
+
+
 def _badge(x_right: float, y: float, level: str) -> str:
     colour, word = MARK[level]
-    w = text_width(word, 11, bold=True) + 10
+    w = badge_width(level)
     return (
         f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
         f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
