@@ -185,6 +185,18 @@ def _actions(model: ReportModel, theory: Any) -> list[ActionView]:
     return out
 
 
+def _mark_word(m: Any, highlight: Any) -> str:
+    """How the drawing marks this scale's mechanism: once per node, so a second scale
+    on the same node (clarity and sharedness of vision) says where its mark comes
+    from instead of contradicting it ("weak" and "not marked" on one page)."""
+    word = {"weak": "high", "strong": "low"} if m.mechanism_id == "task_complexity" else {}
+    own = m.level or "not marked"
+    shown = highlight.get(m.node_ids[0]) if m.node_ids else None
+    if shown and shown != m.level:
+        return f"{own}; the node is marked {word.get(shown, shown)} from another scale"
+    return word.get(own, own)
+
+
 def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
     overlay = model.overlay
     if overlay is None:
@@ -203,7 +215,7 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
             MarkRow(m.scale_name, num(m.mean) if m.mean is not None else
                     NOT_SHOWN,
                     m.band_label or "–", m.mechanism_name, "; ".join(m.node_labels),
-                    m.level or "not marked")
+                    _mark_word(m, overlay.highlight))
         )  # fmt: skip
     for r in overlay.routes:
         labels = {n.id: n.label for n in theory.nodes.values()}
@@ -214,7 +226,8 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
     weak = [m for m in overlay.marks if m.level == "weak"]
     parts.causal_note = (
         "Mechanisms whose scale is in the “Needs attention” band are marked “weak”, those in "
-        "the “Strength” band “strong”. The thick arrows run from the factors that act on each "
+        "the “Strength” band “strong”; perceived task complexity, where more is worse, is "
+        "marked “high” or “low” instead. The thick arrows run from the factors that act on each "
         f"weak mechanism, through it, to {overlay.target_label.lower()}; the other arrows are "
         "faded." if weak else
         "No scale is in the “Needs attention” band, so no mechanism is marked weak. Mechanisms "
