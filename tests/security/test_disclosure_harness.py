@@ -48,6 +48,7 @@ from collabdx.web.workshop.models import RatingRound
 from tests.security.attacker import (
     NUMBER_TOKEN,
     Document,
+    Table,
     feasible_values,
     pinned_small_counts,
     read_documents,
@@ -92,8 +93,12 @@ NOT_READ = {
 # Pages whose counts may move with each submission to an open wave: what they show is
 # read as partner counts (tests.security.test_attack_counts_over_time.reading) and
 # enumerated over the whole sequence. Every other surface must stay the same.
-COUNTS_PAGES = {"collab:wave", "collab:detail", "collab:export_everything",
-                "collab:wave_close"}  # the close page repeats the wave's total
+COUNTS_PAGES = {
+    "collab:wave",
+    "collab:detail",
+    "collab:export_everything",
+    "collab:wave_close",
+}  # the close page repeats the wave's total
 # The facilitator's own security log moves with the harness's own downloads.
 OWN_ACTIONS = {"security_log", "collab:security_log"}
 # While a rating round is open only how many ratings came in may move, on these.
@@ -128,8 +133,9 @@ def surface_urls(collab, wave, item) -> dict[str, str]:
         assert not unknown, f"{name}: the harness needs a value for {unknown}"
         if "fmt" in params:
             for fmt in ("csv", "xlsx", "json"):
-                out[f"{name}.{fmt}"] = reverse(name, kwargs={**{p: values[p] for p in params
-                                                               if p != "fmt"}, "fmt": fmt})
+                out[f"{name}.{fmt}"] = reverse(
+                    name, kwargs={**{p: values[p] for p in params if p != "fmt"}, "fmt": fmt}
+                )
         else:
             out[name] = reverse(name, kwargs={p: values[p] for p in params})
     return out
@@ -159,6 +165,7 @@ def read_everything(client: Client, urls: dict[str, str]) -> dict[str, tuple[int
 
 def fingerprint(docs: list[Document]) -> tuple:
     """What a surface shows, without what changes with every request (tokens)."""
+
     def clean(s: str) -> str:
         return VOLATILE.sub(b"", s.encode()).decode()
 
@@ -190,7 +197,9 @@ def generate(seed: int) -> Wave:
 
 
 def _answers(rng: random.Random, sizes: list[int], ratings: int) -> Wave:
-    weights = {q: [rng.random() ** 2 + 0.05 for _ in READINESS.items[q].options] for q in DESCRIPTORS}
+    weights = {
+        q: [rng.random() ** 2 + 0.05 for _ in READINESS.items[q].options] for q in DESCRIPTORS
+    }
     out = []
     for i, n in enumerate(sizes):
         for _ in range(n):
@@ -320,18 +329,20 @@ def attack(read: dict[str, tuple[int, list[Document]]], dims: dict[str, Counter]
                 if figures and hidden_rows and len(tdims) == 1 and shown_n:
                     pooled = n_total - sum(dims[tdims[0]][g] for g in shown_n)
                     if 0 < pooled < K:
-                        found.append(f"{where}: groups not shown in {t.caption!r} hold "
-                                     f"{pooled} together, and figures are shown beside them")  # fmt: skip
+                        found.append(
+                            f"{where}: groups not shown in {t.caption!r} hold {pooled} "
+                            "together, and figures are shown beside them"
+                        )
             # 1b. A number right after a small group's name on a line of text.
             for line in doc.lines:
                 for label in _labels(dims):
                     if line.startswith(label + " ") and small(label, dims):
-                        rest = line[len(label):].strip()
+                        rest = line[len(label) :].strip()
                         first = rest.split()[0]
                         if NUMBER_TOKEN.fullmatch(first) or re.fullmatch(r"\d+%?", first):
                             found.append(f"{where}: line {line!r} gives a small group a number")
                     if line.startswith(label + " ") and len(dims_of(label, dims)) == 1:
-                        rest = line[len(label):].strip()
+                        rest = line[len(label) :].strip()
                         if rest.isdigit():
                             exact[dims_of(label, dims)[0]].setdefault(label, set()).add(int(rest))
             # 4. Row-level files: every class over organisation and descriptors >= k,
@@ -342,7 +353,9 @@ def attack(read: dict[str, tuple[int, list[Document]]], dims: dict[str, Counter]
                                   for r in doc.records)  # fmt: skip
                 for key, n in classes.items():
                     if n < K:
-                        found.append(f"{where}: {n} rows alike in {dict(zip(qis, key, strict=True))}")
+                        found.append(
+                            f"{where}: {n} rows alike in {dict(zip(qis, key, strict=True))}"
+                        )
                 if len(doc.records) == n_total:
                     _row_bounds(doc.records, qis, dims, bounds)
     # 2. Brute force over every count vector within what was read.
@@ -447,13 +460,17 @@ def test_no_surface_lets_the_facilitator_recover_a_group_under_k(case):
         for name, (status, docs) in now.items():
             if any(d.records for d in docs):
                 found.append(f"{name}: row-level data while the wave is open")
-            if name not in COUNTS_PAGES | OWN_ACTIONS and fingerprint(docs) != fingerprint(before[name][1]):
+            if name not in COUNTS_PAGES | OWN_ACTIONS and fingerprint(docs) != fingerprint(
+                before[name][1]
+            ):
                 found.append(f"{name} changed with one submission to an open wave")
             if status != before[name][0]:
                 found.append(f"{name} answered {status} after {before[name][0]}")
         before = now
     close_wave(wave)
-    readings[-1] = readings[-1].merged(counts_reading(client, collab, wave, len(names), closed=True))
+    readings[-1] = readings[-1].merged(
+        counts_reading(client, collab, wave, len(names), closed=True)
+    )
     pinned = pinned_small_counts(readings, history, K, max(sum(counts.values()), K))
     found += [f"reading {t}: partner {p} pinned at {n}" for t, p, n in pinned]
 
@@ -481,8 +498,11 @@ def workshop_round(client, urls, wave, n_ratings, dims, n_total) -> list[str]:
             continue
         now = read_everything(client, ratings_urls)
         for name, (_, docs) in now.items():
-            if _without_rating_counts(docs) != _without_rating_counts(before[name][1]):
-                found.append(f"{name} changed with one rating in an open round")
+            a, b = _without_rating_counts(before[name][1]), _without_rating_counts(docs)
+            if a != b:
+                i = next(j for j in range(min(len(a), len(b))) if a[j] != b[j])
+                found.append(f"{name} changed with one rating in an open round: "
+                             f"{a[i - 80:i + 80]!r} -> {b[i - 80:i + 80]!r}")  # fmt: skip
         before = now
     press(client, page, "Close the rating round")
     RatingRound.objects.filter(wave=wave).update(closed_on=dt.date.today())
@@ -502,10 +522,18 @@ def workshop_round(client, urls, wave, n_ratings, dims, n_total) -> list[str]:
     return found
 
 
-def _without_rating_counts(docs: list[Document]) -> tuple:
+def _without_rating_counts(docs: list[Document]) -> str:
     """How many ratings have come in may show (it says nothing about levels)."""
-    out = str(fingerprint(docs))
-    out = re.sub(r"('ratings_received', ')\d+", r"\1#", out)
+    blanked = []
+    for d in docs:
+        tabs = []
+        for t in d.tables:
+            head = t.rows[0] if t.rows else []
+            cols = {i for i, h in enumerate(head) if h == "ratings_received"}
+            rows = [[("#" if i in cols else c) for i, c in enumerate(r)] for r in t.rows]
+            tabs.append(Table(t.caption, rows))
+        blanked.append(Document(d.name, tabs, d.lines, d.records))
+    out = str(fingerprint(blanked))
     out = re.sub(r"(ratings_received )\d+", r"\1#", out)
     out = re.sub(r"(?i)(ratings received:? )\d+", r"\1#", out)
     return re.sub(r"(?i)(ratings (?:received )?so far[^:]*: )\d+", r"\1#", out)
