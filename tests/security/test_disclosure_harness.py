@@ -164,18 +164,23 @@ def read_everything(client: Client, urls: dict[str, str]) -> dict[str, tuple[int
 
 
 def fingerprint(docs: list[Document]) -> tuple:
-    """What a surface shows, without what changes with every request (tokens)."""
+    """What a surface shows, without what changes with every request: tokens, and the
+    random order and ids of row-level files (read as a multiset of rows and of
+    documents)."""
 
     def clean(s: str) -> str:
         return VOLATILE.sub(b"", s.encode()).decode()
 
-    return tuple(
-        (tuple(clean(line) for line in d.lines),
-         tuple(tuple(tuple(r) for r in t.rows) for t in d.tables),
-         tuple(tuple(sorted(r.items())) for r in d.records))
+    return tuple(sorted(
+        (
+            tuple(clean(line) for line in d.lines if not line.startswith("respondent_id ")),
+            tuple(tuple(tuple(r) for r in t.rows) for t in d.tables),
+            tuple(sorted(tuple(sorted((k, v) for k, v in r.items() if k != "respondent_id"))
+                         for r in d.records)),
+        )
         for d in docs
         if "/security_log" not in d.name  # the facilitator's own downloads, logged
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 # ----------------------------------------------------------------- the generated waves
@@ -490,7 +495,9 @@ def workshop_round(client, urls, wave, n_ratings, dims, n_total) -> list[str]:
     press(client, page, "Open a rating round")
     rng = random.Random(n_ratings)
     levels = [{e: rng.choice(LEVELS) for e in ELEMENTS} for _ in range(n_ratings)]
-    ratings_urls = {n: urls[n] for n in RATINGS_PAGES}
+    # The pack is read once the round has closed (rendering it is slow); while open,
+    # the report page shows what the pack shows.
+    ratings_urls = {n: urls[n] for n in RATINGS_PAGES if n != "results:report_pdf"}
     before = read_everything(client, ratings_urls)
     for j, chosen in enumerate(levels):
         assert rate(wave, chosen)
@@ -510,7 +517,7 @@ def workshop_round(client, urls, wave, n_ratings, dims, n_total) -> list[str]:
     for chosen in levels:
         for e, lv in chosen.items():
             level_dims[e][lv.capitalize()] += 1
-    read = read_everything(client, ratings_urls)
+    read = read_everything(client, {n: urls[n] for n in RATINGS_PAGES})
     for surface, (_, docs) in read.items():
         for doc in docs:
             for line in doc.lines:
