@@ -544,3 +544,73 @@ def _without_rating_counts(docs: list[Document]) -> str:
     out = re.sub(r"(ratings_received )\d+", r"\1#", out)
     out = re.sub(r"(?i)(ratings received:? )\d+", r"\1#", out)
     return re.sub(r"(?i)(ratings (?:received )?so far[^:]*: )\d+", r"\1#", out)
+
+
+# ----------------------------------------------------------------- an attacker who knows the rule
+
+
+def _rule_aware_options(shown: dict[str, int], hidden: list[str], total: int) -> dict[str, set]:
+    """Every count each hidden group could have, for an attacker who knows the
+    published rule (docs/security.md: groups under k hidden, then the smallest others,
+    ties by name) and applies it to every candidate: ``protect`` is that published rule
+    (Kerckhoffs: the method is public), run on candidates only, never on the data."""
+    from itertools import product
+
+    from collabdx.core.disclosure import protect
+
+    rest = total - sum(shown.values())
+    options: dict[str, set] = {g: set() for g in hidden}
+    for values in product(range(1, rest + 1), repeat=len(hidden)):
+        if sum(values) != rest:
+            continue
+        candidate = {**shown, **dict(zip(hidden, values, strict=True))}
+        p = protect(candidate, K, lower_bound=1)
+        if not p.withheld and p.suppressed == frozenset(hidden):
+            for g, v in zip(hidden, values, strict=True):
+                options[g].add(v)
+    return options
+
+
+@pytest.mark.django_db
+def test_a_rule_aware_attacker_cannot_pin_a_staff_group_in_the_report():
+    """Staff groups Clinical 5, Managerial 5, and 3 who left it blank (13 people). Plain
+    ``protect`` hid "Not answered" and, on the tie, Clinical (first by name), and showed
+    Managerial 5: knowing the rule, the blanks had to be 3 (had Clinical been the small
+    one, the tie would have hidden Managerial, which sorts before "Not answered").
+    Now the breakdown is withheld whole (audited), so no table shows a split."""
+    owner = UserFactory(username="owner")
+    collab = CollaborationFactory(owner=owner, name="North Alliance")
+    wave = WaveFactory(collaboration=collab, name="Wave 1")
+    partner = PartnerFactory(collaboration=collab, name="Partner A")
+    PartnerLink.objects.create(wave=wave, partner=partner)
+    rng = random.Random(5)
+    for code, n in ((1, 5), (2, 5), (None, 3)):
+        for _ in range(n):
+            answers = varied_answers(rng, Q2=code)
+            if code is None:
+                answers.pop("Q2")
+            ResponseFactory(wave=wave, partner=partner, answers=answers)
+    close_wave(wave)
+    client = signed_in(owner)
+    truth_n = {"Clinical": 5, "Managerial": 5, BLANK: 3}
+    for what in ("results:report", "results:research"):
+        html = client.get(reverse(what, args=[collab.pk, wave.pk])).content
+        (doc,) = read_documents(what, "text/html", html)
+        for t in doc.tables:
+            labels = {r[0] for r in t.rows[1:] if r}
+            if not labels or not labels <= set(truth_n):
+                continue
+            shown = {r[0]: int(r[1]) for r in t.rows[1:] if len(r) > 1 and r[1].isdigit()}
+            hidden = [r[0] for r in t.rows[1:] if r and r[0] not in shown]
+            if not shown or not hidden:
+                continue
+            for g, seen in _rule_aware_options(shown, hidden, 13).items():
+                assert truth_n[g] in seen, "the attacker misread"
+                assert not (len(seen) == 1 and truth_n[g] < K), (what, t.caption, g, seen)
+
+
+def test_the_rule_aware_attacker_pins_the_old_split():
+    """Guards the test above: on the split plain ``protect`` showed (Managerial 5 with
+    Clinical and the blanks hidden, 13 in all), the attacker finds the blanks' 3."""
+    options = _rule_aware_options({"Managerial": 5}, ["Clinical", BLANK], 13)
+    assert options[BLANK] == {3} and options["Clinical"] == {5}
