@@ -190,12 +190,13 @@ def test_context_disagreements_are_discussion_points(pilot_context_model):
 def test_personal_feedback_is_at_most_five_one_per_answer(pilot_responses):
     import math
 
-    from collabdx.core.rules import evaluate_respondent, load_rules
+    from collabdx.core.rules import evaluate_respondent, rules_for
     from collabdx.core.scoring import scale_scores
     from collabdx.reports.feedback import respondent_feedback
 
     scores = scale_scores(pilot_responses)
-    rules = load_rules(theory=THEORY)
+    rules = rules_for(pilot_responses.instrument, theory=THEORY)
+    assert rules is not None
     most_raw = 0
     for i in range(pilot_responses.n):
         row = pilot_responses.codes.iloc[i]
@@ -203,7 +204,7 @@ def test_personal_feedback_is_at_most_five_one_per_answer(pilot_responses):
         sc = {c: (None if math.isnan(float(v)) else float(v)) for c, v in scores.iloc[i].items()}
         raw = evaluate_respondent(rules, THEORY, answers, sc)
         most_raw = max(most_raw, len(raw))
-        got = respondent_feedback(answers, sc)
+        got = respondent_feedback(pilot_responses.instrument, answers, sc)
         assert len(got) <= 5
         assert len({r.rule_id for r in got}) == len(got)  # one statement per answer
         assert {r.rule_id for r in got} <= {r.rule_id for r in raw}
