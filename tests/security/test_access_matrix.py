@@ -91,6 +91,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:report": {"GET": READ},
     "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "results:report_pdf": {"GET": READ},
+    "results:report_pdf_status": {"GET": READ},
     "results:export": {"GET": DOWNLOAD},
     "results:research": {"GET": READ},
     "results:research_json": {"GET": READ},

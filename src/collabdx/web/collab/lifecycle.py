@@ -60,17 +60,19 @@ class Purged:
     sessions: int
     session_records: int = 0
     security_events: int = 0
+    packs: int = 0
 
     def total(self) -> int:
         return (
             self.responses + self.receipts + self.drafts + self.ratings
             + self.rating_receipts + self.expired_drafts + self.throttle_counters + self.sessions
-            + self.session_records + self.security_events
+            + self.session_records + self.security_events + self.packs
         )  # fmt: skip
 
 
 def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
     """Delete everything past its retention date, in one transaction."""
+    from collabdx.web.results.pack_files import delete_packs
     from collabdx.web.security import session_records, throttle
     from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
     from collabdx.web.survey.services import purge_expired_drafts
@@ -93,11 +95,13 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
         sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
         records = session_records.purge_expired(today)
         events = purge_security_events(now or timezone.now())
+    # Kept workshop pack PDFs hold the wave's figures: they go with its responses.
+    packs = delete_packs(ids)
     return Purged(
         waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
         ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
         throttle_counters=counters, sessions=sessions, session_records=records,
-        security_events=events,
+        security_events=events, packs=packs,
     )  # fmt: skip
 
 
