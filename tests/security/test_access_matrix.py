@@ -93,6 +93,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "results:report_pdf": {"GET": READ},
     "results:report_pdf_status": {"GET": READ},
     "results:export": {"GET": DOWNLOAD},
+    "results:export_status": {"GET": DOWNLOAD},
     "results:research": {"GET": READ},
     "results:research_json": {"GET": READ},
     "results:research_long": {"GET": DOWNLOAD},

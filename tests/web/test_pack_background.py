@@ -133,3 +133,49 @@ def test_a_newer_pack_replaces_the_old_and_retention_deletes_it(settings, owner_
     assert purge_expired(today=later).packs == 1
     assert list(pack_files.pack_dir().glob(f"wave-{fifteen.pk}-*")) == []
 
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    """The export's rows without the random respondent id, in a fixed order."""
+    import csv
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body_rows = rows[0], rows[1:]
+    drop = header.index("respondent_id")
+    return sorted([c for i, c in enumerate(r) if i != drop] for r in body_rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_wave_export_is_made_by_the_worker(settings, owner_client, collab, fifteen):
+    from collabdx.web.results import services
+
+    settings.TASKS = DB_TASKS
+    settings.BACKGROUND_EXPORT_ROWS = 10  # fifteen responses count as large here
+    url = f"/collaborations/{collab.pk}/waves/{fifteen.pk}/export.csv"
+    status = f"/collaborations/{collab.pk}/waves/{fifteen.pk}/export/csv/"
+    r = owner_client.get(url)
+    assert r.status_code == 302 and r["Location"] == status
+    html = owner_client.get(status).content.decode()
+    assert "<h1>The CSV export is being prepared</h1>" in html and "http-equiv" in html
+    assert downloads() == 0 and DBTaskResult.objects.count() == 1
+
+    assert CliRunner().invoke(app, ["worker", "--batch"]).exit_code == 0
+    assert DBTaskResult.objects.get().return_value == "stored"
+    html = owner_client.get(status).content.decode()
+    assert "<h1>The CSV export is ready</h1>" in html and f'href="{url}"' in html
+    r = owner_client.get(url)
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert downloads() == 1
+    # The same k-anonymous rows as the request makes itself (ids and order are random).
+    inline = services.export_wave(fifteen, "csv", 5).data
+    assert csv_rows(body(r)) == csv_rows(inline) and len(csv_rows(inline)) == 15
+
+
+def test_large_export_is_refused_under_k_and_for_an_unknown_format(settings, owner_client, collab,
+                                                        closed_wave):
+    settings.BACKGROUND_EXPORT_ROWS = 1
+    add(closed_wave, partners(collab)["Alpha Trust"], 3, trust=(4, 4, 4, 4, 4, 4))
+    url = f"/collaborations/{collab.pk}/waves/{closed_wave.pk}/export.csv"
+    assert owner_client.get(url).status_code == 409
+    assert owner_client.get(url.replace("export.csv", "export/csv/")).status_code == 409
+    assert owner_client.get(url.replace("export.csv", "export/pdf/")).status_code == 404

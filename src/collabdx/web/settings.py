@@ -198,6 +198,9 @@ if _tasks_backend not in TASKS_BACKENDS:
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # Files made by background tasks (workshop pack PDFs) wait here to be downloaded.
 GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
+# Exports of waves with at least this many responses are made by the background worker
+# too (smaller ones take well under a second and stay in the request).
+BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

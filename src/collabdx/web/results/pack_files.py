@@ -1,4 +1,5 @@
-"""Workshop pack PDFs made in the background and kept on disk.
+"""Files made in the background and kept on disk: workshop pack PDFs, and the
+exports of large waves.
 
 A PDF takes seconds of WeasyPrint; a request must not wait on it (issue 15), so the
 download view asks for it here, a task (``results.tasks.render_pack_pdf``) draws it,
@@ -93,27 +94,48 @@ def pack_stamp(wave: Wave, k: int) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
+# What a wave's kept files are: the pack, and an export per format.
+PACK = "pack.pdf"
+
+
 def pack_dir() -> Path:
     return Path(settings.GENERATED_DIR) / "packs"
 
 
-def pack_path(wave_pk: int, stamp: str) -> Path:
-    return pack_dir() / f"wave-{wave_pk}-{stamp}.pdf"
+def pack_path(wave_pk: int, stamp: str, kind: str = PACK) -> Path:
+    """``kind`` is ``pack.pdf`` or ``export.<format>``."""
+    name, ext = kind.split(".")
+    return pack_dir() / f"wave-{wave_pk}-{name}-{ext}-{stamp}.{ext}"
 
 
-def _marker(wave_pk: int, stamp: str) -> Path:
-    return pack_path(wave_pk, stamp).with_suffix(".queued")
+def _marker(wave_pk: int, stamp: str, kind: str, what: str = "queued") -> Path:
+    path = pack_path(wave_pk, stamp, kind)
+    return path.with_name(path.name + f".{what}")
 
 
-def ready(wave_pk: int, stamp: str) -> Path | None:
-    path = pack_path(wave_pk, stamp)
+def ready(wave_pk: int, stamp: str, kind: str = PACK) -> Path | None:
+    path = pack_path(wave_pk, stamp, kind)
     return path if path.is_file() else None
 
 
-def claim_queue(wave_pk: int, stamp: str) -> bool:
+def failed(wave_pk: int, stamp: str, kind: str = PACK) -> str | None:
+    """Why the task made no file (e.g. mixed survey versions), if it said so."""
+    try:
+        return _marker(wave_pk, stamp, kind, "failed").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def fail(wave_pk: int, stamp: str, kind: str, message: str) -> None:
+    marker = _marker(wave_pk, stamp, kind, "failed")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(message, encoding="utf-8")
+
+
+def claim_queue(wave_pk: int, stamp: str, kind: str = PACK) -> bool:
     """True when the caller should enqueue the task: nobody has, or the one who did
     is long gone. Creating the marker is atomic, so two requests queue one task."""
-    marker = _marker(wave_pk, stamp)
+    marker = _marker(wave_pk, stamp, kind)
     marker.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -121,7 +143,7 @@ def claim_queue(wave_pk: int, stamp: str) -> bool:
         try:
             age = time.time() - marker.stat().st_mtime
         except FileNotFoundError:
-            return claim_queue(wave_pk, stamp)  # the task has just finished
+            return claim_queue(wave_pk, stamp, kind)  # the task has just finished
         if age < STALE_AFTER_SECONDS:
             return False
         marker.touch()
@@ -130,32 +152,33 @@ def claim_queue(wave_pk: int, stamp: str) -> bool:
     return True
 
 
-def release_queue(wave_pk: int, stamp: str) -> None:
-    _marker(wave_pk, stamp).unlink(missing_ok=True)
+def release_queue(wave_pk: int, stamp: str, kind: str = PACK) -> None:
+    _marker(wave_pk, stamp, kind).unlink(missing_ok=True)
 
 
-def store(wave_pk: int, stamp: str, pdf: bytes) -> Path:
-    """Write the PDF atomically (a reader never sees half a file) and remove the same
-    wave's packs under older stamps."""
-    path = pack_path(wave_pk, stamp)
+def store(wave_pk: int, stamp: str, data: bytes, kind: str = PACK) -> Path:
+    """Write the file atomically (a reader never sees half a file) and remove the same
+    wave's files of this kind under older stamps."""
+    path = pack_path(wave_pk, stamp, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pdf)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
-    for old in path.parent.glob(f"wave-{wave_pk}-*.pdf"):
-        if old != path:
+    name, ext = kind.split(".")
+    for old in path.parent.glob(f"wave-{wave_pk}-{name}-{ext}-*"):
+        if old != path and not old.name.endswith(".queued"):
             old.unlink(missing_ok=True)
     return path
 
 
 def delete_packs(wave_pks: list[int]) -> int:
-    """Delete every kept pack (and marker) of these waves; the number of PDFs deleted."""
+    """Delete every kept file (and marker) of these waves; the number of files deleted."""
     deleted = 0
     root = pack_dir()
     if not root.is_dir():
         return 0
     for pk in wave_pks:
         for path in root.glob(f"wave-{pk}-*"):
-            deleted += path.suffix == ".pdf"
+            deleted += path.suffix in {".pdf", ".csv", ".xlsx", ".json"}
             path.unlink(missing_ok=True)
     return deleted

@@ -9,20 +9,23 @@ prepared, refreshes itself (a meta refresh, so it works without JavaScript, plus
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
-from collabdx.web.results.tasks import render_pack_pdf
+from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
 
 # Seconds between the status page's own reloads while the pack is drawn.
@@ -77,6 +80,16 @@ def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     )
 
 
+def _status_page(request: HttpRequest, wave: Wave, *, ready: bool, what: str, label: str,
+                 status_url: str, download_url: str) -> HttpResponse:
+    return render(request, "results/pack_status.jinja", {
+        "collab": wave.collaboration, "wave": wave, "ready": ready, "what": what,
+        "label": label, "refresh": None if ready else REFRESH_SECONDS,
+        "status_url": status_url, "download_url": download_url,
+        "report_url": reverse("results:report", args=[wave.collaboration_id, wave.pk]),
+    })  # fmt: skip
+
+
 @never_cache
 @login_required
 @require_safe
@@ -87,10 +100,76 @@ def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpRespon
     if refused is not None:
         return refused
     _stamp, is_ready = _ensure(wave)
-    here = reverse("results:report_pdf_status", args=[wave.collaboration_id, wave.pk])
-    return render(request, "results/pack_status.jinja", {
-        "collab": wave.collaboration, "wave": wave, "ready": is_ready,
-        "refresh": None if is_ready else REFRESH_SECONDS, "status_url": here,
-        "pdf_url": reverse("results:report_pdf", args=[wave.collaboration_id, wave.pk]),
-        "report_url": reverse("results:report", args=[wave.collaboration_id, wave.pk]),
-    })  # fmt: skip
+    args = [wave.collaboration_id, wave.pk]
+    return _status_page(
+        request, wave, ready=is_ready, what="workshop pack", label="workshop pack (PDF)",
+        status_url=reverse("results:report_pdf_status", args=args),
+        download_url=reverse("results:report_pdf", args=args),
+    )  # fmt: skip
+
+
+def is_large(wave: Wave) -> bool:
+    """Exports of a wave this size are made by the background worker."""
+    from collabdx.web.survey.models import Response
+
+    return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_EXPORT_ROWS
+
+
+def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | Path | None:
+    """A refusal, the kept file, or None once the task is queued (or was already)."""
+    k = settings.MIN_GROUP_SIZE
+    if not results_released(wave):
+        return refusals.not_released(request, wave, 409)
+    stamp = pack_files.pack_stamp(wave, k)
+    kind = f"export.{fmt}"
+    if pack_files.ready(wave.pk, stamp, kind) is None and pack_files.failed(
+        wave.pk, stamp, kind
+    ) is None and pack_files.claim_queue(wave.pk, stamp, kind):
+        try:
+            render_export.enqueue(wave.pk, fmt, stamp)
+        except Exception:
+            pack_files.release_queue(wave.pk, stamp, kind)
+            raise
+    # Looked at after queueing: the immediate backend (tests) has run the task by now.
+    reason = pack_files.failed(wave.pk, stamp, kind)
+    if reason == "refused":
+        return refusals.too_few(request, wave, k)
+    if reason is not None:
+        return refusals.problem(request, wave, reason)
+    return pack_files.ready(wave.pk, stamp, kind)
+
+
+def large_export(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse:
+    """``results:export`` for a large wave (access already checked: Action.DOWNLOAD)."""
+    state = _export_state(request, wave, fmt)
+    if isinstance(state, HttpResponse):
+        return state
+    if state is None:
+        return redirect("results:export_status", wave.collaboration_id, wave.pk, fmt)
+    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
+           detail=f"{fmt.upper()} export of {wave.name}")  # fmt: skip
+    return FileResponse(
+        state.open("rb"), as_attachment=True,
+        filename=services.export_filename(wave.collaboration, wave, fmt),
+        content_type=services.CONTENT_TYPES[fmt],
+    )  # fmt: skip
+
+
+@never_cache
+@login_required
+@require_safe
+def export_status(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpResponse:
+    """"Being prepared" until a large wave's export is there, then a link to it."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
+    state = _export_state(request, wave, fmt)
+    if isinstance(state, HttpResponse):
+        return state
+    args = [wave.collaboration_id, wave.pk]
+    return _status_page(
+        request, wave, ready=state is not None, what=f"{fmt.upper()} export",
+        label=f"{fmt.upper()} export", status_url=reverse("results:export_status",
+                                                          args=[*args, fmt]),
+        download_url=reverse("results:export", args=[*args, fmt]),
+    )  # fmt: skip

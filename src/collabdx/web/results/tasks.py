@@ -44,3 +44,36 @@ def render_pack_pdf(wave_pk: int, stamp: str) -> str:
         return "gone"
     finally:
         pack_files.release_queue(wave_pk, stamp)
+
+
+@task()
+def render_export(wave_pk: int, fmt: str, stamp: str) -> str:
+    """Make a large wave's export (``services.export_wave``: the same k-anonymous rows,
+    in random order with random ids, as the request made) and keep it under ``stamp``.
+    A refusal is kept as the reason, for the status page to show."""
+    from collabdx.web.collab.models import Wave
+    from collabdx.web.results import services
+    from collabdx.web.results.data import MixedInstrumentError
+
+    kind = f"export.{fmt}"
+    k = settings.MIN_GROUP_SIZE
+    try:
+        wave = Wave.objects.select_related("collaboration").get(pk=wave_pk)
+        if pack_files.pack_stamp(wave, k) != stamp:
+            return "stale"
+        try:
+            file = services.export_wave(wave, fmt, k)  # type: ignore[arg-type]
+        except MixedInstrumentError as exc:
+            pack_files.fail(wave_pk, stamp, kind, str(exc))
+            return "mixed"
+        except (services.NotReleased, services.ExportRefused):
+            pack_files.fail(wave_pk, stamp, kind, "refused")
+            return "refused"
+        if pack_files.pack_stamp(wave, k) != stamp:
+            return "stale"
+        pack_files.store(wave_pk, stamp, file.data, kind)
+        return "stored"
+    except Wave.DoesNotExist:
+        return "gone"
+    finally:
+        pack_files.release_queue(wave_pk, stamp, kind)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/report/pdf/", pack_views.report_pdf_status,
          name="report_pdf_status"),
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/waves/<int:wave_pk>/export/<str:fmt>/", pack_views.export_status,
+         name="export_status"),
     path("<int:pk>/waves/<int:wave_pk>/research/", research.research, name="research"),
     path(
         "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"

@@ -30,7 +30,7 @@ from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
-from collabdx.web.results import presenters, refusals, services
+from collabdx.web.results import pack_views, presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
@@ -105,6 +105,8 @@ def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise Http404("No such format")
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
+    if pack_views.is_large(wave):
+        return pack_views.large_export(request, wave, fmt)
     k = settings.MIN_GROUP_SIZE
     try:
         file = services.export_wave(wave, cast(ExportFormat, fmt), k)
