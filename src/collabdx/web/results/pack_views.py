@@ -3,8 +3,9 @@
 ``report.pdf`` hands the file over when it is ready (checked and logged as before:
 ``Action.READ``, a DOWNLOAD security event, no-store); otherwise it queues the task
 and sends the browser to the pack's status page, which says the file is being
-prepared, refreshes itself (a meta refresh, so it works without JavaScript, plus a
-"Check again" link) and then offers the download.
+prepared (a status message) with a "Check again" link, and then offers the download.
+A link, not a self-refreshing page: it works without JavaScript, and a meta refresh
+would change the page under a screen reader user (WCAG 2.2.1, axe's meta-refresh).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
-
-# Seconds between the status page's own reloads while the pack is drawn.
-REFRESH_SECONDS = 5
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
@@ -84,7 +82,7 @@ def _status_page(request: HttpRequest, wave: Wave, *, ready: bool, what: str, la
                  status_url: str, download_url: str) -> HttpResponse:
     return render(request, "results/pack_status.jinja", {
         "collab": wave.collaboration, "wave": wave, "ready": ready, "what": what,
-        "label": label, "refresh": None if ready else REFRESH_SECONDS,
+        "label": label,
         "status_url": status_url, "download_url": download_url,
         "report_url": reverse("results:report", args=[wave.collaboration_id, wave.pk]),
     })  # fmt: skip
