@@ -44,6 +44,7 @@ system-packages:
 test: system-packages setup assets
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The browser tests alone: keyboard, no-JavaScript and 375px journeys, axe-core
@@ -53,6 +54,7 @@ test-browser: system-packages setup assets
 
 lint: setup
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

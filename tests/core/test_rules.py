@@ -23,18 +23,38 @@ from collabdx.core.disclosure import DisclosureError
 from collabdx.core.instruments import load_instrument
 from collabdx.core.maturity import LABEL, format_score, suggest_maturity
 from collabdx.core.rules import (
-    READINESS_V1_CODES,
-    READINESS_V1_SCALES,
     RulesError,
     evaluate_group,
     evaluate_respondent,
     load_rules,
+    rules_for,
+    rules_path_for,
 )
 from collabdx.core.theory_model import CMOC, ActionStatement, Mechanism
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 ITEMS = [f"Q{n}" for n in range(1, 31)]
 MANAGING_MANDATED = ["t10.21", "t10.22", "t10.23"]
+READINESS = load_instrument("readiness", "1")
+# Answer codes and scales of readiness v1, as printed in Appendix 4 (hand-copied, so
+# that the instrument file is checked against the seed, not against itself). Q3 is
+# free text and cannot appear in a condition.
+_ANY_OF_1_5 = tuple(range(1, 6))
+READINESS_V1_CODES = {
+    "Q1": (1, 2), "Q2": (1, 2, 3), "Q4": (1, 2, 3, 4), "Q5": (1, 2, 3, 4),
+    **{f"Q{n}": _ANY_OF_1_5 for n in range(6, 12)},
+    "Q12": (1, 2), "Q13": (1, 2),
+    **{f"Q{n}": _ANY_OF_1_5 for n in range(14, 19)},
+    "Q19": (1, 2, 3),
+    **{f"Q{n}": _ANY_OF_1_5 for n in range(20, 23)},
+    "Q23": (1, 2),
+    **{f"Q{n}": _ANY_OF_1_5 for n in range(24, 31)},
+}  # fmt: skip
+READINESS_V1_SCALES = (
+    "initial_trust", "perceived_legitimacy", "initial_faith", "cultural_integration",
+    "conflict_resolution", "clarity_of_vision", "shared_vision",
+)  # fmt: skip
+PACKAGED_PATH = rules_path_for("readiness", "1")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +66,7 @@ def theory():
 
 @pytest.fixture(scope="module")
 def rules(theory):
-    return load_rules(theory=theory)
+    return rules_for(READINESS, theory=theory)
 
 
 def group(n: int, **answers: Sequence[int | None]) -> pd.DataFrame:
@@ -80,7 +100,7 @@ def test_packaged_rules_validate_against_the_lead_instrument():
     codes = {i.id: i.codes for i in inst.choice_items}
     assert {k: tuple(v) for k, v in codes.items()} == dict(READINESS_V1_CODES)
     assert set(inst.scales) == set(READINESS_V1_SCALES)
-    load_rules(item_codes=codes, scales=inst.scales)
+    assert load_rules(PACKAGED_PATH, item_codes=codes, scales=inst.scales) == rules_for(inst)
 
 
 # Each line: one answer and the Table 10 statements the brief asks for (hand-read).
@@ -368,7 +388,7 @@ def test_item_codes_can_come_from_the_caller():
     # Q9 in (4, 5) must be refused, naming it.
     narrow = {**READINESS_V1_CODES, "Q9": (1, 2, 3)}
     with pytest.raises(RulesError, match="competition-history"):
-        load_rules(item_codes=narrow)
+        load_rules(PACKAGED_PATH, item_codes=narrow)
 
 
 # --------------------------------------------------------- stub theory plumbing
@@ -414,7 +434,7 @@ def test_path_and_cmocs_come_from_the_theory_given():
     ],
 )
 def test_maturity_boundaries(mean, level, basis):
-    (s,) = suggest_maturity({"initial_trust": mean})
+    (s,) = suggest_maturity({"initial_trust": mean}, READINESS.maturity)
     assert (s.element_id, s.level, s.basis, s.label) == ("trust", level, basis, LABEL)
     assert LABEL == "A starting point for discussion, not a rating"
 
@@ -429,7 +449,7 @@ def test_maturity_covers_only_elements_with_a_survey_basis():
         "clarity_of_vision": 3.5,
         "conflict_resolution": 1.0,  # no Table 11 element
     }
-    out = suggest_maturity(means)
+    out = suggest_maturity(means, READINESS.maturity)
     # Table 11 order: trust, faith, (confidence: none), cultural integration,
     # perceived legitimacy, (interpersonal: none), clarity, sharedness, (risk: none).
     assert [(s.element_id, s.level) for s in out] == [
@@ -442,7 +462,7 @@ def test_maturity_covers_only_elements_with_a_survey_basis():
 
 
 def test_maturity_element_ids_exist_in_the_theory(theory):
-    out = suggest_maturity(dict.fromkeys(READINESS_V1_SCALES, 3.0))
+    out = suggest_maturity(dict.fromkeys(READINESS_V1_SCALES, 3.0), READINESS.maturity)
     assert {s.element_id for s in out} <= set(theory.maturity_elements)
     assert len(out) == 6
 
@@ -450,8 +470,9 @@ def test_maturity_element_ids_exist_in_the_theory(theory):
 def test_scores_just_below_a_boundary_never_print_as_the_boundary():
     # 2.996 is below 3.0, so it must not read "3.0 (below 3.0)".
     assert format_score(2.996) == "2.99"
-    assert suggest_maturity({"shared_vision": 2.996})[0].basis == (
+    assert suggest_maturity({"shared_vision": 2.996}, READINESS.maturity)[0].basis == (
         "Shared vision mean 2.99 (below 3.0)"
     )
     # Floating-point noise on an exact boundary: 3 - 4e-16 is read as 3.0.
-    assert suggest_maturity({"shared_vision": 2.9999999999999996})[0].level == "bureaucratic"
+    (noisy,) = suggest_maturity({"shared_vision": 2.9999999999999996}, READINESS.maturity)
+    assert noisy.level == "bureaucratic"

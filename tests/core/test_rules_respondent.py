@@ -33,8 +33,6 @@ from collabdx.core.maturity import below, format_score
 from collabdx.core.responses import from_records
 from collabdx.core.rules import (
     CONTEXT_SHARE,
-    READINESS_V1_CODES,
-    READINESS_V1_SCALES,
     Combined,
     Condition,
     ItemIn,
@@ -46,15 +44,23 @@ from collabdx.core.rules import (
     TheoryLike,
     evaluate_respondent,
     load_rules,
+    rules_for,
+    rules_path_for,
 )
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 THEORY = load_theory()
-PACKAGED = load_rules(theory=THEORY)
-COMBINATORS = load_rules(FIXTURES / "combinators.toml", theory=THEORY)
 READINESS = load_instrument("readiness", "1")
+PACKAGED_PATH = rules_path_for("readiness", "1")
+assert PACKAGED_PATH is not None
+PACKAGED = rules_for(READINESS, theory=THEORY)
+COMBINATORS = load_rules(FIXTURES / "combinators.toml", theory=THEORY)
+# The instrument's own answer codes and scale ids (test_rules.py checks them
+# against Appendix 4).
+READINESS_V1_CODES = {i.id: i.codes for i in READINESS.choice_items}
+READINESS_V1_SCALES = tuple(READINESS.scales)
 
 
 # ------------------------------------- the former implementation, verbatim
@@ -336,7 +342,8 @@ def test_realistic_submissions_fire_rules_and_agree() -> None:
 
 
 def test_rules_are_parsed_once_and_shared() -> None:
-    assert load_rules() is load_rules(theory=THEORY) is PACKAGED
+    assert load_rules(PACKAGED_PATH) is load_rules(PACKAGED_PATH, theory=THEORY) is PACKAGED
+    assert rules_for(READINESS) is PACKAGED
     assert load_rules(FIXTURES / "combinators.toml") is COMBINATORS
 
 
@@ -357,9 +364,9 @@ def test_the_theory_is_checked_on_every_call() -> None:
         action_statements: dict[str, Any] = dataclasses.field(default_factory=dict)
         cmocs: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    load_rules()
+    load_rules(PACKAGED_PATH)
     with pytest.raises(RulesError, match="unknown action statement"):
-        load_rules(theory=NoActions())
+        load_rules(PACKAGED_PATH, theory=NoActions())
 
 
 def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
@@ -377,6 +384,6 @@ def test_broken_files_fail_every_time_and_caller_lists_are_accepted() -> None:
             load_rules(FIXTURES / "duplicate-id.toml")
     # Lists (unhashable) as item codes and scales, as a caller may pass them.
     codes = {k: list(v) for k, v in READINESS_V1_CODES.items()}
-    assert load_rules(item_codes=codes, scales=list(READINESS_V1_SCALES)) == PACKAGED
+    assert load_rules(PACKAGED_PATH, item_codes=codes, scales=list(READINESS_V1_SCALES)) == PACKAGED
     with pytest.raises(RulesError, match="competition-history"):
-        load_rules(item_codes={**codes, "Q9": [1, 2, 3]})
+        load_rules(PACKAGED_PATH, item_codes={**codes, "Q9": [1, 2, 3]})

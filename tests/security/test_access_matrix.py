@@ -88,6 +88,18 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "collab:wave_new": {"GET": RUN, "POST": RUN},
     "collab:wave": {"GET": READ},
     "collab:wave_close": {"GET": RUN, "POST": RUN_REDIRECT},
+    # Answers collected elsewhere: owner only (a whole wave's answers at once). The
+    # world's wave has online responses, so the owner gets the page that refuses.
+    "collab:wave_upload": {"GET": OWNER, "POST": OWNER},
+    # With nothing uploaded, confirm sends the owner back to the upload page.
+    "collab:wave_upload_confirm": {"GET": OWNER_REDIRECT, "POST": OWNER_REDIRECT},
+    "collab:wave_upload_cancel": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
+    # Invitations: addresses and codes are keys to answer with, like the partner links.
+    "invitations:manage": {"GET": RUN},
+    "invitations:invite": {"GET": RUN, "POST": RUN},  # an empty POST: the form's errors
+    "invitations:remind": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "invitations:codes": {"GET": RUN, "POST": RUN},
+    "invitations:sheet": {"GET": RUN},
     "results:report": {"GET": READ},
     "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "results:report_pdf": {"GET": READ},
@@ -193,6 +205,7 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "pk": w.collab.pk,
         "wave_pk": w.wave.pk,
         "item_pk": w.item.pk,
+        "partner_pk": w.link.partner_id,
         "fmt": "csv",
         "number": 1,
         "node_id": next(iter(theory.nodes)),

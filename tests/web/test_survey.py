@@ -614,7 +614,7 @@ def test_feedback_shows_own_scores_and_chosen_actions(client, link):
 
     codes = {k: v for k, v in ANSWERS.items() if isinstance(v, int)}
     scores = scale_scores(from_records(READINESS, [codes])).iloc[0].to_dict()
-    expected = respondent_feedback(codes, scores)
+    expected = respondent_feedback(READINESS, codes, scores)
     assert expected, "the chosen answers should trigger some advice"
     theory = load_theory()
     assert [a["id"] for a in stored["actions"]] == [rec.action_id for rec in expected]

@@ -35,21 +35,14 @@ DEMO_PARTNERS = (
     DemoPartner("Hilltop Hospice (fictional)", 3, 0.2, 0.3),
 )
 
-# Which latent factor drives each scale's items (derived for the demo only).
-_FACTOR = {
-    "initial_trust": "trust",
-    "perceived_legitimacy": "faith",
-    "initial_faith": "faith",
-    "cultural_integration": "trust",
-    "conflict_resolution": "trust",
-    "clarity_of_vision": "faith",
-    "shared_vision": "trust",
-}
-
 
 def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> ResponseSet:
     """About 65 synthetic readiness-v1 respondents across four fictional partners."""
     instrument = instrument or load_instrument("readiness", "1")
+    # Which latent factor drives each scale: the instrument's ``[demo]`` table.
+    factor = instrument.extras.demo_factors
+    if factor is None:
+        raise ValueError(f"{instrument.key} has no [demo] table: no demo data for it")
     rng = np.random.default_rng(seed)
     records: list[dict[str, object]] = []
     ids: list[str] = []
@@ -76,7 +69,7 @@ def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> Re
                 if rng.random() < 0.04:  # a little item non-response
                     continue
                 assert item.scale is not None
-                favourable = latent[_FACTOR[item.scale]] + rng.normal(0, 0.7)
+                favourable = latent[factor[item.scale]] + rng.normal(0, 0.7)
                 keyed = int(np.clip(np.rint(favourable), 1, 5))
                 rec[item.id] = (6 - keyed) if item.reverse else keyed
             # Capacity is the pilot's sore point (Chapter 7): pull Q17/Q18 down.

@@ -13,14 +13,20 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from collabdx.core.datafiles import data_dirs
 from collabdx.core.instrument_disclosure import (
     DisclosureSpec,
     DisclosureSpecError,
     parse_disclosure,
+)
+from collabdx.core.instrument_extras import (
+    Extras,
+    InstrumentExtrasError,
+    MaturityLink,
+    parse_extras,
 )
 
 ItemRole = Literal["descriptor", "context", "scored"]
@@ -125,6 +131,16 @@ class Instrument:
     disclosure: DisclosureSpec = field(
         hash=False, default_factory=lambda: DisclosureSpec((), {}, "")
     )
+    # Maturity links, default trend scales and demo factors (``core.instrument_extras``).
+    extras: Extras = field(hash=False, default_factory=Extras)
+
+    @property
+    def maturity(self) -> tuple[MaturityLink, ...]:
+        return self.extras.maturity
+
+    @property
+    def trend_scales(self) -> tuple[str, ...]:
+        return self.extras.trend_scales
 
     @property
     def key(self) -> str:
@@ -151,18 +167,20 @@ class Instrument:
         return None
 
 
-def _data_dir() -> Path:
-    return Path(str(resources.files("collabdx.data").joinpath("instruments")))
+def _files() -> dict[tuple[str, str], Path]:
+    """Every instrument file by (id, version); the packaged one wins a clash."""
+    found: dict[tuple[str, str], Path] = {}
+    for directory in data_dirs("instruments"):
+        for path in sorted(directory.iterdir()):
+            m = _FILE_RE.match(path.name)
+            if m:
+                found.setdefault((m["id"], m["version"]), path)
+    return found
 
 
 def available() -> list[tuple[str, str]]:
-    """(id, version) of every packaged instrument, sorted."""
-    found = []
-    for path in _data_dir().iterdir():
-        m = _FILE_RE.match(path.name)
-        if m:
-            found.append((m["id"], m["version"]))
-    return sorted(found, key=lambda p: (p[0], int(p[1])))
+    """(id, version) of every instrument (packaged or on ``COLLABDX_DATA_PATH``), sorted."""
+    return sorted(_files(), key=lambda p: (p[0], int(p[1])))
 
 
 def latest_version(instrument_id: str) -> str:
@@ -180,8 +198,8 @@ def _known() -> str:
 def load_instrument(instrument_id: str = "readiness", version: str | None = None) -> Instrument:
     """Load and validate a packaged instrument (latest version when none is given)."""
     version = version or latest_version(instrument_id)
-    path = _data_dir() / f"{instrument_id}-v{version}.toml"
-    if not path.exists():
+    path = _files().get((instrument_id, str(version)))
+    if path is None:
         raise InstrumentError(
             f"No instrument {instrument_id!r} version {version!r}; known: {_known()}"
         )
@@ -303,6 +321,10 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
         disclosure = parse_disclosure(raw.get("disclosure"), items)
     except DisclosureSpecError as exc:
         raise InstrumentError(str(exc)) from exc
+    try:
+        extras = parse_extras(raw, scales)
+    except InstrumentExtrasError as exc:
+        raise InstrumentError(str(exc)) from exc
     return Instrument(
         id=iid,
         version=version,
@@ -317,6 +339,7 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
         items=items,
         scales=scales,
         disclosure=disclosure,
+        extras=extras,
     )
 
 

@@ -2,8 +2,9 @@
 
 Derived by collabdx: Table 11 asks people to "rate for each element according to
 which type of culture you perceive your organisation to have"; it gives no link
-to the survey. We read a readiness scale mean (1-5, higher is more favourable)
-as pathological below 3.0 (on the disagree side of "neither"), bureaucratic from
+to the survey. Which scale stands for which element is the instrument's data (its
+``[[maturity]]`` table, ``Instrument.maturity``). We read a scale mean (1-5, higher
+is more favourable) as pathological below 3.0 (on the disagree side of "neither"), bureaucratic from
 3.0 to below 4.0, and generative from 4.0 ("agree") up. The result is offered
 only as a prompt for the team's own rating, never as a rating.
 """
@@ -11,28 +12,15 @@ only as a prompt for the team's own rating, never as a rating.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from collabdx.core.instrument_extras import MaturityLink
 from collabdx.core.theory_model import Level
 
 LABEL = "A starting point for discussion, not a rating"
 BUREAUCRATIC_FROM = 3.0
 GENERATIVE_FROM = 4.0
-
-# Table 11 element -> (readiness scale, name for the basis text), in Table 11
-# order. Omitted on purpose: confidence (Q6 is one double-barrelled item inside
-# initial trust, and a high Q6 cannot tell "suitable" legal frameworks from the
-# "overabundance" Table 11 calls pathological in a voluntary collaboration),
-# interpersonal communication and risk tolerance (no survey item).
-ELEMENT_SCALES: Mapping[str, tuple[str, str]] = {
-    "trust": ("initial_trust", "Initial trust"),
-    "faith": ("initial_faith", "Initial faith"),
-    "cultural_integration": ("cultural_integration", "Cultural integration"),
-    "perceived_legitimacy": ("perceived_legitimacy", "Perceived legitimacy"),
-    "clarity_of_vision": ("clarity_of_vision", "Clarity of vision"),
-    "shared_vision": ("shared_vision", "Shared vision"),
-}
 
 
 @dataclass(frozen=True)
@@ -80,10 +68,14 @@ _RANGE_TEXT: Mapping[Level, str] = {
 }
 
 
-def suggest_maturity(scale_means: Mapping[str, float | None]) -> list[MaturitySuggestion]:
-    """One suggestion per Table 11 element that has a survey mean, in Table 11 order."""
+def suggest_maturity(
+    scale_means: Mapping[str, float | None], links: Sequence[MaturityLink]
+) -> list[MaturitySuggestion]:
+    """One suggestion per linked Table 11 element that has a survey mean, in the
+    order of the instrument's ``[[maturity]]`` table (Table 11's)."""
     out = []
-    for element, (scale, name) in ELEMENT_SCALES.items():
+    for link in links:
+        element, scale, name = link.element, link.scale, link.name
         mean = scale_means.get(scale)
         if mean is None or math.isnan(mean):
             continue

@@ -1,6 +1,7 @@
 """Feedback rules as data, and the engine that turns survey answers into advice.
 
-The rules (``collabdx/data/rules/readiness-v1.toml``) are collabdx's own
+The rules (``collabdx/data/rules/<instrument>-v<version>.toml``, chosen by the
+instrument and version the file's header names: ``rules_for``) are collabdx's own
 derivation: the seed report gives the survey and the Table 10 action statements
 but nothing linking them. This module only loads, validates and applies them.
 
@@ -37,8 +38,6 @@ from collabdx.core.maturity import below, format_score
 from collabdx.core.rules_model import (
     CONTEXT_SHARE,
     DEFAULT_GROUP_SHARE,
-    READINESS_V1_CODES,
-    READINESS_V1_SCALES,
     Combined,
     Condition,
     ItemIn,
@@ -49,15 +48,14 @@ from collabdx.core.rules_model import (
     ScaleBelow,
     TheoryLike,
     check_actions,
-    default_rules_path,
     load_rules,
+    rules_for,
+    rules_path_for,
 )
 
 __all__ = [
     "CONTEXT_SHARE",
     "DEFAULT_GROUP_SHARE",
-    "READINESS_V1_CODES",
-    "READINESS_V1_SCALES",
     "Combined",
     "Condition",
     "ItemIn",
@@ -68,10 +66,11 @@ __all__ = [
     "ScaleBelow",
     "TheoryLike",
     "check_actions",
-    "default_rules_path",
     "evaluate_group",
     "evaluate_respondent",
     "load_rules",
+    "rules_for",
+    "rules_path_for",
 ]
 
 

@@ -11,36 +11,18 @@ import string
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from collabdx.core.datafiles import data_dirs
+from collabdx.core.instruments import Instrument, InstrumentError, load_instrument
 from collabdx.core.theory_model import CMOC, ActionStatement
 
 DEFAULT_GROUP_SHARE = 0.33
 # A context that describes the collaboration (e.g. "mandated") holds for a group
 # when at least half of those who answered it say so (derived heuristic).
 CONTEXT_SHARE = 0.5
-
-_ANY_OF_1_5 = tuple(range(1, 6))
-# Answer codes of the readiness survey v1, as printed in Appendix 4. Q3 is free
-# text and cannot appear in a condition. The lead's instrument module can pass
-# its own ``item_codes`` instead.
-READINESS_V1_CODES: Mapping[str, tuple[int, ...]] = {
-    "Q1": (1, 2), "Q2": (1, 2, 3), "Q4": (1, 2, 3, 4), "Q5": (1, 2, 3, 4),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(6, 12)},
-    "Q12": (1, 2), "Q13": (1, 2),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(14, 19)},
-    "Q19": (1, 2, 3),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(20, 23)},
-    "Q23": (1, 2),
-    **{f"Q{n}": _ANY_OF_1_5 for n in range(24, 31)},
-}  # fmt: skip
-READINESS_V1_SCALES: tuple[str, ...] = (
-    "initial_trust", "perceived_legitimacy", "initial_faith", "cultural_integration",
-    "conflict_resolution", "clarity_of_vision", "shared_vision",
-)  # fmt: skip
 
 _RULE_KEYS = {
     "id", "title", "instrument", "version", "derived", "condition", "context_when",
@@ -259,25 +241,62 @@ def check_actions(rules: RuleSet | Iterable[Rule], theory: TheoryLike) -> None:
                 raise _fail(rule.id, "actions", f"unknown action statement {action!r}")
 
 
-@cache  # where the installed package is does not change while the process runs
-def default_rules_path() -> Path:
-    return Path(str(resources.files("collabdx.data").joinpath("rules", "readiness-v1.toml")))
+def _header(source: Path) -> tuple[str, str] | None:
+    """The (instrument, version) a rules file says it is for; None if it says neither."""
+    stat = source.stat()
+    return _header_cached(source.absolute(), (stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _header_cached(source: Path, stamp: tuple[int, int]) -> tuple[str, str] | None:
+    del stamp  # only part of the cache key
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RulesError(f"{source.name}: not valid TOML: {err}") from None
+    iid, version = data.get("instrument"), data.get("version")
+    return (iid, version) if isinstance(iid, str) and isinstance(version, str) else None
+
+
+def rules_path_for(instrument_id: str, version: str) -> Path | None:
+    """The rules file whose own header names this instrument version; None if none does.
+
+    Chosen by what the file says, not by its name, so a rules file can never be
+    applied to answers from another version of its instrument."""
+    found = [
+        path
+        for directory in data_dirs("rules")
+        for path in sorted(directory.glob("*.toml"))
+        if _header(path) == (instrument_id, version)
+    ]
+    if len(found) > 1:
+        names = ", ".join(str(p) for p in found)
+        raise RulesError(f"more than one rules file for {instrument_id} v{version}: {names}")
+    return found[0] if found else None
+
+
+def rules_for(instrument: Instrument, *, theory: TheoryLike | None = None) -> RuleSet | None:
+    """The feedback rules of this instrument version, or None when it has none
+    (``performance_check`` has none: its report and feedback say so)."""
+    path = rules_path_for(instrument.id, instrument.version)
+    return None if path is None else load_rules(path, theory=theory)
 
 
 def load_rules(
-    path: str | Path | None = None,
+    path: str | Path,
     *,
     theory: TheoryLike | None = None,
     item_codes: Mapping[str, Sequence[int]] | None = None,
     scales: Collection[str] | None = None,
 ) -> RuleSet:
-    """Read and validate a rules file (the packaged readiness v1 rules by default).
+    """Read and validate a rules file. Its answer codes and scales are those of the
+    instrument version its header names, unless ``item_codes`` and ``scales`` are given.
 
     A file is parsed and validated once per content: every survey submission asks
     for the rules twice, and reading them cost about a fifth of its CPU (docs/benchmarks.md).
     Callers share the cached ``RuleSet``, which is safe because it is immutable all
     the way down (frozen dataclasses, tuples, frozensets, strings, numbers)."""
-    source = Path(path) if path is not None else default_rules_path()
+    source = Path(path)
     # The key holds the file's size and modification time, so an edited file is read
     # again, and the item codes and scales as hashable values (None: the defaults).
     stat = source.stat()
@@ -304,13 +323,21 @@ def _load_rules_cached(
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise RulesError(f"{source.name}: not valid TOML: {err}") from None
-    codes = READINESS_V1_CODES if item_codes is None else dict(item_codes)
-    scale_ids = READINESS_V1_SCALES if scales is None else scales
     header: dict[str, str] = {}
     for key in ("instrument", "version"):
         if not isinstance(value := data.get(key), str) or not value:
             raise RulesError(f"{source.name}: needs top-level {key!r} text")
         header[key] = value
+    if item_codes is None or scales is None:
+        try:
+            instrument = load_instrument(header["instrument"], header["version"])
+        except InstrumentError as err:
+            raise RulesError(f"{source.name}: {err}") from None
+    codes: Mapping[str, Sequence[int]] = (
+        {i.id: i.codes for i in instrument.choice_items} if item_codes is None
+        else dict(item_codes)
+    )  # fmt: skip
+    scale_ids: Collection[str] = tuple(instrument.scales) if scales is None else scales
     if data.get("derived") is not True:
         raise RulesError(f"{source.name}: top-level 'derived' must be true")
     share = _share(data.get("group_share", DEFAULT_GROUP_SHARE), "(file)", "group_share")

@@ -1,15 +1,28 @@
-"""Theory-driven feedback for the report: the rules engine plus maturity suggestions."""
+"""Theory-driven feedback for the report: the rules engine plus maturity suggestions.
+
+Everything instrument-specific comes from the instrument version the answers were
+given with: its rules file (``core.rules.rules_for``) and its maturity links."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from collabdx.core.instruments import Instrument
 from collabdx.core.maturity import suggest_maturity
-from collabdx.core.responses import ResponseSet
-from collabdx.core.rules import Recommendation, evaluate_group, evaluate_respondent, load_rules
+from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.rules import (
+    Recommendation,
+    evaluate_group,
+    evaluate_respondent,
+    rules_for,
+    rules_path_for,
+)
+from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 
 
@@ -26,34 +39,78 @@ def _int_codes(codes: pd.DataFrame) -> pd.DataFrame:
     return codes.round().astype("Int64")
 
 
-def maturity_rows(scale_means: dict[str, float | None]) -> tuple[MaturityRow, ...]:
+def maturity_rows(
+    scale_means: dict[str, float | None], instrument: Instrument
+) -> tuple[MaturityRow, ...]:
     theory = load_theory()
     return tuple(
         MaturityRow(
             s.element_id, theory.maturity_elements[s.element_id].name, s.level, s.basis, s.label
         )
-        for s in suggest_maturity(scale_means)
+        for s in suggest_maturity(scale_means, instrument.maturity)
     )
 
 
 def group_feedback(
     responses: ResponseSet, scores: pd.DataFrame, k: int
 ) -> tuple[tuple[Recommendation, ...], tuple[MaturityRow, ...]]:
-    """Action statements and maturity starting points for a whole group (n ≥ k)."""
+    """Action statements and maturity starting points for a whole group (n ≥ k);
+    no action statements when the instrument version has no rules."""
     theory = load_theory()
-    rules = load_rules(theory=theory)
-    recs = evaluate_group(rules, theory, _int_codes(responses.codes), scores, k)
+    rules = rules_for(responses.instrument, theory=theory)
+    recs = (
+        [] if rules is None
+        else evaluate_group(rules, theory, _int_codes(responses.codes), scores, k)
+    )  # fmt: skip
     means: dict[str, float | None] = {}
     for scale_id in scores.columns:
         values = scores[scale_id].to_numpy()
         answered = values[~np.isnan(values)]
         means[scale_id] = float(answered.mean()) if answered.size >= k else None
-    return tuple(recs), maturity_rows(means)
+    return tuple(recs), maturity_rows(means, responses.instrument)
 
 
 def respondent_feedback(
-    answers: dict[str, int | None], scale_scores: dict[str, float | None]
+    instrument: Instrument,
+    answers: dict[str, int | None],
+    scale_scores: dict[str, float | None],
 ) -> tuple[Recommendation, ...]:
-    """Action statements for one respondent's own answers (their personal feedback)."""
+    """Action statements for one respondent's own answers (their personal feedback),
+    by the rules of the instrument version they answered; none when it has none."""
     theory = load_theory()
-    return tuple(evaluate_respondent(load_rules(theory=theory), theory, answers, scale_scores))
+    rules = rules_for(instrument, theory=theory)
+    if rules is None:
+        return ()
+    return tuple(evaluate_respondent(rules, theory, answers, scale_scores))
+
+
+@dataclass(frozen=True)
+class PersonalFeedback:
+    """One respondent's own scale scores and the action statements chosen for them."""
+
+    scores: Mapping[str, float | None]  # None: too few of the scale's items answered
+    recommendations: tuple[Recommendation, ...]
+    rules_apply: bool  # False: the instrument version has no rules, so no advice
+
+
+def has_rules(instrument: Instrument) -> bool:
+    return rules_path_for(instrument.id, instrument.version) is not None
+
+
+def personal_feedback(
+    instrument: Instrument, answers: Mapping[str, int | str | None]
+) -> PersonalFeedback:
+    """Score one submission and choose its advice, by its own instrument version.
+
+    The survey shows this right after submitting; presenters only format it."""
+    row = scale_scores(from_records(instrument, [dict(answers)])).iloc[0]
+    scores: dict[str, float | None] = {
+        scale_id: (None if math.isnan(float(row[scale_id])) else float(row[scale_id]))
+        for scale_id in instrument.scales
+    }
+    codes: dict[str, int | None] = {
+        item.id: v if isinstance(v := answers.get(item.id), int) else None
+        for item in instrument.choice_items
+    }
+    recs = respondent_feedback(instrument, codes, scores)
+    return PersonalFeedback(scores, recs, has_rules(instrument))

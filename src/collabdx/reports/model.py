@@ -20,9 +20,10 @@ import numpy as np
 from collabdx.core.breakdowns import Breakdown, all_breakdowns
 from collabdx.core.data_quality import QualityCheck
 from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, stat_visible
-from collabdx.core.maturity import ELEMENT_SCALES
+from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import PsychometricsResult
 from collabdx.core.responses import ResponseSet
+from collabdx.core.rules import rules_path_for
 from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
 from collabdx.core.stats import BAND_NOTE, Summary, summarise
 from collabdx.reports.findings import derive_findings
@@ -126,7 +127,7 @@ def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, floa
 
 
 def default_maturity_grid(
-    maturity: tuple[Any, ...], scales: tuple[StatRow, ...], k: int
+    maturity: tuple[Any, ...], scales: tuple[StatRow, ...], k: int, instrument: Instrument
 ) -> MaturityGrid:
     """Every Table 11 element: the survey's starting point (or why there is none);
     no private ratings and no agreed level (the web app supplies those).
@@ -138,22 +139,21 @@ def default_maturity_grid(
 
     suggested = {m.element_id: m for m in maturity}
     by_scale = {r.id: r for r in scales}
+    linked = {link.element: link.scale for link in instrument.maturity}
     rows = []
     for element in load_theory().maturity_elements.values():
         m = suggested.get(element.id)
-        scale_id = ELEMENT_SCALES[element.id][0] if element.id in ELEMENT_SCALES else None
+        scale_id = linked.get(element.id)
         scale = by_scale.get(scale_id) if scale_id else None
         if m is not None and scale is not None and scale.summary is not None:
             band = scale.summary.band
             basis = f"{scale.name} mean {num(scale.summary.mean)}"
             basis += f" ({band.label})" if band else ""
-        elif element.id not in ELEMENT_SCALES:
+        elif element.id not in linked:
             basis = "None: the survey has no questions on this element."
         else:
             basis = f"None: not shown (it needs answers from at least {k} people)."
-        rows.append(
-            MaturityCell(element.id, element.name, m.level if m else None, basis, None)
-        )
+        rows.append(MaturityCell(element.id, element.name, m.level if m else None, basis, None))
     return MaturityGrid(False, NO_RATINGS, tuple(rows))
 
 
@@ -244,7 +244,9 @@ def build_report(
     recommendations: tuple[Any, ...] = ()
     maturity: tuple[Any, ...] = ()
     overlay = None
-    if with_feedback and instrument.id == "readiness":
+    # Feedback needs the instrument version's own rules file; a version without one
+    # (performance_check) gets none, never another version's rules.
+    if with_feedback and rules_path_for(instrument.id, instrument.version) is not None:
         from collabdx.core.theory import load_theory
         from collabdx.reports.feedback import group_feedback
 
@@ -254,9 +256,7 @@ def build_report(
     split = split_opinion(instrument, responses.codes, responses.text, keyed, breakdowns, k)
     scale_of = {i.id: str(i.scale) for i in instrument.scored_items}
     findings = derive_findings(scales, items, gaps, split, recommendations, scale_of)
-    grid = (
-        default_maturity_grid(maturity, scales, k) if instrument.id == "readiness" else None
-    )
+    grid = default_maturity_grid(maturity, scales, k, instrument) if instrument.maturity else None
     research = (
         research_result(responses, k, partner_counts=partner_counts,
                         bootstrap_b=research_bootstrap_b)

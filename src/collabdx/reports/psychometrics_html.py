@@ -6,7 +6,6 @@ images. Every warning attached to a statistic is shown next to it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -15,43 +14,17 @@ from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.psychometrics.analysis import PsychometricsResult
 from collabdx.core.psychometrics.stat import Stat
 from collabdx.core.psychometrics.synthetic import RecoveryRow
+from collabdx.reports.fmt import ci, num, p_value, pct
 from collabdx.reports.pack_research import icc_text
 from collabdx.reports.research_more import research_more
-
-
-def _num(x: float | None, places: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    text = f"{x:.{places}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")  # no "−0.00"
-    return text.replace("-", "−")
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}%"
-
-
-def _p(x: float | None) -> str:
-    if x is None:
-        return "–"
-    if x < 0.001:
-        return "< .001"
-    return f"{x:.3f}".lstrip("0") if x < 1 else "1.000"
-
-
-def _ci(ci: Sequence[float] | None, places: int = 2) -> str:
-    if not ci:
-        return "–"
-    return f"{_num(ci[0], places)} to {_num(ci[1], places)}"
 
 
 def _stat(s: Stat | None, places: int = 2) -> str:
     """Value and CI, e.g. "0.84 (0.75 to 0.90)"."""
     if s is None or s.value is None:
         return "–"
-    text = _num(s.value, places)
-    return f"{text} ({_ci(s.ci, places)})" if s.ci else text
+    text = num(s.value, places)
+    return f"{text} ({ci(s.ci, places)})" if s.ci else text
 
 
 def _warnings(stats: Iterable[object]) -> list[str]:
@@ -71,10 +44,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = _num
-    env.filters["pct"] = _pct
-    env.filters["p"] = _p
-    env.filters["ci"] = _ci
+    env.filters["num"] = num
+    env.filters["pct"] = pct
+    env.filters["p"] = p_value
+    env.filters["ci"] = ci
     env.filters["stat"] = _stat
     env.filters["icc"] = icc_text
     env.globals["not_shown"] = NOT_SHOWN

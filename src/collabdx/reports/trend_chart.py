@@ -22,6 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from collabdx.reports.fmt import ci, num
+
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#997700", "#882255")
 DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "12 3", "1 3")
 SHAPES = ("circle", "square", "triangle", "diamond", "triangle_down", "cross", "star")
@@ -267,10 +269,10 @@ def line_chart(
         for p in sorted(s.points, key=lambda p: p.day):
             x, y = x_of(p.day) + offset, y_of(p.mean)
             ci_y = (y_of(p.ci[0]), y_of(p.ci[1])) if p.ci else None
-            ci_text = f", 95% CI {p.ci[0]:.2f} to {p.ci[1]:.2f}" if p.ci else ""
+            interval = f", 95% CI {ci(p.ci)}" if p.ci else ""
             pts.append(
                 PointOut(x, y, marker_path(shape, x, y), ci_y,
-                         f"{s.name}, {p.wave}: {p.mean:.2f}{ci_text}")
+                         f"{s.name}, {p.wave}: {num(p.mean)}{interval}")
             )  # fmt: skip
         line = " ".join(f"{p.x:.1f},{p.y:.1f}" for p in pts) if len(pts) > 1 else ""
         lx = LEFT + (i % 2) * col_width

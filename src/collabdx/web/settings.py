@@ -78,6 +78,32 @@ if PRODUCTION and not ALLOWED_HOSTS:
 FIELD_KEYS = field_keys(env("COLLABDX_FIELD_KEY"), production=PRODUCTION, secret_key=SECRET_KEY)
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
+# E-mail (invitations and reminders, web/invitations), as Django 6.1's MAILERS: SMTP
+# when EMAIL_HOST is set, configured by the usual variables; otherwise printed to the
+# console in development, so nothing leaves by accident; not at all in production.
+if env("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": int(env("EMAIL_PORT") or (587 if env_bool("EMAIL_USE_TLS", False) else 25)),
+                "username": env("EMAIL_HOST_USER") or None,
+                "password": env("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": int(env("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+elif PRODUCTION:
+    # No e-mail: open links and printed codes still work, and the invitations page
+    # says EMAIL_HOST is not set. Django warns that mail would fail; that is the point.
+    MAILERS = {}
+    SILENCED_SYSTEM_CHECKS = ["mail.W001"]
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "collabdx@localhost")
+
 SERVICE_NAME = env("COLLABDX_SERVICE_NAME", "Collaboration diagnostic")
 SHOW_NHS_LOGO = env_bool("COLLABDX_SHOW_NHS_LOGO", False)
 # Anyone may create a facilitator account only where this is on: by default in development
@@ -116,6 +142,7 @@ INSTALLED_APPS = [
     "collabdx.web.results",
     "collabdx.web.workshop",
     "collabdx.web.explorer",
+    "collabdx.web.invitations",
     # Background work (PDF packs, large exports, e-mail) on Django's tasks framework, queued
     # in the database and run by `collabdx worker` (started beside gunicorn by `serve`).
     "django_tasks_db",
@@ -208,8 +235,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -271,8 +300,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REQUEST_BODY_MAX_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# No page takes a file: refuse file parts outright rather than spool them to disk.
+# No page takes a file but one: refuse file parts outright rather than spool them to
+# disk. The exception, a wave's answers collected elsewhere (collab/upload_views.py),
+# reads one file into memory up to this size; its request body may be this much
+# larger than REQUEST_BODY_MAX_SIZE (collabdx.web.security.bodysize).
 FILE_UPLOAD_HANDLERS = ["collabdx.web.security.uploads.RefuseFilesHandler"]
+UPLOAD_MAX_BYTES = int(float(env("COLLABDX_UPLOAD_MAX_MB", "5")) * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("collabdx.web.accounts.urls")),
     path("collaborations/", include("collabdx.web.collab.urls")),
     path("collaborations/", include("collabdx.web.results.urls")),
+    path("collaborations/", include("collabdx.web.invitations.urls")),
     path("", include("collabdx.web.survey.urls")),
     path("", include("collabdx.web.workshop.urls")),
     path("theory/", include("collabdx.web.explorer.urls")),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -162,3 +163,45 @@ class EventForm(forms.Form):
     description = forms.CharField(
         max_length=300, error_messages={"required": "Describe the event in a few words"}
     )
+
+
+LEAVE_OUT = "leave-out"
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class OrganisationMappingForm(forms.Form):
+    """One dropdown per organisation value in an uploaded file: a partner, or
+    'leave these responses out'. A value that matches a partner's name (ignoring case
+    and spacing) starts on that partner; any other starts on 'Choose', so nothing is
+    sent anywhere, or dropped, without the facilitator saying so."""
+
+    def __init__(
+        self, data: Any, *, values: list[str], partners: list[tuple[int, str]]
+    ) -> None:
+        super().__init__(data)
+        self.values = values
+        choices = [("", "Choose")] + [(str(pk), name) for pk, name in partners]
+        choices.append((LEAVE_OUT, "Leave these responses out"))
+        by_name = {_folded(name): str(pk) for pk, name in partners}
+        for index, value in enumerate(values):
+            shown = value or "No organisation given"
+            self.fields[f"org_{index}"] = forms.ChoiceField(
+                choices=choices,
+                label=shown,
+                error_messages={
+                    "required": f"Choose a partner for ‘{shown}’, or choose to leave "
+                    "these responses out",
+                    "invalid_choice": f"Choose a partner for ‘{shown}’ from the list",
+                },
+            )
+            self.initial[f"org_{index}"] = by_name.get(_folded(value), "") if value else ""
+
+    def mapping(self) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for index, value in enumerate(self.values):
+            chosen = self.cleaned_data[f"org_{index}"]
+            out[value] = None if chosen == LEAVE_OUT else int(chosen)
+        return out

@@ -60,6 +60,7 @@ class Purged:
     sessions: int
     session_records: int = 0
     security_events: int = 0
+    addresses: int = 0  # e-mail invitations' addresses of waves past their closing date
     packs: int = 0
 
     def total(self) -> int:
@@ -72,6 +73,8 @@ class Purged:
 
 def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
     """Delete everything past its retention date, in one transaction."""
+    from collabdx.web.invitations.models import Invitation
+    from collabdx.web.invitations.services import forget_addresses_of_closed_waves
     from collabdx.web.results.pack_files import delete_packs
     from collabdx.web.security import session_records, throttle
     from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
@@ -95,13 +98,17 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
         sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
         records = session_records.purge_expired(today)
         events = purge_security_events(now or timezone.now())
-    # Kept workshop pack PDFs hold the wave's figures: they go with its responses.
+        # A wave that closed on its planned date (no click on "Close") keeps its
+        # addresses until this daily run; its invitations go with its responses.
+        addresses = forget_addresses_of_closed_waves(today)
+        Invitation.objects.filter(wave_id__in=ids).delete()
+    # Kept workshop pack PDFs and exports hold the wave's figures: they go with its responses.
     packs = delete_packs(ids)
     return Purged(
         waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
         ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
         throttle_counters=counters, sessions=sessions, session_records=records,
-        security_events=events, packs=packs,
+        security_events=events, addresses=addresses, packs=packs,
     )  # fmt: skip
 
 

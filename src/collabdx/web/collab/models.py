@@ -112,6 +112,17 @@ class Wave(models.Model):
     closed_on = models.DateField(null=True, blank=True)  # the date only, like the others
     maturity_token = models.CharField(max_length=64, unique=True, default=new_token)
     created_on = models.DateField(auto_now_add=True)
+    # How its responses came in: through the partner links, or uploaded from a file
+    # collected elsewhere (collab/upload.py; the format the importer recognised).
+    ONLINE = "online"
+    COLLECTED = [
+        (ONLINE, "Online, through the partner links"),
+        ("csv", "Uploaded from a CSV file"),
+        ("xlsx", "Uploaded from an Excel workbook"),
+        ("qualtrics-csv", "Uploaded from a Qualtrics export (CSV)"),
+        ("qualtrics-xlsx", "Uploaded from a Qualtrics export (Excel)"),
+    ]
+    collected = models.CharField(max_length=20, choices=COLLECTED, default=ONLINE)
 
     class Meta:
         ordering = ["opens_on", "id"]

@@ -16,6 +16,8 @@ from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.instruments import load_instrument
 from collabdx.core.theory import load_theory
 from collabdx.core.wave_counts import closed_wave_counts, open_wave_counts
+from collabdx.reports import fmt
+from collabdx.reports.fmt import long_date, short_date
 from collabdx.web.collab.models import Collaboration, Wave
 
 
@@ -74,12 +76,8 @@ def wave_status(wave: Wave, today: dt.date | None = None) -> str:
     return "Open"
 
 
-def long_date(day: dt.date) -> str:
-    return _day(day, short=False)
-
-
 def _day(day: dt.date, short: bool) -> str:
-    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+    return short_date(day) if short else long_date(day)
 
 
 def wave_dates(wave: Wave, *, short: bool = False) -> str:
@@ -100,8 +98,7 @@ def wave_dates(wave: Wave, *, short: bool = False) -> str:
 
 def instrument_label(wave: Wave) -> str:
     ins = load_instrument(wave.instrument_id, wave.instrument_version)
-    label = f"{ins.title}, version {ins.version}"
-    return label + " (derived, not validated)" if ins.derived else label
+    return fmt.instrument_label(ins.title, ins.version, ins.derived)
 
 
 ENOUGH = "enough for its own results"
@@ -169,3 +166,13 @@ def link_rows(request: HttpRequest, wave: Wave, counts: WaveCounts) -> list[Link
             LinkRow(link.partner.name, url, qr_svg(url), counts.per_partner[link.partner.name])
         )
     return rows
+
+
+def upload_value_rows(values: list[tuple[str, int]], k: int) -> list[dict[str, str]]:
+    """The confirm page's rows: each organisation value in the uploaded file and how
+    many responses give it, "Not shown" under k (docs/security.md, "Answers collected
+    elsewhere": the facilitator holds the file, but the page keeps the house rule)."""
+    return [
+        {"value": value or "No organisation given", "count": str(n) if n >= k else NOT_SHOWN}
+        for value, n in values
+    ]

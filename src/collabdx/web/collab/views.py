@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from collabdx.reports.fmt import long_date
 from collabdx.reports.quality import quality_text
 from collabdx.web.collab import archive, lifecycle, presenters, services
 from collabdx.web.collab.access import Action, can, collaboration_for, role_in, wave_for
@@ -160,6 +161,10 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "retention_days": lifecycle.retention_days(),
             "released": results_released(wave),
             "release_date": release_date(wave),
+            "collected": wave.get_collected_display() if wave.collected != wave.ONLINE else "",
+            # Answers collected elsewhere go only into a wave with none yet (upload_views).
+            "may_upload": can(request, wave.collaboration, Action.OWN)
+            and not wave.responses.exists(),
         },
     )
 
@@ -187,11 +192,11 @@ def wave_close(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         {
             "collab": wave.collaboration,
             "wave": wave,
-            "closes_on": presenters.long_date(wave.closes_on),
+            "closes_on": long_date(wave.closes_on),
             # While open, the same statuses as the wave page: a total here would be a
             # reading of the count before the close (issue 12, attack 3).
             "responses": presenters.wave_counts(wave, settings.MIN_GROUP_SIZE).line,
-            "delete_after": presenters.long_date(
+            "delete_after": long_date(
                 today + dt.timedelta(days=lifecycle.retention_days() + 1)
             ),
             "retention_days": lifecycle.retention_days(),

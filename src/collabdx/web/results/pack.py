@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
+from collabdx.reports.fmt import long_date
 from collabdx.reports.model import ReportModel, build_report
 from collabdx.reports.sections import (
     CollaborationContext,
@@ -82,7 +83,7 @@ def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
         return MaturityGrid(False, note, tuple(rows))
     note = (
         f"{len(ratings)} people rated the elements in private in round {shown.number} of "
-        f"this wave's workshop (closed {workshop.format_date(shown.closed_on)}). A level's "
+        f"this wave's workshop (closed {long_date(shown.closed_on)}). A level's "
         f"count is shown only when at least {k} people chose it, and other levels are not "
         "shown with it where needed, so that no hidden count can be worked out; when "
         f"everyone chose the same level no count is shown. Hidden counts read “{NOT_SHOWN}”."

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from collabdx.core.disclosure import NOT_SHOWN, stat_visible
-from collabdx.core.instruments import Instrument, load_instrument
+from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
-from collabdx.core.stats import Summary, group_stats
+from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
+from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
     EventRow,
     SkippedWave,
@@ -29,38 +30,6 @@ from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
-
-# Scales drawn when the facilitator has not chosen: trust and faith, as in the seed's
-# Figure 13. Instruments not listed here draw every scale.
-DEFAULT_TREND_SCALES: Mapping[str, frozenset[str]] = {
-    "readiness": frozenset({"initial_trust", "initial_faith"}),
-}
-
-
-def fmt(x: float | None, places: int = 2) -> str:
-    return "–" if x is None else f"{x:.{places}f}"
-
-
-def pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}%"
-
-
-def ci_text(s: Summary) -> str:
-    return "–" if s.ci95 is None else f"{s.ci95[0]:.2f} to {s.ci95[1]:.2f}"
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def short_date(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def instrument_label(instrument: Instrument) -> str:
-    label = f"{instrument.title}, version {instrument.version}"
-    return label + " (derived from the report, not validated)" if instrument.derived else label
-
 
 # ---- Trends across waves ---------------------------------------------------------------
 
@@ -100,8 +69,8 @@ def trend_charts(
     """One chart per instrument id; waves re-scored against their own versions.
 
     ``selected`` maps an instrument id to the scale ids to draw; when it names
-    none, ``DEFAULT_TREND_SCALES`` (or else every scale) is drawn. The data table
-    always lists every scale.
+    none, the newest version's ``[trends]`` default scales (or else every scale) are
+    drawn. The data table always lists every scale.
     """
     kinds = dict(Event.KINDS)
     numbered = [
@@ -127,7 +96,7 @@ def trend_charts(
             stats.append(group_stats(ws.responses).scales)
         chosen = set(selected.get(iid, ())) & set(names)
         if not chosen:
-            chosen = set(DEFAULT_TREND_SCALES.get(iid, ())) & set(names)
+            chosen = set(latest.trend_scales) & set(names)
         drawn = [sid for sid in names if not chosen or sid in chosen]
         series = []
         table = []
@@ -142,11 +111,11 @@ def trend_charts(
                     )
                     continue
                 points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
-                cells.append(TableCell(fmt(s.mean), ci_text(s), str(s.n)))
+                cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
             table.append((name, cells))
             if sid in drawn and points:
                 series.append(charts.SeriesIn(name, tuple(points)))
-        defaults = [names[sid] for sid in names if sid in DEFAULT_TREND_SCALES.get(iid, ())]
+        defaults = [names[sid] for sid in names if sid in latest.trend_scales]
         default_note = (
             f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
             "as Figure 13 of the report does."

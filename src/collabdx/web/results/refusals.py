@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import presenters
 from collabdx.web.results.release import release_date
 
 
@@ -18,7 +18,7 @@ def not_released(request: HttpRequest, wave: Wave, status: int = 200) -> HttpRes
         request, "results/not_released.jinja",
         {
             "collab": wave.collaboration, "wave": wave,
-            "release_date": presenters.long_date(release_date(wave)),
+            "release_date": long_date(release_date(wave)),
         },
         status=status,
     )  # fmt: skip

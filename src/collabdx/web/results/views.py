@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collabdx.core.responses import ResponseSet
 from collabdx.io.exporters import FORMATS, ExportFormat
+from collabdx.reports.fmt import long_date
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import pack_view
 from collabdx.web.collab.access import Action, collaboration_for, wave_for
@@ -145,7 +146,7 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
         if not results_released(wave):
             skipped.append(presenters.SkippedWave(
                 wave.name, "still open; its results appear from "
-                f"{presenters.long_date(release_date(wave))}"
+                f"{long_date(release_date(wave))}"
             ))  # fmt: skip
             continue
         try:

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
 DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_SECONDS = 5.0
@@ -96,13 +97,33 @@ class TooLarge(HttpResponse):
             super().close()
 
 
+# The file upload of answers collected elsewhere (collab/upload_views.py) is the one
+# body that may hold a file: it gets the upload limit plus room for the form around it.
+UPLOAD_URL = "collab:wave_upload"
+FORM_ROOM = 64 * 1024
+
+
+def limit_for(request: HttpRequest) -> tuple[int, int]:
+    """The largest body this request may have, and the limit to name in the 413."""
+    limit = int(settings.REQUEST_BODY_MAX_SIZE)
+    if request.method == "POST" and request.path_info.endswith("/upload/"):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return limit, limit
+        if match.view_name == UPLOAD_URL:
+            files = int(settings.UPLOAD_MAX_BYTES)
+            return max(limit, files + FORM_ROOM), max(limit, files)
+    return limit, limit
+
+
 class RequestBodyLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = int(settings.REQUEST_BODY_MAX_SIZE)
+        limit, shown = limit_for(request)
         length = declared_length(request.META)
         if length is not None and length > limit:
-            return TooLarge(request.META, length, limit)
+            return TooLarge(request.META, length, shown)
         return self.get_response(request)

@@ -55,6 +55,7 @@ class Kind(StrEnum):
     COLLABORATION_DELETED = "collaboration_deleted"
     DOWNLOAD = "download"
     WAVE_CLOSED = "wave_closed"
+    RESPONSES_UPLOADED = "responses_uploaded"
     MEMBER_ADDED = "member_added"
     MEMBER_REMOVED = "member_removed"
     ROLE_CHANGED = "role_changed"
@@ -80,6 +81,7 @@ LABELS: dict[str, str] = {
     Kind.COLLABORATION_DELETED: "Collaboration deleted",
     Kind.DOWNLOAD: "Download",
     Kind.WAVE_CLOSED: "Wave closed",
+    Kind.RESPONSES_UPLOADED: "Responses uploaded from a file",
     Kind.MEMBER_ADDED: "Access given",
     Kind.MEMBER_REMOVED: "Access removed",
     Kind.ROLE_CHANGED: "Role changed",

@@ -9,7 +9,6 @@ is looked up again from the programme theory when the page is shown.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -17,19 +16,12 @@ from typing import Any
 from django.urls import reverse
 
 from collabdx.core.instruments import Instrument, InstrumentError, load_instrument
-from collabdx.core.responses import from_records
-from collabdx.core.rules import load_rules
-from collabdx.core.scoring import scale_scores
 from collabdx.core.stats import BAND_NOTE, band_for
 from collabdx.core.theory import load_theory
-from collabdx.reports.feedback import respondent_feedback
+from collabdx.reports.feedback import has_rules, personal_feedback
 
 # collabdx's estimate, not the seed's: about 20 seconds a question, rounded up.
 SECONDS_PER_ITEM = 20
-
-
-def long_date(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def minutes_to_answer(instrument: Instrument) -> int:
@@ -94,34 +86,18 @@ def check_sections(instrument: Instrument, answers: dict[str, Any], token: str) 
 # ------------------------------------------------------------------ feedback
 
 
-def _rules_apply(instrument: Instrument) -> bool:
-    rules = load_rules()
-    return (rules.instrument, rules.version) == (instrument.id, instrument.version)
-
-
 def feedback_payload(instrument: Instrument, answers: dict[str, int | str]) -> dict[str, Any]:
-    """What the session keeps for the thank-you page: JSON-safe and small."""
-    responses = from_records(instrument, [dict(answers)])
-    row = scale_scores(responses).iloc[0]
-    scores: dict[str, float | None] = {
-        scale_id: (None if math.isnan(float(row[scale_id])) else float(row[scale_id]))
-        for scale_id in instrument.scales
-    }
-    actions: list[dict[str, Any]] = []
-    if _rules_apply(instrument):
-        codes: dict[str, int | None] = {
-            item.id: v if isinstance(v := answers.get(item.id), int) else None
-            for item in instrument.choice_items
-        }
-        actions = [
-            {"id": rec.action_id, "evidence": list(rec.evidence)}
-            for rec in respondent_feedback(codes, scores)
-        ]
+    """What the session keeps for the thank-you page: JSON-safe and small. The
+    scoring and the choice of advice are ``reports.feedback.personal_feedback``'s."""
+    feedback = personal_feedback(instrument, answers)
     return {
         "instrument": instrument.id,
         "version": instrument.version,
-        "scores": scores,
-        "actions": actions,
+        "scores": dict(feedback.scores),
+        "actions": [
+            {"id": rec.action_id, "evidence": list(rec.evidence)}
+            for rec in feedback.recommendations
+        ],
     }
 
 
@@ -240,5 +216,5 @@ def feedback_view(payload: object) -> FeedbackView | None:
         scales=tuple(scales),
         band_note=BAND_NOTE,
         actions=tuple(actions),
-        rules_apply=_rules_apply(instrument),
+        rules_apply=has_rules(instrument),
     )

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 
 from collabdx.core.instruments import Block, Instrument, load_instrument
 from collabdx.web.collab.models import PartnerLink, Wave
+from collabdx.web.invitations import services as invitations
 from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
 
 Answer = int | str | None
@@ -62,6 +63,11 @@ class AlreadySubmitted:
 
 
 @dataclass(frozen=True)
+class InvitationUsed:
+    """The single-use invitation or code has been used: nothing was stored this time."""
+
+
+@dataclass(frozen=True)
 class MayAnswer:
     """Nothing stops this browser from starting or going on with a response."""
 
@@ -83,6 +89,11 @@ def may_start_response(link: PartnerLink, *, answered_here: Collection[int]) -> 
     cookie of ``survey.answered``); single-use invitations (a later issue) add their
     check here, as another argument and another outcome, so no view needs to change
     its order of checks. A read: it writes nothing.
+
+    Whether a single-use invitation or code has been used is deliberately not asked
+    here but only when answers are sent (``submit_response``): a facilitator holds
+    the printed codes, and a start page that said "used" would let them count a
+    small partner's responses while the wave is open (docs/security.md).
     """
     if link.wave_id in answered_here:
         return AnsweredHere()
@@ -235,13 +246,21 @@ def was_submitted(key: str) -> bool:
 
 
 def submit_response(
-    link: PartnerLink, secret: str, on: dt.date | None = None
-) -> Submitted | AlreadySubmitted:
+    link: PartnerLink,
+    secret: str,
+    on: dt.date | None = None,
+    *,
+    invitation_token: str | None = None,
+) -> Submitted | AlreadySubmitted | InvitationUsed:
     """Store the draft as a Response, exactly once.
 
     In one transaction: lock the draft, validate it against the wave's instrument,
-    insert the receipt (unique key: a second submit fails here and stores
-    nothing), create the response with the date only, delete the draft.
+    lock the wave (an early close, and other submits, wait for this one), mark the
+    single-use invitation used if the journey came through one (a conditional
+    update: a used one stores nothing), insert the receipt (unique key: a second
+    submit fails here and stores nothing), create the response with the date only,
+    rewrite the wave's invitation rows (``invitations.blur``: the ballot box),
+    delete the draft.
     """
     on = on or today()
     wave = link.wave
@@ -261,10 +280,12 @@ def submit_response(
                     return AlreadySubmitted()
                 raise DraftMissing("no saved answers")
             answers = complete_answers(instrument, draft.answers)
-            if Wave.objects.filter(pk=wave.pk, closed_on__isnull=False).exists():
+            if Wave.objects.select_for_update().get(pk=wave.pk).closed_on is not None:
                 # Closed early since this request read the wave: its results may be
                 # showing already, and one more response would change them.
                 raise WaveNotOpen(wave.name)
+            if invitation_token is not None and not invitations.use(invitation_token):
+                return InvitationUsed()
             SubmissionReceipt.objects.create(key=key, wave=wave)
             Response.objects.create(
                 wave=wave,
@@ -274,6 +295,7 @@ def submit_response(
                 answers=answers,
                 submitted_on=on,
             )
+            invitations.blur(wave.pk)
             draft.delete()
     except IntegrityError:
         # A parallel submit of the same draft committed its receipt first.

@@ -20,6 +20,10 @@ cookie naming the wave (``survey.answered``), and every step of the journey asks
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,8 +32,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collabdx.core.instruments import Instrument
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import PartnerLink
 from collabdx.web.forms import error_list, undecodable_fields
+from collabdx.web.invitations import services as invitations
 from collabdx.web.survey import answered, presenters, services
 from collabdx.web.survey.forms import PageForm
 from collabdx.web.survey.models import Draft
@@ -46,12 +52,24 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _link(token: str) -> PartnerLink:
-    try:
-        return PartnerLink.objects.select_related("wave", "partner", "wave__collaboration").get(
-            token=token
-        )
-    except PartnerLink.DoesNotExist as exc:
-        raise Http404("No such survey link") from exc
+    """The partner link the token opens: the partner's open link itself, or the link
+    of the partner a single-use invitation or code belongs to. Pages show and post
+    to the token they were opened with, never the open link's token, so an invited
+    person never learns the open link."""
+    links = PartnerLink.objects.select_related("wave", "partner", "wave__collaboration")
+    link = links.filter(token=token).first()
+    if link is None:
+        invitation = invitations.find(token)
+        if invitation is not None:
+            link = links.filter(wave=invitation.wave_id, partner=invitation.partner_id).first()
+    if link is None:
+        raise Http404("No such survey link")
+    return link
+
+
+def _invitation_token(link: PartnerLink, token: str) -> str | None:
+    """The single-use token the journey came in with, or None for the open link."""
+    return None if token == link.token else token
 
 
 def _secret(request: HttpRequest, token: str) -> str | None:
@@ -111,10 +129,12 @@ def _forget_retry(request: HttpRequest, token: str) -> None:
             request.session.pop(SESSION_RETRY, None)
 
 
-def _context(link: PartnerLink, instrument: Instrument, **extra: object) -> dict[str, object]:
+def _context(
+    link: PartnerLink, token: str, instrument: Instrument, **extra: object
+) -> dict[str, object]:
     return {
         "link": link,
-        "token": link.token,
+        "token": token,
         "wave": link.wave,
         "partner": link.partner,
         "instrument": instrument,
@@ -133,9 +153,9 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
         {
             "partner": link.partner,
             "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
-            "opens_on": presenters.long_date(wave.opens_on),
-            "closes_on": presenters.long_date(wave.closes_on),
-            "closed_on": presenters.long_date(wave.closed_on) if wave.closed_on else None,
+            "opens_on": long_date(wave.opens_on),
+            "closes_on": long_date(wave.closes_on),
+            "closed_on": long_date(wave.closed_on) if wave.closed_on else None,
             "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
             "hide_navigation": True,
         },
@@ -144,17 +164,17 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
 
 
 def _bad_request(
-    request: HttpRequest, link: PartnerLink, page: int, *, unreadable: bool = False
+    request: HttpRequest, link: PartnerLink, token: str, page: int, *, unreadable: bool = False
 ) -> HttpResponse:
     return render(
         request,
         "survey/bad_request.jinja",
-        {"token": link.token, "page": page, "hide_navigation": True, "unreadable": unreadable},
+        {"token": token, "page": page, "hide_navigation": True, "unreadable": unreadable},
         status=400,
     )
 
 
-def _refused(request: HttpRequest, link: PartnerLink) -> HttpResponse | None:
+def _refused(request: HttpRequest, link: PartnerLink, token: str) -> HttpResponse | None:
     """The "already answered from this browser" page, when this browser may not
     answer; None when it may. Every step of the journey asks this first."""
     decision = services.may_start_response(link, answered_here=answered.answered_waves(request))
@@ -164,13 +184,38 @@ def _refused(request: HttpRequest, link: PartnerLink) -> HttpResponse | None:
         request,
         "survey/answered_here.jinja",
         {
-            "token": link.token,
+            "token": token,
             "wave": link.wave,
             "partner": link.partner,
             "has_feedback": presenters.feedback_view(request.session.get(SESSION_FEEDBACK))
             is not None,
             "hide_navigation": True,
         },
+        status=403 if request.method == "POST" else 200,
+    )
+
+
+def open_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The guard every step of the journey starts with: the link's token names a
+    partner link (else 404) whose wave takes answers today (else the "unavailable"
+    page: 200 for a GET, 403 for a POST, which changes nothing). The view receives
+    the link as ``link``."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        link = _link(token)
+        if not services.wave_is_open(link.wave):
+            return _unavailable(request, link, 403 if request.method == "POST" else 200)
+        return view(request, token, link=link, **kwargs)
+
+    return guarded
+
+
+def _invitation_used(request: HttpRequest, link: PartnerLink) -> HttpResponse:
+    return render(
+        request,
+        "survey/invitation_used.jinja",
+        {"partner": link.partner, "wave": link.wave, "hide_navigation": True},
         status=403 if request.method == "POST" else 200,
     )
 
@@ -185,11 +230,9 @@ def _page_number(instrument: Instrument, page: int) -> int:
 
 
 @require_safe
-def start(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 200)
-    if refused := _refused(request, link):
+@open_link
+def start(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
+    if refused := _refused(request, link, token):
         return refused
     instrument = services.instrument_for(link.wave)
     draft = services.find_draft(link, _secret(request, token))
@@ -199,12 +242,13 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         "survey/start.jinja",
         _context(
             link,
+            token,
             instrument,
             intro=presenters.intro_parts(instrument),
             minutes=presenters.minutes_to_answer(instrument),
             pages=len(instrument.blocks),
             questions=len(instrument.items),
-            closes_on=presenters.long_date(link.wave.closes_on),
+            closes_on=long_date(link.wave.closes_on),
             draft=draft,
             resume_page=resume_page,
             resume_is_check=resume_page is not None and resume_page > len(instrument.blocks),
@@ -214,11 +258,9 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def restart(request: HttpRequest, token: str) -> HttpResponse:
+@open_link
+def restart(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     """ "Start again": delete the saved answers; page 1 starts a fresh draft."""
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403)
     secret = _secret(request, token)
     if secret:
         services.discard_draft(link, secret)
@@ -228,11 +270,9 @@ def restart(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403 if request.method == "POST" else 200)
-    if refused := _refused(request, link):
+@open_link
+def page(request: HttpRequest, token: str, number: int, link: PartnerLink) -> HttpResponse:
+    if refused := _refused(request, link, token):
         return refused
     instrument = services.instrument_for(link.wave)
     number = _page_number(instrument, number)
@@ -251,14 +291,14 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if request.method == "POST":
         if request.content_type not in FORM_TYPES:
             # Not something the page's form sends (JSON, plain text): nothing to keep.
-            return _bad_request(request, link, number)
+            return _bad_request(request, link, token, number)
         if undecodable_fields(request):
             # Text that is not UTF-8 would be saved as replacement characters.
-            return _bad_request(request, link, number, unreadable=True)
+            return _bad_request(request, link, token, number, unreadable=True)
         form = PageForm(instrument, block, data=request.POST)
         valid = form.is_valid()
         if form.tampered():
-            return _bad_request(request, link, number)
+            return _bad_request(request, link, token, number)
         if not valid:
             # Post/Redirect/Get: the page's GET shows the errors with these answers.
             _set_retry(request, token, number, form)
@@ -272,7 +312,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         except services.WaveNotOpen:
             return _unavailable(request, link, 403)
         except services.SurveyError:
-            return _bad_request(request, link, number)
+            return _bad_request(request, link, token, number)
         _set_secret(request, token, secret)  # also refreshes the session's expiry
         _forget_retry(request, token)
         if changing or number == len(instrument.blocks):
@@ -296,6 +336,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         "survey/page.jinja",
         _context(
             link,
+            token,
             instrument,
             form=form,
             form_errors=error_list(form),
@@ -310,11 +351,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
 
 
 @require_safe
-def check(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 200)
-    if refused := _refused(request, link):
+@open_link
+def check(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
+    if refused := _refused(request, link, token):
         return refused
     instrument = services.instrument_for(link.wave)
     secret = _secret(request, token)
@@ -329,6 +368,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
         "survey/check.jinja",
         _context(
             link,
+            token,
             instrument,
             sections=presenters.check_sections(instrument, draft.answers, token),
             draft_key=services.draft_key(secret),
@@ -338,10 +378,8 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    if not services.wave_is_open(link.wave):
-        return _unavailable(request, link, 403)
+@open_link
+def submit(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     instrument = services.instrument_for(link.wave)
     posted_key = request.POST.get("draft", "")
     secret = _secret(request, token)
@@ -349,12 +387,14 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
         # A replay after success (the secret has left the session), or a check page
         # left over from before "Start again".
         if posted_key and services.was_submitted(posted_key):
-            return _already(request, link, instrument, replaced=_session_replaced(request))
+            return _already(request, link, token, instrument, replaced=_session_replaced(request))
         return redirect("survey:check" if secret else "survey:start", token)
-    if refused := _refused(request, link):
+    if refused := _refused(request, link, token):
         return refused
     try:
-        outcome = services.submit_response(link, secret)
+        outcome = services.submit_response(
+            link, secret, invitation_token=_invitation_token(link, token)
+        )
     except services.WaveNotOpen:
         return _unavailable(request, link, 403)
     except services.Incomplete as exc:
@@ -364,12 +404,16 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, "Your saved answers have expired. Please start again.")
         return redirect("survey:start", token)
     except services.SurveyError:  # saved answers that no longer fit: nothing stored
-        return _bad_request(request, link, 1)
+        return _bad_request(request, link, token, 1)
+    if isinstance(outcome, services.InvitationUsed):
+        # Used in another browser (or a parallel request) since the check page:
+        # nothing stored, and the answers saved here stay until they expire.
+        return _invitation_used(request, link)
     if isinstance(outcome, services.AlreadySubmitted):
         # Another request for the same draft (a double click) won and is replacing this
         # session with the one holding the feedback. Leave the session as it left it:
         # saving this copy would fail, the winner deletes it.
-        return _already(request, link, instrument, replaced=True)
+        return _already(request, link, token, instrument, replaced=True)
     feedback = presenters.feedback_payload(instrument, outcome.answers)
     _set_secret(request, token, None)
     _forget_retry(request, token)
@@ -400,7 +444,12 @@ def _session_replaced(request: HttpRequest) -> bool:
 
 
 def _already(
-    request: HttpRequest, link: PartnerLink, instrument: Instrument, *, replaced: bool = False
+    request: HttpRequest,
+    link: PartnerLink,
+    token: str,
+    instrument: Instrument,
+    *,
+    replaced: bool = False,
 ) -> HttpResponse:
     """The "Your answers have been sent" page. ``replaced``: this browser's session was
     just replaced by the request that sent them, so its new session (not this
@@ -410,7 +459,7 @@ def _already(
     return render(
         request,
         "survey/already.jinja",
-        _context(link, instrument, has_feedback=feedback or replaced),
+        _context(link, token, instrument, has_feedback=feedback or replaced),
     )
 
 
@@ -429,7 +478,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
             # Results come when the wave closes (results.release), not at some count.
-            "closes_on": presenters.long_date(link.wave.closes_on),
+            "closes_on": long_date(link.wave.closes_on),
             "closed": link.wave.has_closed_by(services.today()),
         },
     )

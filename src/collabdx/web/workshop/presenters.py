@@ -1,26 +1,15 @@
 """Display formatting for the maturity matrix workshop. Reads only; no writes.
 
 Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), issue 12:
-
-* ratings are collected in rounds; while a round is open nothing about the levels
-  chosen is shown anywhere (only how many ratings have come in), so reading the page
-  before and after one more rating tells nothing;
-* a closed round's ratings of one element are a breakdown over the three levels,
-  decided by ``core.disclosure.protect`` with lower bound 0 (the list of levels is
-  fixed, so a level nobody chose is possible): a level under k is not shown, with
-  others as needed so that nothing can be worked out by subtraction, and withheld
-  when someone who knows how protect chooses could still pin a level under k
-  (``core.disclosure_audit``). When everyone
-  chose the same level every other level is 0, under k, so the whole breakdown is
-  withheld: "6 of 6 chose bureaucratic" would tell each of them what the others chose;
-* an element rated by fewer than k people shows no count and no level.
+while a round is open nothing about the levels chosen is shown anywhere (only how
+many ratings have come in); a closed round's split over levels is decided by
+``core.rating_disclosure.rating_split`` and only worded here.
 
 Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,13 +17,13 @@ import numpy as np
 from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
-from collabdx.core.disclosure_audit import audited_protect
-from collabdx.core.maturity import ELEMENT_SCALES
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
+from collabdx.core.rating_disclosure import rating_split
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturityRow, maturity_rows
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
@@ -42,10 +31,6 @@ from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 LEVEL_LABELS: dict[str, str] = dict(LEVEL_CHOICES)
 SUGGESTION_LABEL = MATURITY_LABEL  # "A starting point for discussion, not a rating"
-
-
-def format_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def definition_text(element: MaturityElement) -> str:
@@ -100,17 +85,16 @@ class Distribution:
 
 
 def distribution(levels: Iterable[str], k: int) -> Distribution:
-    """The shown form of one element's ratings (``levels``: one level per rating)."""
-    chosen = list(levels)
-    counts: dict[str, int] = {lvl: chosen.count(lvl) for lvl in LEVELS}
-    n = sum(counts.values())
-    if n < k:
+    """The shown form of one element's ratings (``levels``: one level per rating);
+    what may be shown is ``core.rating_disclosure.rating_split``'s decision."""
+    split = rating_split(levels, k)
+    if split.under_k:
         return Distribution(
             "not_shown", None, summary=NOT_SHOWN,
             explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
         )  # fmt: skip
-    protected = audited_protect(counts, k, lower_bound=0)
-    if protected.withheld:
+    n = split.n
+    if split.withheld:
         return Distribution(
             "not_shown", n, summary=NOT_SHOWN,
             explanation=(
@@ -118,9 +102,7 @@ def distribution(levels: Iterable[str], k: int) -> Distribution:
                 "showing it could reveal how individuals rated."
             ),
         )  # fmt: skip
-    shown = tuple(
-        (LEVEL_LABELS[lvl], counts[lvl] if protected.visible(lvl) else None) for lvl in LEVELS
-    )
+    shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in split.counts)
     summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
     return Distribution("counts", n, shown, summary, f"{n} people rated this element.")
 
@@ -139,6 +121,8 @@ class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
     rows: dict[str, MaturityRow] = field(default_factory=dict)
     still_open: bool = False  # no suggestion from an open wave (results.release)
+    # Elements the wave's instrument links to a scale (its ``[[maturity]]`` table).
+    linked: frozenset[str] = frozenset()
 
 
 def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
@@ -163,7 +147,12 @@ def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
         values = scores[scale_id].to_numpy(dtype=float)
         answered = values[~np.isnan(values)]
         means[str(scale_id)] = float(answered.mean()) if answered.size >= k else None
-    return SurveySuggestions(True, {row.element_id: row for row in maturity_rows(means)})
+    instrument = responses.instrument
+    return SurveySuggestions(
+        True,
+        {row.element_id: row for row in maturity_rows(means, instrument)},
+        linked=frozenset(link.element for link in instrument.maturity),
+    )
 
 
 def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> tuple[str, str]:
@@ -180,7 +169,7 @@ def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> 
             NOT_SHOWN,
             f"None: a suggestion needs at least {k} people’s answers to this wave’s survey.",
         )
-    if element_id not in ELEMENT_SCALES:
+    if element_id not in suggestions.linked:
         return "No survey questions", "None: the survey has no questions on this element."
     return (
         NOT_SHOWN,
@@ -242,9 +231,7 @@ def element_summaries(
         if ratings is None:
             shown = NO_ROUND
         else:
-            shown = distribution(
-                [r[element.id] for r in ratings if r.get(element.id) in LEVELS], k
-            )
+            shown = distribution([r[element.id] for r in ratings if r.get(element.id) in LEVELS], k)
         now = agreed.get((wave.pk, element.id))
         earlier = []
         for w in before:
@@ -253,7 +240,7 @@ def element_summaries(
                 EarlierAgreement(
                     w.name,
                     LEVEL_LABELS[a.agreed_level] if a else None,
-                    format_date(a.recorded_on) if a else "",
+                    long_date(a.recorded_on) if a else "",
                     a.rationale if a else "",
                     a.actions if a else "",
                 )
@@ -268,7 +255,7 @@ def element_summaries(
                 suggestion_note=note,
                 agreement=now,
                 agreed_label=LEVEL_LABELS[now.agreed_level] if now else None,
-                agreed_on=format_date(now.recorded_on) if now else "",
+                agreed_on=long_date(now.recorded_on) if now else "",
                 earlier=tuple(earlier),
             )
         )

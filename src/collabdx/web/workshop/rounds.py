@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
 from collabdx.web.workshop.models import RatingRound
-from collabdx.web.workshop.presenters import format_date
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ def round_views(wave: Wave) -> list[RoundView]:
         RoundView(
             r.number,
             r.is_open,
-            format_date(r.opened_on),
-            format_date(r.closed_on) if r.closed_on else "",
+            long_date(r.opened_on),
+            long_date(r.closed_on) if r.closed_on else "",
             r.ratings.count(),
         )
         for r in rounds

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             f"Also {done.expired_drafts} expired draft(s) and "
             f"{done.throttle_counters} expired sign-in counter(s) and "
             f"{done.sessions} expired session(s), "
-            f"{done.session_records} ended session record(s) and "
+            f"{done.session_records} ended session record(s), "
+            f"{done.addresses} invitation address(es) of closed waves and "
             f"{done.security_events} security log event(s) older than the retention period."
         )
