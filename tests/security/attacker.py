@@ -255,3 +255,155 @@ def total_reading(text: str, k: int, n_partners: int, *, closed: bool) -> Readin
         # Once a wave has closed its total is shown whenever it reaches k.
         return Reading({}, (0, k - 1) if closed else None)
     raise AssertionError(f"the attacker cannot read the total {text!r}")
+
+
+# ----------------------------------------------------------------- reading any surface
+# (the whole-app disclosure harness, tests/security/test_disclosure_harness.py)
+
+
+@dataclass
+class Document:
+    """What one surface (page, file, archive member) shows, as the attacker reads it:
+    tables (header row first), text lines, and row-level records (one per person)."""
+
+    name: str
+    tables: list[Table] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    records: list[dict[str, str]] = field(default_factory=list)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN: a blank in a statistics file
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _records_document(name: str, header: list[str], rows: list[list[object]]) -> Document:
+    header = [_cell(h) for h in header]
+    texts = [[_cell(v) for v in r] for r in rows]
+    doc = Document(name, [Table(name, [header, *texts])])
+    if "respondent_id" in header:
+        recs = [dict(zip(header, r, strict=False)) for r in texts]
+        if "item_id" in header:  # the long format: one row per person and question
+            wide: dict[str, dict[str, str]] = {}
+            for r in recs:
+                shown = r.get("code") or r.get("shown_as") or ""
+                wide.setdefault(r["respondent_id"], {"respondent_id": r["respondent_id"]})[
+                    r["item_id"]
+                ] = shown
+            recs = list(wide.values())
+        doc.records = recs
+        doc.tables = []  # read as rows of people, not as an aggregate table
+    return doc
+
+
+def _json_documents(name: str, value: object, out: list[Document]) -> None:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        keys = list(dict.fromkeys(k for v in value for k in v))
+        flat = [[v.get(k) if not isinstance(v.get(k), dict | list) else None for k in keys]
+                for v in value]  # fmt: skip
+        out.append(_records_document(name, keys, flat))
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _json_documents(f"{name}/{k}", v, out)
+        scalars = [f"{k} {_cell(v)}" for k, v in value.items() if not isinstance(v, dict | list)]
+        if scalars:
+            out.append(Document(name, lines=scalars))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _json_documents(f"{name}[{i}]", v, out)
+
+
+def read_documents(name: str, content_type: str, body: bytes) -> list[Document]:
+    """Every document in one response body, by its type (archives recursively)."""
+    import csv
+    import io
+    import json
+    import subprocess
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    ct = content_type.split(";")[0].strip().lower()
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    if ct == "text/html" or suffix == "html":
+        html = body.decode("utf-8", errors="replace")
+        return [Document(name, tables(html), visible_text(html).split("\n"))]
+    if ct == "application/pdf" or suffix == "pdf":
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], check=True,
+                                  capture_output=True, text=True).stdout  # fmt: skip
+        return [Document(name, lines=[" ".join(line.split()) for line in text.splitlines()])]
+    if ct == "application/zip" or suffix == "zip":
+        out: list[Document] = []
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            for member in zf.namelist():
+                if not member.endswith("/"):
+                    out += read_documents(f"{name}!{member}", "", zf.read(member))
+        return out
+    if "spreadsheet" in ct or suffix == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(body), read_only=True)
+        out = []
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if rows:
+                out.append(_records_document(f"{name}!{ws.title}", list(rows[0]), rows[1:]))
+        return out
+    if suffix in ("sav", "dta") or "spss" in ct or "stata" in ct:
+        import pyreadstat
+
+        kind = "sav" if (suffix == "sav" or "spss" in ct) else "dta"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"file.{kind}"
+            path.write_bytes(body)
+            reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
+            frame, _ = reader(str(path), apply_value_formats=True)
+        return [_records_document(name, list(frame.columns), frame.values.tolist())]
+    text = body.decode("utf-8-sig", errors="replace")
+    if ct == "text/csv" or suffix == "csv":
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows:
+            return []
+        return [_records_document(name, list(rows[0]), list(rows[1:]))]
+    if ct == "application/json" or suffix == "json":
+        out = []
+        _json_documents(name, json.loads(text), out)
+        return out
+    return [Document(name, lines=[" ".join(line.split()) for line in text.splitlines()])]
+
+
+# ----------------------------------------------------------------- what the documents tell
+
+NOT_SHOWN_TEXT = ("not shown",)
+NUMBER_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
+def feasible_values(
+    ranges: Sequence[tuple[int, int]], total: tuple[int, int]
+) -> list[set[int]]:
+    """Brute force: every value each group can take when group i lies in ranges[i] and
+    the groups add up to a total within ``total``. Exact, by the sums reachable by the
+    groups before and after each one."""
+    n = len(ranges)
+    before: list[set[int]] = [{0}]
+    for lo, hi in ranges:
+        before.append({s + v for s in before[-1] for v in range(lo, hi + 1) if s + v <= total[1]})
+    after: list[set[int]] = [{0}]
+    for lo, hi in reversed(ranges):
+        after.insert(0, {s + v for s in after[0] for v in range(lo, hi + 1) if s + v <= total[1]})
+    out = []
+    for i, (lo, hi) in enumerate(ranges):
+        others = {a + b for a in before[i] for b in after[i + 1]}
+        out.append({v for v in range(lo, hi + 1)
+                    if any(total[0] <= v + o <= total[1] for o in others)})  # fmt: skip
+    assert len(out) == n
+    return out

@@ -9,10 +9,10 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 
 import html5lib
 import numpy as np
-import pandas as pd
 import pyreadstat
 import pytest
 from markupsafe import escape
@@ -292,28 +292,52 @@ def test_names_on_the_page_are_escaped(owner_client, collab):
     )
 
 
-def test_stata_and_spss_files_hold_no_quasi_identifier(owner_client, four, released, tmp_path):
+def test_stata_and_spss_files_show_what_the_csv_export_shows(owner_client, four, released,
+                                                             tmp_path):
+    """Issue 12: the statistics files are k-anonymous exactly as the CSV export is:
+    the same organisation and descriptor values (bands and "Not shown" as value-
+    labelled codes), not fewer columns and not more."""
+    import csv
+    import io
+
+    csv_rows = list(csv.DictReader(io.StringIO(
+        body(owner_client.get(url(four, released, "export.csv"))).decode("utf-8-sig"),
+        newline="")))  # fmt: skip
+    qis = ("Q3", "Q1", "Q2", "Q4", "Q5")
+    expected = Counter(tuple(r[q] for q in qis) for r in csv_rows)
+    assert expected and "Not shown" in {r["Q3"] for r in csv_rows}  # Gamma (3) is hidden
     for ext in ("sav", "dta"):
         r = owner_client.get(url(four, released, f"research.{ext}"))
         assert r.status_code == 200, ext
         assert "no-store" in r["Cache-Control"]
         assert r["Content-Disposition"].endswith(f'-responses.{ext}"')
         data = body(r)
-        for name in (*HIDDEN, *SHOWN, "Typed organisation"):
+        for name in (*HIDDEN, "Typed organisation"):
             assert name.encode() not in data, (ext, name)
         path = tmp_path / f"r.{ext}"
         path.write_bytes(data)
-        if ext == "dta":
-            frame = pd.read_stata(path, convert_categoricals=False)
-        else:
-            frame, meta = pyreadstat.read_sav(path)
-            assert meta.variable_value_labels["Q6"]  # value labels kept
+        reader = pyreadstat.read_dta if ext == "dta" else pyreadstat.read_sav
+        frame, meta = reader(str(path))
+        assert meta.variable_value_labels["Q6"]  # value labels kept
+        if ext == "sav":
             notes = " ".join(meta.notes)
-            assert "are not in this file" in notes and "Small samples" in notes
+            assert "k-anonymity" in notes and "Small samples" in notes
         assert len(frame) == 38
-        # Scored answers and scale scores only: no descriptor, context or text item.
-        assert {"Q1", "Q2", "Q3", "Q4", "Q5"}.isdisjoint(frame.columns)
-        assert "Q6" in frame.columns and "scale_initial_trust" in frame.columns
+
+        def shown(q: str, v: object, labels=meta.variable_value_labels) -> str:
+            # A code as the CSV writes it: the answer's code, or the band / "Not shown"
+            # its value label stands for.
+            if q == "Q3":
+                return str(v)
+            if v != v:  # NaN: left blank
+                return ""
+            label = labels[q].get(v) or labels[q].get(int(v), "")
+            if label == "Not shown" or (":" in label and label.split(":")[0][:1].isdigit()):
+                return label.split(":")[0]
+            return str(int(v))
+
+        got = Counter(tuple(shown(q, row[q]) for q in qis) for _, row in frame.iterrows())
+        assert got == expected, ext
 
 
 def test_lavaan_and_mplus_files(owner_client, four, released):

@@ -333,6 +333,11 @@ def test_distribution_is_shown_under_protect_with_exact_counts(owner_client, wav
     assert "Private ratings from round 1, closed" in page
     trust = text(section(html, "trust"))
     assert "15 people rated this element." in trust
+    # 5 / 5 / 5: no level has 60% of the ratings, so the room is split, with the rule.
+    assert "Split room" in trust and "at least 60% of the private ratings" in trust
+    # Faith's counts are partly hidden: no flag, which could say more than they do.
+    faith = text(section(html, "faith"))
+    assert "Split room" not in faith and "No level-split" not in faith
     assert "Level People Pathological 5 Bureaucratic 5 Generative 5" in trust
     assert "Pathological 5, Bureaucratic 5, Generative 5" in page  # the summary grid
     faith = text(section(html, "faith"))
@@ -363,6 +368,17 @@ def test_an_earlier_round_can_be_shown_and_stays_as_it_closed(owner_client, wave
         assert "Private ratings from round 2" in page
 
 
+@pytest.mark.parametrize(
+    ("counts", "split"),
+    [((5, 5, 5), True), ((3, 9, 3), False), ((4, 5, 6), True), ((0, 6, 4), False),
+     ((0, 5, 5), True), ((None, 9, 3), None)],
+)  # fmt: skip
+def test_the_split_room_rule(counts, split):
+    # By hand: split when the largest count is under 60% of all: 9/15 = 60% is not split,
+    # 6/10 = 60% not split, 6/15 = 40% split, 5/10 = 50% split.
+    assert presenters.split_room(counts) is split
+
+
 @pytest.mark.parametrize("k", [3, 4, 5, 7])
 def test_what_is_shown_never_pins_a_level_count_under_k(k):
     # Group every split of n ratings by what the page would show; within a group the
@@ -378,7 +394,8 @@ def test_what_is_shown_never_pins_a_level_count_under_k(k):
             assert d.kind == "counts" or not d.counts
             for (_label, count), actual in zip(d.counts, split, strict=bool(d.counts)):
                 assert count is None or (count == actual and count >= k)
-            shown[(d.kind, d.n, d.counts, d.summary, d.explanation)].append(split)
+            # The split-room flag is part of what is shown (issue 14).
+            shown[(d.kind, d.n, d.counts, d.summary, d.explanation, d.split)].append(split)
         for view, splits in shown.items():
             for i in range(3):
                 values = {s[i] for s in splits}

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from collabdx.core.disclosure import protect, stat_visible
+from collabdx.core.disclosure import stat_visible
+from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.instruments import Instrument
 from collabdx.core.stats import Summary, summarise
 
@@ -117,7 +118,9 @@ def breakdown(
         else sorted(counts, key=lambda g: (g == NOT_ANSWERED, g.casefold()))
     )
     order = [g for g in dict.fromkeys(order) if g in counts]
-    protected = protect({g: counts[g] for g in order}, k, lower_bound=1)
+    # Audited: an attacker who knows the rule (smallest first, ties by name) could
+    # otherwise pin a hidden group (tests/security/test_disclosure_harness.py).
+    protected = audited_protect({g: counts[g] for g in order}, k, lower_bound=1)
     shown = [g for g in order if protected.visible(g)]
     # Each shown group's rows, scale by scale: sorted by group once, then sliced, so a
     # group's values are the same, in the same order, as a boolean mask would give.

@@ -48,7 +48,8 @@ import numpy as np
 import pandas as pd
 
 from collabdx.core.breakdowns import BREAKDOWN_TITLES, NOT_ANSWERED, normalise_organisation
-from collabdx.core.disclosure import DisclosureError, check_min_group_size, protect
+from collabdx.core.disclosure import DisclosureError, check_min_group_size
+from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.instrument_disclosure import Band, DisclosureSpec
 from collabdx.core.instruments import Item
 from collabdx.core.microdata_suppress import NOT_SHOWN, suppress
@@ -185,7 +186,7 @@ def _organisations(
     keys = [normalise_organisation(v) for v in raw]
     label = _spellings(raw, keys)
     counts = Counter(label[key] if key else NOT_ANSWERED for key in keys)
-    protected = protect(dict(counts), k, lower_bound=1)
+    protected = audited_protect(dict(counts), k, lower_bound=1)  # as core.breakdowns
     org = []
     for key in keys:
         group = label[key] if key else NOT_ANSWERED
@@ -225,7 +226,7 @@ def _report_recoded(item: Item, codes: pd.Series, k: int, published: bool) -> li
     )
     if not values:
         return values
-    protected = protect({g: counts[g] for g in order}, k, lower_bound=1)
+    protected = audited_protect({g: counts[g] for g in order}, k, lower_bound=1)
     return [v if protected.visible(label[v]) else NOT_SHOWN for v in values]
 
 

@@ -46,6 +46,7 @@ from collabdx.reports.causal_web_legend import (
     _legend,
     _legend_items,
     _n,
+    badge_width,
 )
 
 __all__ = ["HIGHLIGHTS", "SIGN_WORDS", "EdgeRow", "edge_rows", "svg"]
@@ -202,7 +203,17 @@ def _edge(
     return f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
 
 
-def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str) -> str:
+# Mechanisms where more is worse: a low (unfavourable) score means a lot of it, so
+# "weak" would say the opposite of what is meant (issue 14: "Perceived task
+# complexity" marked weak when complexity is high). Their badges say high / low.
+MORE_IS_WORSE = frozenset({"task_complexity"})
+INVERSE_WORD = {"weak": "high", "strong": "low"}
+
+
+def _node(
+    box: Box, label: str, level: str | None, href: str | None, prefix: str,
+    inverse: bool = False,
+) -> str:
     fill, stroke, width, weight = NODE_STYLE[box.kind]
     if level:
         stroke, width = MARK[level][0], "4"
@@ -215,14 +226,18 @@ def _node(box: Box, label: str, level: str | None, href: str | None, prefix: str
     parts = [
         f'<g class="cw-node cw-{box.kind}" id={quoteattr(f"{prefix}-node-{box.id}")} '
         f"data-node={quoteattr(box.id)}>",
-        f"<title>{escape(label)}{f' ({level})' if level else ''}</title>",
+        f"<title>{escape(label)}"
+        f"{f' ({INVERSE_WORD[level] if inverse else level})' if level else ''}</title>",
         f'<rect class="cw-box" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" '
         f'height="{_n(box.h)}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>',
         f'<text font-size="{FONT}" font-weight="{weight}" fill="{TEXT}" '
         f'text-anchor="middle">{spans}</text>',
     ]
     if level:
-        parts.append(_badge(box.x + box.w + 4, box.y - 9, level))
+        # In the column gap beside the box, never over it: over the corner it covered
+        # "of" in "Sharedness of vision" (issue 14). COL_GAP leaves room for the badge.
+        word = INVERSE_WORD[level] if inverse else None
+        parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
     parts.append("</g>")
     g = "".join(parts)
     return f"<a href={quoteattr(href)}>{g}</a>" if href else g
@@ -306,7 +321,10 @@ def svg(
         box = lay.boxes.get(node)
         if box is not None:
             href = node_href(node) if node_href else None
-            out.append(_node(box, theory.nodes[node].label, highlight.get(node), href, p))
+            inverse = theory.nodes[node].mechanism in MORE_IS_WORSE
+            out.append(
+                _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse)
+            )
     out.append("</g></g></svg>")
     return "".join(out)
 

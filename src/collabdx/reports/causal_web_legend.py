@@ -30,9 +30,14 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def _badge(x_right: float, y: float, level: str) -> str:
-    colour, word = MARK[level]
-    w = text_width(word, 11, bold=True) + 10
+def badge_width(level: str, word: str | None = None) -> float:
+    return text_width(word or MARK[level][1], 11, bold=True) + 10
+
+
+def _badge(x_right: float, y: float, level: str, word: str | None = None) -> str:
+    colour, default = MARK[level]
+    word = word or default
+    w = badge_width(level, word)
     return (
         f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
         f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
@@ -85,7 +90,8 @@ def _legend_items(levels: list[str], prefix: str, route: bool) -> list[tuple[str
             (
                 f'<rect x="2" y="1" width="30" height="16" rx="3" fill="#ffffff" '
                 f'stroke="{MARK[level][0]}" stroke-width="4"/>' + _badge(44 + badge_w, 1, level),
-                f"rated {level}",
+                # Task complexity is marked "high"/"low" (more of it is worse).
+                f"rated {level} (task complexity: {'high' if level == 'weak' else 'low'})",
                 52 + badge_w,
             )
         )

@@ -283,14 +283,18 @@ class HeatRow:
     note: str = ""  # printed across the row when the whole group is hidden
 
 
+# The same three bands as the scale table and profile (core.stats.BANDS, 3 and 4), so
+# a cell's colour never says something its band does not (issue 14). Colours are the
+# diverging scale's ends and centre.
 HEAT_BINS = (
-    (2.5, "below 2.5"), (3.0, "2.5 to below 3"), (4.0, "3 to below 4"),
-    (4.5, "4 to below 4.5"), (99.0, "4.5 and above"),
+    (3.0, "below 3: needs attention"), (4.0, "3 to below 4: mixed"),
+    (99.0, "4 and above: strength"),
 )  # fmt: skip
+HEAT_COLOUR = (0, 2, 4)  # index into KEYED_COLOURS / KEYED_TEXT for each bin
 
 
 def _bin(value: float) -> int:
-    return next(i for i, (upper, _) in enumerate(HEAT_BINS) if value < upper)
+    return HEAT_COLOUR[next(i for i, (upper, _) in enumerate(HEAT_BINS) if value < upper)]
 
 
 def heatmap(
@@ -303,13 +307,13 @@ def heatmap(
     hidden: str,
 ) -> Markup:
     """Scale means by group, one block of rows per breakdown. Each cell prints its
-    value; colour (five bins aligned with the bands) is only a second cue."""
+    value; colour (the three bands) is only a second cue."""
     label_w, top = 210.0, 86.0
     cell_w = (WIDTH - label_w) / max(len(columns), 1)
     cell_h, head_h = 32.0, 24.0
     n_rows = sum(len(rows) for _, rows in sections)
     height = top + cell_h * n_rows + head_h * len(sections) + 8
-    entries = [(KEYED_COLOURS[i], label) for i, (_, label) in enumerate(HEAT_BINS)]
+    entries = [(KEYED_COLOURS[HEAT_COLOUR[i]], label) for i, (_, label) in enumerate(HEAT_BINS)]
     out = [_open(height, title, desc, id_prefix), _swatches(0, 2, entries, 130)]
     for j, col in enumerate(columns):
         lines = _wrap(col, 13)[:3]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from collabdx.core.rules import (
 )
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
+from collabdx.reports import pack_core
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,20 @@ def respondent_feedback(
     scale_scores: dict[str, float | None],
 ) -> tuple[Recommendation, ...]:
     """Action statements for one respondent's own answers (their personal feedback),
-    by the rules of the instrument version they answered; none when it has none."""
+    by the rules of the instrument version they answered (none when it has none): at
+    most five, one per answer that chose them, ranked as the pack's cards are.
+
+    One respondent once got 16 statements, five from one answer (issue 14): on a
+    phone that was a 9,000-pixel page repeating itself."""
     theory = load_theory()
     rules = rules_for(instrument, theory=theory)
     if rules is None:
         return ()
-    return tuple(evaluate_respondent(rules, theory, answers, scale_scores))
+    recs = evaluate_respondent(rules, theory, answers, scale_scores)
+    groups = pack_core.ranked_groups(recs, list(theory.action_statements))
+    return tuple(
+        replace(g[0], evidence=pack_core.merged_evidence(g)) for g in groups[: pack_core.TOP_N]
+    )
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ def _gap_finding(gaps: Sequence[Gap]) -> Finding | None:
     )
 
 
-def _split_finding(split: Sequence[SplitItem], scale_of: Mapping[str, str]) -> Finding | None:
+def _split_finding(
+    split: Sequence[SplitItem], scale_of: Mapping[str, str], reverse: frozenset[str] = frozenset()
+) -> Finding | None:
     everyone = [s for s in split if s.group == ALL_RESPONDENTS]
     pool = everyone or list(split)
     if not pool:
@@ -67,8 +69,14 @@ def _split_finding(split: Sequence[SplitItem], scale_of: Mapping[str, str]) -> F
     return Finding(
         "split_opinion",
         f"Split opinion{where} on {s.item_id} “{s.item_text}”: "
-        f"{pct(s.pct_favourable)} answered favourably and {pct(s.pct_unfavourable)} "
-        "unfavourably, so the average hides two camps.",
+        # For a reverse-worded question "favourably" means disagreeing: say so, or
+        # "48% answered favourably" reads as agreement with the statement (issue 14).
+        + (f"{pct(s.pct_favourable)} disagreed (favourable, as the question is "
+           f"reverse-worded) and {pct(s.pct_unfavourable)} agreed"
+           if s.item_id in reverse else
+           f"{pct(s.pct_favourable)} answered favourably and {pct(s.pct_unfavourable)} "
+           "unfavourably")
+        + ", so the average hides two camps.",
         f"fig-items-{scale_of[s.item_id]}" if not where else "tab-split",
     )
 
@@ -134,7 +142,9 @@ def derive_findings(
         if len(shown) > 1 and high.summary.mean > low.summary.mean:
             out.append(_scale_finding("highest_scale", "Highest scale", high))
     for extra in (
-        _gap_finding(gaps), _split_finding(split, scale_of), _theme_finding(recommendations)
+        _gap_finding(gaps),
+        _split_finding(split, scale_of, frozenset(i.id for i in items if getattr(i, "reverse", 0))),
+        _theme_finding(recommendations),
     ):  # fmt: skip
         if extra is not None:
             out.append(extra)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.reports.fmt import num, pct
 from collabdx.reports.model import ReportModel
-from collabdx.reports.pack import Pack, pack_view
+from collabdx.reports.pack import CORE, Pack, pack_view
 
 
 def _fmt(x: float | None, places: int = 2) -> str:
@@ -69,6 +69,10 @@ def print_css() -> str:
 
 def render_pack(pack: Pack, **extra: Any) -> str:
     """The standalone document for an already built pack view."""
+    if not pack.withheld and pack.sections[:1] != list(CORE[:1]):
+        # The file and the PDF open with the core pages, then lettered annexes.
+        pack.sections = list(CORE) + pack.sections
+        pack.number_annexes()
     template = environment().get_template("pack/document.jinja")
     return template.render(pack=pack, css=pack_css(), web=False, **extra)
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from collabdx.core.breakdowns import Breakdown
 from collabdx.core.disclosure import NOT_SHOWN
-from collabdx.reports import charts, pack_parts, pack_research
+from collabdx.reports import charts, pack_core, pack_parts, pack_research
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel, StatRow
@@ -24,6 +24,14 @@ from collabdx.reports.research import CLI_BOOTSTRAP_B
 from collabdx.reports.sections import CountTable
 
 REVERSED = "Reverse-worded: turned round so that higher is more favourable."
+# The core pack (at most 8 A4 pages, issue 14), then the annexes in this order.
+CORE = (
+    ("overview", "Overview"),
+    ("differ", "Where views differ"),
+    ("top-actions", "Top action statements"),
+    ("matrix", "Maturity matrix (Table 11 of the report)"),
+    ("rating-sheet", "Private rating sheet"),
+)
 SECTIONS = (
     ("summary", "Summary"),
     ("items", "Answers to each question"),
@@ -147,6 +155,7 @@ class Pack:
     sections: list[tuple[str, str]] = field(default_factory=list)
     counts: list[Table] = field(default_factory=list)
     profile: Figure | None = None
+    profile_core: Figure | None = None  # the same chart on the overview page
     scales: list[ScaleRow] = field(default_factory=list)
     band_note: str = ""
     findings: list[FindingView] = field(default_factory=list)
@@ -159,6 +168,18 @@ class Pack:
     split: list[tuple[str, str]] = field(default_factory=list)
     split_share: str = f"{SPLIT_SHARE:.0f}%"
     parts: pack_parts.Parts | None = None  # sections 4 to 8
+    core: pack_core.Core | None = None  # the core pages (issue 14)
+    # Annex letters by section id; empty on the web page, which has no annexes.
+    annexes: dict[str, str] = field(default_factory=dict)
+
+    def annex_label(self, section_id: str) -> str:
+        letter = self.annexes.get(section_id)
+        return f"Annex {letter}. " if letter else ""
+
+    def number_annexes(self) -> None:
+        """Letter the annexes in order; a section with nothing to say gets none."""
+        ids = [sid for sid, _ in self.sections if sid not in dict(CORE)]
+        self.annexes = {sid: chr(ord("A") + i) for i, sid in enumerate(ids)}
     research: pack_research.ResearchAppendix | None = None  # the appendix for researchers
 
 
@@ -268,7 +289,8 @@ def _heatmap(model: ReportModel, number: int, k: int) -> Figure:
     desc = (
         "Heatmap of each scale's mean score (1 to 5, higher is more favourable) for everyone "
         "and for each group of respondents by organisation, role and staff group. Every cell "
-        "prints its mean; the colour repeats it in five bins. Groups that are not shown "
+        "prints its mean; the colour repeats its band (below 3, 3 to below 4, 4 and above). "
+        "Groups that are not shown "
         f"(a group needs at least {k} people) have no figures. The tables after the chart "
         "give the same means."
     )
@@ -300,10 +322,12 @@ def _gap_rows(model: ReportModel) -> tuple[list[GapRow], list[tuple[str, str, st
 
 def _split_rows(model: ReportModel) -> list[tuple[str, str]]:
     by_group: dict[str, list[str]] = {}
+    reverse = {i.id for i in model.items if i.reverse}
     for s in model.split:
         by_group.setdefault(s.group, []).append(
             f"{s.item_id} ({pct(s.pct_favourable)} favourable, "
-            f"{pct(s.pct_unfavourable)} unfavourable)"
+            f"{pct(s.pct_unfavourable)} unfavourable"
+            + ("; reverse-worded, so favourable is disagreeing)" if s.item_id in reverse else ")")
         )
     return [(group, "; ".join(items)) for group, items in by_group.items()]
 
@@ -329,7 +353,16 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
             + (" (derived from the report, not validated)" if model.instrument_derived else "")
         ),
     )
-    pack.sections = [s for s in SECTIONS if s[0] != "research" or model.research is not None]
+    if theory is None:
+        from collabdx.core.theory import load_theory
+
+        theory = load_theory()
+    pack.sections = [
+        s for s in SECTIONS
+        if (s[0] != "research" or model.research is not None)
+        and (s[0] != "trends" or model.trends is not None)  # nothing to say in one wave
+    ]  # fmt: skip
+    pack.core = pack_core.build(model, theory)
     if model.withheld:
         pack.parts = pack_parts.build(model, theory=theory, first_figure=0)
         return pack
@@ -355,6 +388,11 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
                              id_prefix="fig-profile", hidden=hidden),
         charts.scale_profile_narrow(profile_rows, title=profile_title, desc=profile_desc,
                                     id_prefix="fig-profile-narrow", hidden=hidden),
+    )  # fmt: skip
+    pack.profile_core = Figure(
+        "fig-overview", 1, profile_title,
+        charts.scale_profile(profile_rows, title=profile_title, desc=profile_desc,
+                             id_prefix="fig-overview", hidden=hidden),
     )  # fmt: skip
     pack.item_figures = _item_figures(model, 2, hidden)
     number = 2 + len(pack.item_figures)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
-from collabdx.reports import causal_web, quality
+from collabdx.reports import causal_web, pack_core, quality
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
@@ -63,6 +63,7 @@ class ActionView:
     cmocs: tuple[tuple[str, str, str], ...]  # (id, source, text)
     path: str
     context_notes: tuple[str, ...]
+    more: str = ""  # what the statement says beyond its split (t10.31's second sentence)
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,22 @@ def _actions(model: ReportModel, theory: Any) -> list[ActionView]:
                 st.id, st.task, st.text, st.if_text, st.then_text, st.because_text,
                 st.because_derived, tuple(rec.evidence), tuple(rec.cmocs), rec.path,
                 context_notes(st.text, model.context, theory),
+                pack_core.remainder(st.text, st.if_text, st.then_text, st.because_text),
             )
         )  # fmt: skip
     return out
+
+
+def _mark_word(m: Any, highlight: Any) -> str:
+    """How the drawing marks this scale's mechanism: once per node, so a second scale
+    on the same node (clarity and sharedness of vision) says where its mark comes
+    from instead of contradicting it ("weak" and "not marked" on one page)."""
+    word = {"weak": "high", "strong": "low"} if m.mechanism_id == "task_complexity" else {}
+    own = m.level or "not marked"
+    shown = highlight.get(m.node_ids[0]) if m.node_ids else None
+    if shown and shown != m.level:
+        return f"{own}; the node is marked {word.get(shown, shown)} from another scale"
+    return word.get(own, own)
 
 
 def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
@@ -201,7 +215,7 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
             MarkRow(m.scale_name, num(m.mean) if m.mean is not None else
                     NOT_SHOWN,
                     m.band_label or "–", m.mechanism_name, "; ".join(m.node_labels),
-                    m.level or "not marked")
+                    _mark_word(m, overlay.highlight))
         )  # fmt: skip
     for r in overlay.routes:
         labels = {n.id: n.label for n in theory.nodes.values()}
@@ -212,16 +226,24 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
     weak = [m for m in overlay.marks if m.level == "weak"]
     parts.causal_note = (
         "Mechanisms whose scale is in the “Needs attention” band are marked “weak”, those in "
-        "the “Strength” band “strong”. The thick arrows run from the factors that act on each "
+        "the “Strength” band “strong”; perceived task complexity, where more is worse, is "
+        "marked “high” or “low” instead. The thick arrows run from the factors that act on each "
         f"weak mechanism, through it, to {overlay.target_label.lower()}; the other arrows are "
         "faded." if weak else
         "No scale is in the “Needs attention” band, so no mechanism is marked weak. Mechanisms "
         "whose scale is in the “Strength” band are marked “strong”."
     )  # fmt: skip
     parts.edges = [
-        f"{r.source_label} {r.sign_word} {r.target_label} (CMOC {', '.join(r.cmocs)})"
+        edge_text(r.source_label, r.sign, r.target_label, r.cmocs)
         for r in causal_web.edge_rows(theory)
     ]
+
+
+def edge_text(source: str, sign: int, target: str, cmocs: tuple[str, ...]) -> str:
+    """One link in words that read whatever the number of its source ("Overambitious
+    aims decreases ..." did not): more of the source, then more or less of the target."""
+    return f"More {source[:1].lower()}{source[1:]} → {'more' if sign > 0 else 'less'} " \
+        f"{target[:1].lower()}{target[1:]} (CMOC {', '.join(cmocs)})"
 
 
 def _maturity(model: ReportModel, parts: Parts) -> None:

@@ -145,7 +145,9 @@ def agreement(
             group.by,
             group.title,
             False,
-            f"Cannot be computed: fewer than two {group.noun} have at least {k} respondents.",
+            # Not "have at least k respondents": a group that size is also not shown
+            # when showing it would reveal a smaller one (issue 14).
+            f"Cannot be computed: fewer than two {group.noun} can be shown.",
             group.groups,
             (),
             group.note,

@@ -186,7 +186,7 @@ def compare_groups(
             group.by,
             group.title,
             False,
-            f"Cannot be compared: fewer than two {group.noun} have at least {k} respondents.",
+            f"Cannot be compared: fewer than two {group.noun} can be shown.",
             group.groups,
             (),
             group.note,

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from collabdx.core.breakdowns import BREAKDOWN_TITLES, NOT_ANSWERED, group_labels
-from collabdx.core.disclosure import protect
+from collabdx.core.disclosure_audit import audited_protect
 from collabdx.core.instruments import Instrument
 
 # Plural nouns for the plain-English readings.
@@ -90,7 +90,8 @@ def grouping(
     # which costs less than hiding a real one when it is the smallest.
     n_given_not = counts.get(not_given, 0)
     candidates = answered | ({not_given: n_given_not} if n_given_not >= k else {})
-    protected = protect(candidates, k, lower_bound=1) if answered else None
+    # Audited as the report's breakdowns: no pinning by an attacker who knows the rule.
+    protected = audited_protect(candidates, k, lower_bound=1) if answered else None
 
     def shown(g: str) -> bool:
         if g == not_given and n_given_not < k:

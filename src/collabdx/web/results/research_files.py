@@ -4,7 +4,7 @@ as SPSS (.sav) and Stata (.dta) files with variable and value labels (issue 18).
 Gated like every research download (``research._gate``: another facilitator gets 404,
 nothing while the wave is open, nothing under k). The syntax files hold no data. The
 SPSS and Stata files are row-level, so their rows come only from
-:func:`protected_rows_for_download`, the one place that decides what a row may show.
+:func:`protected_rows_for_download`: the same k-anonymous rows as the CSV export.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from collabdx.core.microdata import NOT_SHOWN, anonymise
 from collabdx.core.psychometrics.syntax import lavaan_script, mplus_input
 from collabdx.core.scoring import scale_scores
-from collabdx.io.codebook import build_codebook
+from collabdx.io.codebook import build_codebook, disclosure_section
 from collabdx.io.exporters import tidy_table
 from collabdx.io.statfiles import StatFormat, labelled_frame, statfile_bytes
 from collabdx.web.collab.access import Action, wave_for
@@ -36,37 +37,52 @@ def protected_rows_for_download(
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """The rows and codebook a row-level research download may contain.
 
-    Every row-level file goes through the same k-anonymity protection (issue 12). Until
-    the core function that makes rows k-anonymous over the organisation and the
-    descriptor items while keeping as much as it can (``core.microdata.anonymise``,
-    branch ``anon-export``) is merged, this keeps no quasi-identifier at all: no
-    organisation, no descriptor or context item, no free text, only the scored answers
-    and scale scores. All rows then share one equivalence class of N ≥ k rows (``_gate``
-    refuses under k), so the file is k-anonymous by construction. Connect
-    ``anonymise`` here to keep the protected descriptors too; nothing else changes.
+    The same rows as the wave's CSV export (issue 12): the organisation and every
+    descriptor k-anonymous by ``core.microdata.anonymise`` over the fixed partner
+    list, so an SPSS or Stata file shows exactly what the CSV shows and no more.
+    Statistics files need whole-number codes for value labels, so a band ("1-2") or
+    "Not shown" in a descriptor column becomes a code of its own after the answers'
+    codes (see :func:`_numbered`), labelled with what the CSV shows. The organisation
+    stays text: the partner's name, or "Not shown".
     """
     responses = data.responses
     if responses.n < k:  # _gate refuses first; this guards any other caller
         raise ValueError(f"fewer than {k} responses: no row-level file")
     instrument = responses.instrument
-    header, rows = tidy_table(responses, scale_scores(responses))
-    keep = [i for i, name in enumerate(header)
-            if name in ("respondent_id", "instrument_id", "instrument_version")
-            or name.startswith("scale_")
-            or (name in instrument.items and instrument.items[name].role == "scored")]  # fmt: skip
-    header = [header[i] for i in keep]
-    rows = [[row[i] for i in keep] for row in rows]
-    codebook = [e for e in build_codebook(instrument, [h for h in header
-                                                      if h.startswith("scale_")])
-                if e["name"] in header]  # fmt: skip
+    protection = anonymise(responses, k, partners=list(data.partner_counts))
+    scores = scale_scores(responses)
+    header, rows = tidy_table(responses, scores, protection)
+    score_columns = [h for h in header if h.startswith("scale_")]
+    codebook = build_codebook(instrument, score_columns, protection)
+    _numbered(header, rows, codebook)
+    section = disclosure_section(protection, instrument)
     codebook.append({
-        "name": "_disclosure", "label": "Organisation, role, staff group, time at the "
-        "organisation and on the collaboration, and free text are not in this file, so "
-        f"every row is one of {len(rows)} alike in them (k = {k}).", "type": "note",
+        "name": "_disclosure", "label": section["summary"], "type": "note",
         "role": None, "codes": [], "reverse_keyed": False, "scale": None, "items": [],
         "source": "collabdx disclosure control (issue 12)",
     })  # fmt: skip
     return labelled_frame(header, rows, codebook), codebook
+
+
+def _numbered(header: list[str], rows: list[list[Any]], codebook: list[dict[str, Any]]) -> None:
+    """Give every text code of a coded column (a band, "Not shown") a whole-number code
+    after the column's own codes, in codebook order, with what it stood for as label."""
+    for entry in codebook:
+        text_codes = [c for c in entry["codes"] if not isinstance(c["code"], int)]
+        if not text_codes or entry["name"] not in header:
+            continue
+        last = max((c["code"] for c in entry["codes"] if isinstance(c["code"], int)), default=0)
+        number = {c["code"]: last + 1 + j for j, c in enumerate(text_codes)}
+        col = header.index(entry["name"])
+        for row in rows:
+            if row[col] in number:
+                row[col] = number[row[col]]
+        entry["codes"] = [
+            c if isinstance(c["code"], int)
+            else {"code": number[c["code"]],
+                  "label": NOT_SHOWN if c["code"] == NOT_SHOWN else f"{c['code']}: {c['label']}"}
+            for c in entry["codes"]
+        ]  # fmt: skip
 
 
 def _statfile(request: HttpRequest, pk: int, wave_pk: int, fmt: StatFormat) -> HttpResponse:

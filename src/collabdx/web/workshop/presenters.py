@@ -82,6 +82,26 @@ class Distribution:
     counts: tuple[tuple[str, int | None], ...] = ()  # (level label, count or None)
     summary: str = ""
     explanation: str = ""
+    split: bool | None = None  # SPLIT_RULE; None when not every count is shown
+
+
+# The room is split when no level has a clear majority of the private ratings. A
+# stated rule (issue 14), derived by collabdx, so a facilitator can explain the flag.
+SPLIT_AGREEMENT = 0.6
+SPLIT_RULE = (
+    "The room is split on an element when no level has at least 60% of the private "
+    "ratings: discuss it before agreeing a level. (collabdx's rule, derived; shown only "
+    "when every level's count is shown, so the flag reveals nothing the counts do not.)"
+)
+
+
+def split_room(counts: Sequence[int | None]) -> bool | None:
+    """:data:`SPLIT_RULE` over one element's shown counts; None when any is hidden."""
+    if any(c is None for c in counts):
+        return None
+    shown = [int(c) for c in counts if c is not None]
+    total = sum(shown)
+    return None if not total else max(shown) < SPLIT_AGREEMENT * total
 
 
 def distribution(levels: Iterable[str], k: int) -> Distribution:
@@ -104,7 +124,10 @@ def distribution(levels: Iterable[str], k: int) -> Distribution:
         )  # fmt: skip
     shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in split.counts)
     summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
-    return Distribution("counts", n, shown, summary, f"{n} people rated this element.")
+    return Distribution(
+        "counts", n, shown, summary, f"{n} people rated this element.",
+        split_room([c for _, c in shown]),
+    )  # fmt: skip
 
 
 NO_ROUND = Distribution(

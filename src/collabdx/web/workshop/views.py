@@ -195,6 +195,7 @@ def facilitate(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "forms": forms,
             "form_errors": _prefixed_errors(bound) if bound else [],
             "suggestion_label": presenters.SUGGESTION_LABEL,
+            "split_rule": presenters.SPLIT_RULE,
         },
     )
 
