@@ -5,7 +5,9 @@
     .venv/bin/python -m benchmarks.run --only web --only report   # some parts only
     make bench                                    # the full run
 
-Three parts: ``scoring`` (``collabdx score`` against a pandas floor:
+Four parts. ``pack``: ``collabdx report`` HTML and PDF against ``collabdx score``
+on the 21-respondent file (benchmarks/bench_pack.py). ``scoring``
+(``collabdx score`` against a pandas floor:
 benchmarks/bench_scoring.py), ``report`` (the group report model against a
 pandas floor, and the research appendix: benchmarks/bench_report.py) and ``web``
 (survey pages and submissions under gunicorn against a bare Django view, on SQLite,
@@ -41,7 +43,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_report, bench_web
+from benchmarks import bench_pack, bench_report, bench_web
 from benchmarks.bench_scoring import REPO, SEED, TOLERANCE, Result, baseline_mb, bench
 
 DOC = REPO / "docs" / "benchmarks.md"
@@ -50,8 +52,9 @@ MARKERS = {
     "scoring": (START, END),
     "report": ("<!-- report-results:start -->", "<!-- report-results:end -->"),
     "web": ("<!-- web-results:start -->", "<!-- web-results:end -->"),
+    "pack": ("<!-- pack-results:start -->", "<!-- pack-results:end -->"),
 }
-PARTS = ("scoring", "report", "web")
+PARTS = ("scoring", "report", "web", "pack")
 FULL, QUICK = [10_000, 100_000, 1_000_000], [10_000, 100_000]
 REPORT_FULL, REPORT_QUICK = [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000]
 # The research appendix's memory grows with n² (docs/benchmarks.md): 20k needs about
@@ -82,6 +85,11 @@ Each part rewrites only its own results section; the notes are written by hand.
 
 {MARKERS["web"][0]}
 {MARKERS["web"][1]}
+
+## The pack in seconds (issue 15)
+
+{MARKERS["pack"][0]}
+{MARKERS["pack"][1]}
 """
 
 
@@ -317,6 +325,11 @@ def main(argv: list[str] | None = None) -> None:
         errors = [e for r in web for e in r.errors()]
         if errors:
             raise SystemExit("web benchmark: unexpected replies:\n  " + "\n  ".join(errors[:20]))
+    if "pack" in parts:
+        watch = LoadWatch()
+        pack = bench_pack.bench(args.repeats)
+        done("pack", bench_pack.render(pack), watch)
+        raw["pack"] = {"wall": pack.wall, "cpu": pack.cpu, "uptime": pack.uptime}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")

@@ -36,3 +36,21 @@ def test_importing_the_core_does_not_load_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_collabdx_score_does_not_import_the_heavy_libraries():
+    """`collabdx score` needs numpy and pandas only: scipy, WeasyPrint, openpyxl and
+    Django take seconds to import and belong to other commands (issue 15)."""
+    code = (
+        "import sys\n"
+        "from collabdx import cli\n"
+        "from collabdx.core.scoring import scale_scores\n"
+        "from collabdx.io.exporters import scores_csv\n"
+        "from collabdx.io.importers import read_responses\n"
+        "heavy = ('scipy', 'weasyprint', 'openpyxl', 'django', 'pingouin')\n"
+        "print(sorted({k.split('.')[0] for k in sys.modules if k.split('.')[0] in heavy}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

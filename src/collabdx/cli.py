@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from collabdx.cli_admin import register as register_admin_commands
-from collabdx.cli_serve import control_socket_path, gunicorn_command
+from collabdx.cli_serve import control_socket_path, gunicorn_command, start_worker
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_GROUP_SIZE_FLOOR,
@@ -533,8 +533,15 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Load the demo collaboration first.")
     ] = False,
+    background: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker",
+                     help="Start a background worker beside the web server (PDF packs, "
+                     "e-mail); --no-worker where `collabdx worker` runs elsewhere."),
+    ] = True,
 ) -> None:
-    """Set up the database and serve the web app with gunicorn."""
+    """Set up the database and serve the web app with gunicorn, with a background
+    worker (`collabdx worker`) that stops when the server stops."""
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
@@ -554,9 +561,42 @@ def serve(
     control = control_socket_path(Path(settings.DATA_DIR), port)
     if control is None:
         out.print("(No gunicorn control socket: the data directory's path is too long.)")
+    if background:
+        out.print("Background worker started (PDF packs, e-mail).", highlight=False)
     sys.stdout.flush()
+    if background:
+        start_worker()
     args = gunicorn_command(host, port, workers, control_socket=control)
     os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+
+
+@app.command()
+def worker(
+    queue: Annotated[str, typer.Option(help="Queue to run ('*' for every queue).")] = "default",
+    interval: Annotated[
+        float, typer.Option(min=0.1, help="Seconds between looks at an empty queue.")
+    ] = 1.0,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run what is queued, then exit.")
+    ] = False,
+) -> None:
+    """Run background tasks (PDF packs, e-mail) queued in the web app's database.
+
+    `collabdx serve` starts one; run more, on this or other machines with the same
+    DATABASE_URL and COLLABDX_DATA_DIR, for more throughput. Stops cleanly on Ctrl+C
+    or SIGTERM after the task in hand.
+    """
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    options: dict[str, object] = {"queue_name": queue, "interval": interval, "reload": False}
+    if batch:
+        options.update(batch=True, startup_delay=False)
+    call_command("db_worker", **options)
 
 
 register_admin_commands(app)
@@ -564,3 +604,7 @@ register_admin_commands(app)
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+if __name__ == "__main__":  # `python -m collabdx.cli`: how `serve` starts the worker
+    main()

@@ -1,9 +1,13 @@
-"""Helpers for ``collabdx serve``, kept out of ``cli.py``: the gunicorn command line
-(the reliability and benchmark harnesses start the same) and its control socket."""
+"""Helpers for ``collabdx serve`` and ``collabdx worker``, kept out of ``cli.py``: the
+gunicorn command line (the reliability and benchmark harnesses start the same), its
+control socket, and the background worker that runs beside it."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,3 +50,40 @@ def gunicorn_command(
         "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
         "--preload", *control,
     ]  # fmt: skip
+
+
+# prctl(2) option: the signal a child receives when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
+
+
+def worker_command(*, queue: str = "default", interval: float = 1.0,
+                   batch: bool = False) -> list[str]:
+    """The background worker's command line: django-tasks-db's ``db_worker`` through
+    ``collabdx worker`` (the same code whether ``serve`` starts it or an operator runs
+    it on another machine)."""
+    cmd = [sys.executable, "-m", "collabdx.cli", "worker", "--queue", queue,
+           "--interval", str(interval)]  # fmt: skip
+    return [*cmd, "--batch"] if batch else cmd
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    # Linux only: SIGTERM the worker when its parent (gunicorn's master, once `serve` has
+    # exec'd into it) ends, even by SIGKILL, so no worker outlives the server it serves.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def start_worker(log: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start ``collabdx worker`` as a child of this process, for ``serve``.
+
+    ``serve`` then exec's into gunicorn, so the worker is a child of gunicorn's master
+    and, through PDEATHSIG, stops when it stops: on Ctrl+C (the terminal sends SIGINT to
+    the whole process group), on SIGTERM, and on SIGKILL of the master.
+    """
+    return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        worker_command(), preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip

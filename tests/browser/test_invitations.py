@@ -42,6 +42,14 @@ def test_invite_remind_and_print_codes(new_context, audit, survey_setup):
     page.get_by_role("button", name="Send invitations").click()
     flows.heading(page, "Invitations")
     expect(page.get_by_role("status")).to_contain_text(f"Sending 2 invitations for {PARTNER}")
+    # The server's background worker sends them (collabdx serve starts it): follow the
+    # page's own "Refresh this page" link until it has, waiting on the event, not a clock.
+    for _ in range(120):
+        if "2 of 2 sent" in page.get_by_role("main").inner_text():
+            break
+        page.wait_for_timeout(1_000)
+        page.get_by_role("link", name="Refresh this page").click()
+        page.wait_for_load_state("load")
     expect(page.get_by_role("main")).to_contain_text("2 of 2 sent")
     page.get_by_role("button", name="Send reminders").click()
     expect(page.get_by_role("status")).to_contain_text("Sending reminders")

@@ -10,6 +10,16 @@ from django.test import Client
 
 from tests.web.factories import CollaborationFactory, PartnerFactory, UserFactory, WaveFactory
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings, tmp_path):
+    # Background tasks run inside the request that queues them (tests/web/test_worker.py
+    # runs the real database backend and worker), and generated files go to a fresh folder.
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.GENERATED_DIR = tmp_path / "generated"
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):

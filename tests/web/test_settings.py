@@ -49,3 +49,24 @@ def test_production_cookies_and_headers():
         capture_output=True, text=True, check=True,
     ).stdout.split()
     assert out == ["__Host-sessionid", "True", "__Host-csrftoken", "True", "True"]
+
+
+def _tasks_backend(value: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "COLLABDX_TASKS_BACKEND"}
+    if value is not None:
+        env["COLLABDX_TASKS_BACKEND"] = value
+    code = "from django.conf import settings as s; print(s.TASKS['default']['BACKEND'])"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "collabdx.web.settings"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_background_tasks_use_the_database_unless_told_otherwise():
+    assert _tasks_backend(None).stdout.strip() == "django_tasks_db.DatabaseBackend"
+    immediate = _tasks_backend("immediate").stdout.strip()
+    assert immediate == "django.tasks.backends.immediate.ImmediateBackend"
+    wrong = _tasks_backend("celery")
+    assert wrong.returncode != 0
+    assert "COLLABDX_TASKS_BACKEND must be one of database, immediate, not 'celery'" in wrong.stderr

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.scoring import keyed_items, scale_scores_from_keyed
+
+
+def _t975(df: float) -> float:
+    """Student's t quantile for a 95% interval. scipy.stats is imported here, not at
+    the top: it takes seconds to import, and `collabdx score` (which imports this
+    module through the exporters) never needs it (issue 15)."""
+    from scipy import stats as sps
+
+    return float(sps.t.ppf(0.975, df))
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ def summarise(values: np.ndarray, keyed_answers: np.ndarray | None = None) -> Su
     sd = float(v.std(ddof=1)) if n > 1 else None
     ci = None
     if sd is not None:
-        half = float(sps.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        half = _t975(n - 1) * sd / math.sqrt(n)
         ci = (mean - half, mean + half)
     k = v if keyed_answers is None else np.asarray(keyed_answers, dtype=float).ravel()
     k = k[~np.isnan(k)]
@@ -156,5 +164,5 @@ def welch_difference(a: np.ndarray, b: np.ndarray) -> Difference | None:
         return Difference(int(x.size), int(y.size), mx, my, diff, (diff, diff))
     # Welch–Satterthwaite degrees of freedom.
     df = (vx + vy) ** 2 / (vx**2 / (x.size - 1) + vy**2 / (y.size - 1))
-    half = float(sps.t.ppf(0.975, df)) * se
+    half = _t975(df) * se
     return Difference(int(x.size), int(y.size), mx, my, diff, (diff - half, diff + half))

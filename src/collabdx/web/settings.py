@@ -143,6 +143,9 @@ INSTALLED_APPS = [
     "collabdx.web.workshop",
     "collabdx.web.explorer",
     "collabdx.web.invitations",
+    # Background work (PDF packs, large exports, e-mail) on Django's tasks framework, queued
+    # in the database and run by `collabdx worker` (started beside gunicorn by `serve`).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +209,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # HTTP 500 per worker (docs/reliability.md, finding 1).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's tasks framework. "database" (the default) queues work in the database for
+# `collabdx worker` (django-tasks-db); "immediate" runs it inside the request that enqueued
+# it, which suits a single-process test or a one-off script and nothing that serves people.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env("COLLABDX_TASKS_BACKEND", "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"COLLABDX_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
+# Files made by background tasks (workshop pack PDFs) wait here to be downloaded.
+GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
+# Exports of waves with at least this many responses are made by the background worker
+# too (smaller ones take well under a second and stay in the request).
+BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

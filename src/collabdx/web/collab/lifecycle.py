@@ -61,12 +61,13 @@ class Purged:
     session_records: int = 0
     security_events: int = 0
     addresses: int = 0  # e-mail invitations' addresses of waves past their closing date
+    packs: int = 0
 
     def total(self) -> int:
         return (
             self.responses + self.receipts + self.drafts + self.ratings
             + self.rating_receipts + self.expired_drafts + self.throttle_counters + self.sessions
-            + self.session_records + self.security_events
+            + self.session_records + self.security_events + self.packs
         )  # fmt: skip
 
 
@@ -74,6 +75,7 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
     """Delete everything past its retention date, in one transaction."""
     from collabdx.web.invitations.models import Invitation
     from collabdx.web.invitations.services import forget_addresses_of_closed_waves
+    from collabdx.web.results.pack_files import delete_packs
     from collabdx.web.security import session_records, throttle
     from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
     from collabdx.web.survey.services import purge_expired_drafts
@@ -100,11 +102,13 @@ def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) 
         # addresses until this daily run; its invitations go with its responses.
         addresses = forget_addresses_of_closed_waves(today)
         Invitation.objects.filter(wave_id__in=ids).delete()
+    # Kept workshop pack PDFs and exports hold the wave's figures: they go with its responses.
+    packs = delete_packs(ids)
     return Purged(
         waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
         ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
         throttle_counters=counters, sessions=sessions, session_records=records,
-        security_events=events, addresses=addresses,
+        security_events=events, addresses=addresses, packs=packs,
     )  # fmt: skip
 
 

@@ -4,8 +4,9 @@ One transaction per write; outcomes are typed. The ballot-box rule (models.py):
 ``use`` marks an invitation used inside the survey's submit transaction and records
 nothing else, and ``blur`` rewrites all of the wave's invitation rows in that same
 transaction so that no row version pairs the response with the invitation.
-Mailings are started with ``transaction.on_commit`` so a task (run now by Django's
-immediate backend, later by a worker) only ever sees committed invitations.
+Mailings are started with ``transaction.on_commit`` so a task (run by `collabdx worker`
+from the database queue; in the request under the immediate backend of the tests)
+only ever sees committed invitations.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Sending invitations and reminders in the background (Django's tasks framework).
 
-Arguments are ids and strings only, so the task runs the same under the immediate
-backend (in the request, today) and on a worker. Each message is sent and recorded
+Arguments are ids and strings only, so the task runs the same on a worker
+(`collabdx worker`, the database backend: what `collabdx serve` runs) and under the
+immediate backend (in the request: the tests). Each message is sent and recorded
 on its own: a refusal by the mail server marks that invitation failed with the
 server's words and the send goes on; progress is counted on the ``Mailing`` as it
 goes, so the wave's invitations page can show it.

@@ -1,14 +1,18 @@
 from django.urls import path
 
-from collabdx.web.results import research, research_files, views
+from collabdx.web.results import pack_views, research, research_files, views
 
 app_name = "results"
 
 urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/report/", views.report, name="report"),
     path("<int:pk>/waves/<int:wave_pk>/report/adopt/", views.adopt, name="adopt"),
-    path("<int:pk>/waves/<int:wave_pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:pk>/waves/<int:wave_pk>/report.pdf", pack_views.report_pdf, name="report_pdf"),
+    path("<int:pk>/waves/<int:wave_pk>/report/pdf/", pack_views.report_pdf_status,
+         name="report_pdf_status"),
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/waves/<int:wave_pk>/export/<str:fmt>/", pack_views.export_status,
+         name="export_status"),
     path("<int:pk>/waves/<int:wave_pk>/research/", research.research, name="research"),
     path(
         "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"

@@ -24,16 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collabdx.core.responses import ResponseSet
 from collabdx.io.exporters import FORMATS, ExportFormat
 from collabdx.reports.fmt import long_date
-from collabdx.reports.html import render_pack
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import pack_view
-from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
 from collabdx.web.collab.access import Action, collaboration_for, wave_for
 from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
-from collabdx.web.results import presenters, refusals, services
+from collabdx.web.results import pack_views, presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
@@ -83,35 +81,6 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_safe
-def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    """The workshop pack as an A4 PDF, rendered without fetching anything."""
-    wave = wave_for(request, pk, wave_pk, Action.READ)
-    if not results_released(wave):
-        return refusals.not_released(request, wave, 409)
-    collab = wave.collaboration
-    k = settings.MIN_GROUP_SIZE
-    try:
-        data = load_wave(wave)
-    except MixedInstrumentError as exc:
-        return refusals.problem(request, wave, str(exc))
-    if data.responses.n < k:
-        return refusals.too_few(request, wave, k)
-    model = wave_pack_model(wave, data, k)
-    try:
-        pdf = html_to_pdf(render_pack(pack_view(model)))
-    except PdfUnavailable as exc:  # pragma: no cover - the reports extra is installed
-        return refusals.problem(request, wave, str(exc))
-    filename = services.export_filename(collab, wave, "pdf").replace(".pdf", "-workshop-pack.pdf")
-    record(Kind.DOWNLOAD, request=request, collaboration=collab,
-           detail=f"Workshop pack PDF of {wave.name}")  # fmt: skip
-    return FileResponse(
-        io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-
-
-@never_cache
-@login_required
 @require_POST
 def adopt(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
@@ -137,6 +106,8 @@ def export(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise Http404("No such format")
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
+    if pack_views.is_large(wave):
+        return pack_views.large_export(request, wave, fmt)
     k = settings.MIN_GROUP_SIZE
     try:
         file = services.export_wave(wave, cast(ExportFormat, fmt), k)

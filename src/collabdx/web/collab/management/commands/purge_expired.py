@@ -23,7 +23,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Retention {retention_days()} days: deleted the data of {done.waves} wave(s): "
             f"{done.responses} response(s), {done.receipts} receipt(s), {done.drafts} draft(s), "
-            f"{done.ratings} maturity rating(s), {done.rating_receipts} rating receipt(s). "
+            f"{done.ratings} maturity rating(s), {done.rating_receipts} rating receipt(s), "
+            f"{done.packs} kept workshop pack PDF(s). "
             f"Also {done.expired_drafts} expired draft(s) and "
             f"{done.throttle_counters} expired sign-in counter(s) and "
             f"{done.sessions} expired session(s), "
