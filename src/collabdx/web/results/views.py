@@ -31,10 +31,10 @@ from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
-from collabdx.web.results import pack_views, presenters, refusals, services
+from collabdx.web.results import model_cache, pack_views, presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
-from collabdx.web.results.pack import DEMO_BANNER, wave_pack_model
+from collabdx.web.results.pack import DEMO_BANNER
 from collabdx.web.results.release import release_date, results_released
 from collabdx.web.security.events import Kind, record
 
@@ -71,11 +71,10 @@ def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
         return refusals.not_released(request, wave)
     k = settings.MIN_GROUP_SIZE
     try:
-        data = load_wave(wave)
+        # Under k the model holds nothing: not the count, not the partners, not a figure.
+        model = model_cache.pack_model(wave, k)
     except MixedInstrumentError as exc:
         return refusals.problem(request, wave, str(exc))
-    # Under k the model holds nothing: not the count, not the partners, not a figure.
-    model = wave_pack_model(wave, data, k)
     return render(request, "results/report.jinja", _pack_context(request, wave, model))
 
 
