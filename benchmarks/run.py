@@ -5,7 +5,10 @@
     .venv/bin/python -m benchmarks.run --only web --only report   # some parts only
     make bench                                    # the full run
 
-Four parts. ``pack``: ``collabdx report`` HTML and PDF against ``collabdx score``
+Five parts. ``ics``: the report page, research page and CSV export of a closed wave
+of 20,000 and 100,000 responses across 40 partners against a bare view, in one
+process with Django's test client (benchmarks/bench_ics.py; ``--ics-sizes``,
+``--ics-db sqlite --ics-db postgres``). ``pack``: ``collabdx report`` HTML and PDF against ``collabdx score``
 on the 21-respondent file (benchmarks/bench_pack.py). ``scoring``
 (``collabdx score`` against a pandas floor:
 benchmarks/bench_scoring.py), ``report`` (the group report model against a
@@ -43,7 +46,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_pack, bench_report, bench_web
+from benchmarks import bench_ics, bench_pack, bench_report, bench_web
 from benchmarks.bench_scoring import REPO, SEED, TOLERANCE, Result, baseline_mb, bench
 
 DOC = REPO / "docs" / "benchmarks.md"
@@ -53,8 +56,9 @@ MARKERS = {
     "report": ("<!-- report-results:start -->", "<!-- report-results:end -->"),
     "web": ("<!-- web-results:start -->", "<!-- web-results:end -->"),
     "pack": ("<!-- pack-results:start -->", "<!-- pack-results:end -->"),
+    "ics": ("<!-- ics-results:start -->", "<!-- ics-results:end -->"),
 }
-PARTS = ("scoring", "report", "web", "pack")
+PARTS = ("scoring", "report", "web", "pack", "ics")
 FULL, QUICK = [10_000, 100_000, 1_000_000], [10_000, 100_000]
 REPORT_FULL, REPORT_QUICK = [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000]
 # The research appendix's memory grows with n² (docs/benchmarks.md): 20k needs about
@@ -90,6 +94,11 @@ Each part rewrites only its own results section; the notes are written by hand.
 
 {MARKERS["pack"][0]}
 {MARKERS["pack"][1]}
+
+## Waves the size of an ICS (issue 15)
+
+{MARKERS["ics"][0]}
+{MARKERS["ics"][1]}
 """
 
 
@@ -258,6 +267,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=PARTS, action="append", help="this part (repeatable)")
     parser.add_argument("--sizes", help="comma-separated respondent counts for scoring")
     parser.add_argument("--report-sizes", help="comma-separated respondent counts for report")
+    parser.add_argument("--ics-sizes", help="comma-separated wave sizes for ics")
+    parser.add_argument("--ics-db", action="append", choices=("sqlite", "postgres"),
+                        help="databases for ics (repeatable; default sqlite)")
     parser.add_argument("--repeats", type=int, default=3, help="scoring and report runs")
     parser.add_argument("--workdir", type=Path, help="keep generated CSVs here")
     parser.add_argument("--collabdx-src", type=Path, help="benchmark this source tree")
@@ -330,6 +342,12 @@ def main(argv: list[str] | None = None) -> None:
         pack = bench_pack.bench(args.repeats)
         done("pack", bench_pack.render(pack), watch)
         raw["pack"] = {"wall": pack.wall, "cpu": pack.cpu, "uptime": pack.uptime}
+    if "ics" in parts:
+        watch = LoadWatch()
+        sizes = _sizes(args.ics_sizes, [20_000] if args.quick else bench_ics.SIZES)
+        ics = bench_ics.bench(sizes, args.ics_db or ["sqlite"])
+        done("ics", bench_ics.render(ics), watch)
+        raw["ics"] = ics
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
