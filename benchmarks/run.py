@@ -8,7 +8,8 @@
 Five parts. ``ics``: the report page, research page and CSV export of a closed wave
 of 20,000 and 100,000 responses across 40 partners against a bare view, in one
 process with Django's test client (benchmarks/bench_ics.py; ``--ics-sizes``,
-``--ics-db sqlite --ics-db postgres``). ``pack``: ``collabdx report`` HTML and PDF against ``collabdx score``
+``--ics-db sqlite --ics-db postgres``). ``pack``: ``collabdx report`` HTML and PDF
+against ``collabdx score``
 on the 21-respondent file (benchmarks/bench_pack.py). ``scoring``
 (``collabdx score`` against a pandas floor:
 benchmarks/bench_scoring.py), ``report`` (the group report model against a

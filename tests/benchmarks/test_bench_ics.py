@@ -30,9 +30,8 @@ def _plain(settings, tmp_path):
 def test_it_stores_every_response_and_every_page_answers() -> None:
     user, collab, wave = bench_ics.populate(60, partners=4)
     assert Response.objects.filter(wave=wave).count() == 60
-    assert set(Response.objects.filter(wave=wave).values_list("partner__name", flat=True)) == set(
-        collab.partners.values_list("name", flat=True)
-    )
+    used = set(Response.objects.filter(wave=wave).values_list("partner__name", flat=True))
+    assert used == set(collab.partners.values_list("name", flat=True))
     assert wave.links.count() == 4 and results_released(wave)
     client = Client()
     client.force_login(user)
@@ -48,7 +47,8 @@ def test_it_renders_ratios_into_its_own_section(tmp_path: Path) -> None:
     r = {"db": "sqlite", "n": 20_000, "bare": 0.002, "report_first": 4.0,
          "report_second": 0.2, "research_first": 3.0, "research_second": 3.0,
          "csv_first": 5.0, "csv_second": 0.02,
-         "uptime": ["load average: 1.00, 2.00, 3.00", "load average: 4.00, 5.00, 6.00"]}  # fmt: skip
+         "uptime": ["load average: 1.00, 2.00, 3.00",
+                    "load average: 4.00, 5.00, 6.00"]}  # fmt: skip
     text = bench_ics.render([r])
     assert "| sqlite | 20,000 | 2.0 | 4.00 | 0.20 |" in text and "| 100 |" in text
     assert "1.00, 2.00, 3.00 → 4.00, 5.00, 6.00" in text

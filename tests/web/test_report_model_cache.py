@@ -12,10 +12,18 @@ import pytest
 from collabdx.web.collab.lifecycle import purge_expired
 from collabdx.web.results import data, model_cache, pack_files
 from collabdx.web.workshop.models import MaturityAgreement
-from tests.web.test_pack_background import fifteen  # noqa: F401 - fixture
 from tests.web.test_results import add, partners, report_url
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fifteen(collab, closed_wave):
+    p = partners(collab)
+    add(closed_wave, p["Alpha Trust"], 7, trust=(4, 4, 4, 4, 4, 4))
+    add(closed_wave, p["Beta Care"], 6, trust=(3, 3, 3, 3, 3, 2))
+    add(closed_wave, p["Gamma Health"], 2, trust=(1, 1, 1, 2, 2, 3))
+    return closed_wave
 
 
 def page(client, collab, wave) -> str:
