@@ -17,6 +17,7 @@ from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
+from collabdx.core.theory_model import ActionStatement
 from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
     EventRow,
@@ -152,7 +153,8 @@ def trend_charts(
 @dataclass(frozen=True)
 class PlanRow:
     item: ActionPlanItem
-    task: str
+    name: str  # action_name: what the action is, so two actions of one theme differ
+    task: str  # the Table 10 theme ("IOC task")
     text: str
     if_text: str
     then_text: str
@@ -170,6 +172,19 @@ class PlanRow:
 STATUS_TAGS = {"not_started": "grey", "in_progress": "blue", "done": "green", "dropped": "red"}
 
 
+NAME_CHARS = 100
+
+
+def action_name(st: ActionStatement) -> str:
+    """A plan item's name: the statement's "if" clause, which says what is done,
+    cut at a word to at most ``NAME_CHARS`` characters. The theme ("IOC task") is
+    shared by several statements, so it cannot name one (issue 14)."""
+    text = f"If {st.if_text}".strip()
+    if len(text) <= NAME_CHARS:
+        return text
+    return text[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[PlanRow]:
     theory = load_theory()
     statuses = dict(ActionPlanItem.STATUSES)
@@ -185,6 +200,7 @@ def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[Pl
         rows.append(
             PlanRow(
                 item=item,
+                name=action_name(st) if st else item.action_id,
                 task=st.task if st else item.action_id,
                 text=st.text if st else "This statement is no longer in the programme theory.",
                 if_text=st.if_text if st else "",
