@@ -107,9 +107,7 @@ def trend_charts(
             for ws, st in zip(group, stats, strict=True):
                 s = st.get(sid)
                 if s is None or s.mean is None or not stat_visible(s.n, k):
-                    cells.append(
-                        TableCell("Not asked" if s is None else NOT_SHOWN, "", "")
-                    )
+                    cells.append(TableCell("Not asked" if s is None else NOT_SHOWN, "", ""))
                     continue
                 points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
                 cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
@@ -120,11 +118,14 @@ def trend_charts(
         default_note = (
             f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
             "as Figure 13 of the report does."
-            if defaults else "Unless you choose, the chart shows every scale."
+            if defaults
+            else "Unless you choose, the chart shows every scale."
         )
-        chart = charts.line_chart(
-            series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group]
-        ) if series else None
+        chart = (
+            charts.line_chart(series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group])
+            if series
+            else None
+        )
         if len(versions) > 1:
             versions_note = (
                 f"These waves used versions {', '.join(versions[:-1])} and {versions[-1]} of the "
@@ -193,8 +194,10 @@ def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[Pl
     for item in items:
         st = theory.action_statements.get(item.action_id)
         review_due = ""
-        if latest is not None and item.reviewed_in_id != latest.pk and (
-            item.adopted_in_id != latest.pk and item.status not in ("done", "dropped")
+        if (
+            latest is not None
+            and item.reviewed_in_id != latest.pk
+            and (item.adopted_in_id != latest.pk and item.status not in ("done", "dropped"))
         ):
             review_due = latest.name
         rows.append(

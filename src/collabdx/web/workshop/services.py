@@ -67,9 +67,9 @@ def open_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
 @transaction.atomic
 def close_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
     """Stop collecting: the open round takes no more ratings and its figures appear."""
-    current = RatingRound.objects.select_for_update().filter(
-        wave=wave, closed_on__isnull=True
-    ).first()
+    current = (
+        RatingRound.objects.select_for_update().filter(wave=wave, closed_on__isnull=True).first()
+    )
     if current is None:
         raise NoOpenRound(f"No rating round is open in {wave.name}")
     current.closed_on = today or timezone.localdate()
@@ -123,9 +123,11 @@ def submit_rating(
     key = receipt_key(form_token)
     try:
         with transaction.atomic():
-            current = RatingRound.objects.select_for_update().filter(
-                wave=wave, closed_on__isnull=True
-            ).first()
+            current = (
+                RatingRound.objects.select_for_update()
+                .filter(wave=wave, closed_on__isnull=True)
+                .first()
+            )
             if current is None:
                 raise NoOpenRound(f"Ratings are not being collected in {wave.name}")
             RatingReceipt.objects.create(key=key, wave=wave)
