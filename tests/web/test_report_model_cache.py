@@ -86,3 +86,18 @@ def test_retention_deletes_the_kept_model(settings, owner_client, collab, fiftee
     later = fifteen.closes_on + dt.timedelta(days=settings.RETENTION_DAYS + 1)
     purge_expired(today=later)
     assert kept(fifteen) == []
+
+
+def test_a_kept_file_changed_on_disk_is_never_unpickled(owner_client, collab, fifteen, loads,
+                                                        monkeypatch):  # fmt: skip
+    first = page(owner_client, collab, fifteen)
+    (path,) = kept(fifteen)
+    sealed = path.read_bytes()
+    # Same length, one byte of the pickle changed: the MAC no longer checks.
+    path.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    unpickled: list[bytes] = []
+    real = model_cache.pickle.loads
+    monkeypatch.setattr(model_cache.pickle, "loads", lambda b: unpickled.append(b) or real(b))
+    assert page(owner_client, collab, fifteen) == first
+    assert unpickled == []  # refused before unpickling
+    assert loads == [fifteen.pk, fifteen.pk]  # drawn anew from the responses

@@ -11,17 +11,21 @@ ratings and agreed levels, events, k). Any of those changing changes the stamp, 
 the next request draws the model anew; retention deletes the file with the wave's
 other kept files (``pack_files.delete_packs``).
 
-Only the facilitator's own server process writes these files, into
-``settings.GENERATED_DIR``, which nothing else writes to; the file holds exactly
-what the page shows (no respondent ids, no row order), like the kept PDF.
+Only the server's own processes write these files, into ``settings.GENERATED_DIR``;
+each is sealed with a MAC under a key derived from ``SECRET_KEY`` and is unpickled only
+after the MAC checks. The file holds exactly what the page shows (no respondent ids,
+no row order), like the kept PDF.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import pickle
 from pathlib import Path
+
+from django.conf import settings
 
 from collabdx.reports.model import ReportModel
 from collabdx.web.collab.models import Wave
@@ -44,10 +48,34 @@ def _model_code() -> str:
     digest = hashlib.sha256()
     for sub in ("core", "data", "web/results", "web/workshop"):
         for path in sorted((root / sub).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".json", ".yaml", ".yml", ".csv"}:
+            if path.is_file() and path.suffix in {".py", ".toml", ".json", ".yaml", ".yml", ".csv"}:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _mac(data: bytes) -> bytes:
+    key = hashlib.sha256(b"collabdx.model_cache:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def _seal(model: ReportModel) -> bytes:
+    data = pickle.dumps(model, pickle.HIGHEST_PROTOCOL)
+    return _mac(data) + data
+
+
+def _open(sealed: bytes) -> object | None:
+    """The kept model, or None when the file is not one this server wrote with its
+    secret key (changed on disk, cut short, or from another installation): a pickle is
+    only ever read after its MAC checks, so a file dropped into the folder by anything
+    else is never unpickled."""
+    mac, data = sealed[:32], sealed[32:]
+    if len(mac) < 32 or not hmac.compare_digest(mac, _mac(data)):
+        return None
+    try:
+        return pickle.loads(data)  # noqa: S301  # nosec B301 - MAC checked above
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # from other code: draw it again
 
 
 def model_stamp(wave: Wave, k: int) -> str:
@@ -65,13 +93,13 @@ def pack_model(wave: Wave, k: int) -> ReportModel:
     kept = pack_files.ready(wave.pk, stamp, MODEL)
     if kept is not None:
         try:
-            model = pickle.loads(kept.read_bytes())  # noqa: S301 - our own file, see above
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            model = None  # half-gone or from other code: draw it again
+            model = _open(kept.read_bytes())
+        except OSError:
+            model = None  # half-gone: draw it again
         if isinstance(model, ReportModel):
             return model
     model = wave_pack_model(wave, load_wave(wave), k)
     # Kept only if nothing changed while it was drawn (as the PDF task does).
     if model_stamp(wave, k) == stamp:
-        pack_files.store(wave.pk, stamp, pickle.dumps(model, pickle.HIGHEST_PROTOCOL), MODEL)
+        pack_files.store(wave.pk, stamp, _seal(model), MODEL)
     return model
