@@ -21,7 +21,7 @@ from collabdx.reports.findings import _split_finding
 from collabdx.reports.html import render_html
 from collabdx.reports.model import build_report
 from collabdx.reports.pack import pack_view
-from collabdx.reports.pack_parts import edge_text
+from collabdx.reports.causal_web_boxes import edge_text
 from collabdx.reports.pdf import render_pdf
 from collabdx.reports.sections import CollaborationContext, SplitItem
 
