@@ -208,16 +208,20 @@ def _edge(
 def _number(pts: list[tuple[float, float]], number: int) -> str:
     """The link's number in the key, on the straight end before its arrowhead.
 
-    A white halo keeps it legible over the lines it crosses; ports are spaced at least
+    A white plate keeps it legible over the lines it crosses; ports are spaced at least
     ``Metrics.port_step`` apart, so numbers at neighbouring arrowheads do not touch.
     """
     (x0, _y0), (x1, y1) = pts[-2], pts[-1]
     leftward = x1 < x0  # a feedback edge arrives at the right side of its box
-    x = x1 + 11 if leftward else x1 - 11
+    w = text_width(str(number), FONT) + 4
+    x = x1 + 10 if leftward else x1 - 10 - w
+    # A white plate, not a stroke halo: WeasyPrint ignores paint-order, and a halo
+    # drawn over the glyphs hid them in the PDF.
     return (
-        f'<text class="cw-link-no" x="{_n(x)}" y="{_n(y1 + FONT * 0.36)}" '
-        f'font-size="{FONT}" fill="{TEXT}" stroke="#ffffff" stroke-width="3" '
-        f'paint-order="stroke" text-anchor="{"start" if leftward else "end"}">{number}</text>'
+        f'<g class="cw-link-no"><rect x="{_n(x)}" y="{_n(y1 - FONT * 0.55)}" '
+        f'width="{_n(w)}" height="{_n(FONT * 1.1)}" fill="#ffffff" fill-opacity="0.85"/>'
+        f'<text x="{_n(x + w / 2)}" y="{_n(y1 + FONT * 0.36)}" font-size="{FONT}" '
+        f'fill="{TEXT}" text-anchor="middle">{number}</text></g>'
     )
 
 
