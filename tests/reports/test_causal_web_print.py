@@ -64,7 +64,9 @@ def test_conditions_come_from_the_cmocs_and_numbers_are_on_the_links(pilot_model
     theory = load_theory()
     box1 = next(f for f in pack_view(pilot_model).parts.causal if f.box == "Box 1")
     key = {k.link: k for k in box1.key}
-    push = key["More leaders pushing out those with a conflicting vision → more sharedness of vision"]
+    push = key[
+        "More leaders pushing out those with a conflicting vision → more sharedness of vision"
+    ]
     assert push.cmocs == ("box1.33",)
     assert push.conditions == tuple(dict.fromkeys(t.text for t in theory.cmocs["box1.33"].context))
     assert "Mandated collaboration with low initial trust" in push.conditions

@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from collabdx.core.stats import BANDS, band_for
 from collabdx.core.theory import load_theory
 from collabdx.reports import charts, pack_core
+from collabdx.reports.causal_web_boxes import edge_text
 from collabdx.reports.findings import _split_finding
 from collabdx.reports.html import render_html
 from collabdx.reports.model import build_report
 from collabdx.reports.pack import pack_view
-from collabdx.reports.causal_web_boxes import edge_text
 from collabdx.reports.pdf import render_pdf
 from collabdx.reports.sections import CollaborationContext, SplitItem
 

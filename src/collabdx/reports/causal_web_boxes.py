@@ -91,9 +91,14 @@ def figures(
     out = []
     for k, source in enumerate(BOXES):
         box = box_theory(theory, source)
+        # Only this Box's marks and thick routes, so its legend explains what it shows.
+        drawn_nodes = {n for e in box.edges for n in (e.source, e.target)}
+        marks = {n: lv for n, lv in highlight.items() if n in drawn_nodes}
+        links = {(e.source, e.target) for e in box.edges}
+        routes = [pair for pair in emphasise if pair in links]
         anchor = "fig-causal-web" if k == 0 else f"fig-causal-web-box{k + 1}"
         drawn = causal_web.svg(
-            box, highlight, id_prefix=anchor, emphasise=emphasise, metrics=PRINT, numbered=True
+            box, marks, id_prefix=anchor, emphasise=routes, metrics=PRINT, numbered=True
         )
         out.append(
             CausalFigure(

@@ -14,7 +14,7 @@ from typing import Any
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
 from collabdx.reports import pack_core, quality
-from collabdx.reports.causal_web_boxes import CausalFigure, edge_text, figures
+from collabdx.reports.causal_web_boxes import CausalFigure, figures
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
