@@ -50,7 +50,12 @@ def link_key(box: Theory) -> list[LinkKey]:
     """Every link of ``box`` (a :func:`box_theory`) numbered as the figure numbers it."""
     out = []
     for k, e in enumerate(box.edges, 1):
-        phrases = [t.text for c in e.cmocs for t in box.cmocs[c].context]
+        # A context that is the link's own source ("Collaborative behaviour" in most of
+        # Box 2) is no further condition: saying "under: Collaborative behaviour" is noise.
+        source = box.nodes[e.source].label.casefold()
+        phrases = [
+            t.text for c in e.cmocs for t in box.cmocs[c].context if t.text.casefold() != source
+        ]
         out.append(
             LinkKey(
                 k,
