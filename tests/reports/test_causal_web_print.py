@@ -82,6 +82,6 @@ def test_the_pdf_key_shows_the_condition(pilot_model):
     from collabdx.reports.html import render_html
 
     html = render_html(pilot_model)
-    assert "Key to Figure" in html
+    assert re.search(r"Figure \d+ key: the links of Box 1", html)
     assert re.search(r"conflicting vision → more sharedness of vision, under: Mandated "
                      r"collaboration with low initial trust", html)
