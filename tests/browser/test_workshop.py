@@ -118,4 +118,34 @@ def test_private_ratings_in_a_round_and_an_agreed_level(
     summary_row = fac.locator("main table").first.locator("tr", has_text=element)
     expect(summary_row).to_contain_text("Bureaucratic")
     f.check("workshop, level agreed", error=False)
+
+    # Issue 14: an element agreed weak leads to its action statements, one adopted
+    # into the action plan with an owner and a due date.
+    confidence = fac.locator("section#element-confidence")
+    confidence.get_by_role("radio", name="Pathological").check()
+    confidence.get_by_role("button", name="Save the agreed level for Confidence").click()
+    expect(fac.get_by_role("status")).to_contain_text("Recorded the agreed level for Confidence")
+    fac.locator("section#element-confidence").get_by_role(
+        "link", name="Choose actions for Confidence"
+    ).click()
+    flows.heading(fac, "Actions for weak elements")
+    expect(fac.get_by_role("main")).to_contain_text("An element is weak when the group agreed")
+    f.check("workshop, actions for weak elements", screenshot=True, error=False)
+    card = fac.locator("li.nhsuk-card", has_text="Table 10, t10.22")
+    card.get_by_role("link", name=re.compile(r"^Adopt this action")).click()
+    flows.heading(fac, re.compile(r"^If mandated collaborations"))
+    fac.get_by_role("button", name="Add to the action plan").click()
+    expect(fac).to_have_title(re.compile(r"^Error: "))
+    expect(fac.locator(".nhsuk-error-summary")).to_contain_text("Enter who owns this action")
+    f.check("workshop, adopt with nothing entered", screenshot=True, error=True)
+    fac.get_by_role("textbox", name="Owner").fill("Programme director")
+    fac.get_by_role("textbox", name="Day").fill("15")
+    fac.get_by_role("textbox", name="Month").fill("3")
+    fac.get_by_role("textbox", name="Year").fill("2027")
+    fac.get_by_role("button", name="Add to the action plan").click()
+    expect(fac.get_by_role("status")).to_contain_text("to the action plan")
+    expect(fac.get_by_role("main")).to_contain_text(
+        "In the action plan Owner: Programme director. Due: 15 March 2027."
+    )
+    f.check("workshop, action adopted", error=False)
     f.assert_clean()

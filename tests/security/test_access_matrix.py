@@ -43,6 +43,7 @@ READ = (302, 302, 404, 200, 200, 200)  # every role in the collaboration may rea
 RUN = (302, 302, 404, 403, 200, 200)  # a page for those who run it (not viewers)
 RUN_REDIRECT = (302, 302, 404, 403, 302, 302)  # an action that redirects when done
 RUN_400 = (302, 302, 404, 403, 400, 400)
+RUN_409 = (302, 302, 404, 403, 409, 409)  # refused: nothing to do in this state
 DOWNLOAD = (302, 302, 404, 403, 200, 200)  # respondent-level data: not for viewers
 OWNER = (302, 302, 404, 403, 403, 200)  # owner only
 OWNER_REDIRECT = (302, 302, 404, 403, 403, 302)
@@ -130,6 +131,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "workshop:facilitate": {"GET": RUN, "POST": RUN_400},
     "workshop:round_open": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "workshop:round_close": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
+    "workshop:actions": {"GET": RUN},
+    # The world agrees no level, so the statement is not offered: the page says so,
+    # and a POST is refused with 409 (tests/web/test_workshop_actions.py adopts).
+    "workshop:adopt": {"GET": RUN, "POST": RUN_409},
     **{
         f"explorer:{name}": {"GET": ALL_200}
         for name in (
@@ -211,6 +216,7 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "node_id": next(iter(theory.nodes)),
         "cmoc_id": next(iter(theory.cmocs)),
         "action_id": next(iter(theory.action_statements)),
+        "element_id": next(iter(theory.maturity_elements)),
         "step": "type",
         "member_pk": Membership.objects.get(collaboration=w.collab, user=w.viewer).pk,
         # A session of the owner's on another computer (only the owner may end it).
@@ -265,7 +271,8 @@ def test_access(db, name, method, role, expected):
 TOKEN_URLS = [
     n for n in MATRIX
     if n.startswith(("survey:", "workshop:"))
-    and n not in ("workshop:facilitate", "workshop:round_open", "workshop:round_close")
+    and n not in ("workshop:facilitate", "workshop:round_open", "workshop:round_close",
+                  "workshop:actions", "workshop:adopt")
 ]  # fmt: skip
 
 

@@ -123,6 +123,7 @@ def surface_urls(collab, wave, item) -> dict[str, str]:
     """Every URL the harness reads, one per surface (the export in each format)."""
     theory_free = {"pk": collab.pk, "wave_pk": wave.pk, "item_pk": item.pk, "step": "type",
                    "token": None, "member_pk": None, "session_pk": None, "number": 1,
+                   "element_id": "confidence", "action_id": "t10.12",
                    "partner_pk": collab.partners.order_by("pk").first().pk}  # fmt: skip
     out = {}
     for name, pattern in url_patterns().items():

@@ -81,10 +81,10 @@ def injections(html: str) -> list[str]:
 SHOWN_ON = {
     "collab": ["home", "collab:detail", "collab:edit", "collab:delete", "collab:wave",
                "results:report", "results:research", "results:plan", "workshop:facilitate",
-               "workshop:rate", "survey:start"],
+               "workshop:rate", "workshop:actions", "survey:start"],
     "partner": ["collab:detail", "collab:wave", "survey:start", "survey:page"],
     "wave": ["collab:detail", "collab:wave", "results:report", "results:research",
-             "workshop:facilitate", "workshop:rate"],
+             "workshop:facilitate", "workshop:rate", "workshop:actions"],
     "event": ["results:trends"],
     "plan_note": ["results:plan", "results:plan_item"],
     "plan_owner": ["results:plan", "results:plan_item"],

@@ -14,9 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from collabdx.core.instrument_extras import MaturityLink
-from collabdx.core.theory_model import Level
+from collabdx.core.theory_model import ActionStatement, Level
+
+if TYPE_CHECKING:
+    from collabdx.core.theory import Theory
 
 LABEL = "A starting point for discussion, not a rating"
 BUREAUCRATIC_FROM = 3.0
@@ -83,3 +87,29 @@ def suggest_maturity(
         basis = f"{name} mean {format_score(mean)} ({_RANGE_TEXT[level]})"
         out.append(MaturitySuggestion(element, level, basis, scale, float(mean)))
     return out
+
+
+# --- from an agreed level to action statements (issue 14) ---------------------------
+
+# Which agreed levels make an element "weak", so that its action statements are
+# offered in the workshop. Derived by collabdx: Table 11 names no threshold.
+WEAK_LEVELS: frozenset[str] = frozenset({"pathological"})
+WEAK_RULE = (
+    "An element is weak when the group agreed it is pathological. For each weak "
+    "element collabdx lists the Table 10 action statements linked to the mechanism "
+    "the element rates (collabdx's rule and links, derived; Table 10 and Table 11 "
+    "do not link to each other)."
+)
+
+
+def is_weak(level: str | None) -> bool:
+    return level in WEAK_LEVELS
+
+
+def linked_statements(theory: Theory, element_id: str) -> list[ActionStatement]:
+    """Table 10 statements whose mechanisms include the one the element rates, in
+    Table 10 order; none for an unknown element or one linked to no mechanism."""
+    element = theory.maturity_elements.get(element_id)
+    if element is None or element.mechanism is None:
+        return []
+    return [s for s in theory.action_statements.values() if element.mechanism in s.mechanisms]

@@ -17,6 +17,7 @@ from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
+from collabdx.core.theory_model import ActionStatement
 from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
     EventRow,
@@ -106,9 +107,7 @@ def trend_charts(
             for ws, st in zip(group, stats, strict=True):
                 s = st.get(sid)
                 if s is None or s.mean is None or not stat_visible(s.n, k):
-                    cells.append(
-                        TableCell("Not asked" if s is None else NOT_SHOWN, "", "")
-                    )
+                    cells.append(TableCell("Not asked" if s is None else NOT_SHOWN, "", ""))
                     continue
                 points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
                 cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
@@ -119,11 +118,14 @@ def trend_charts(
         default_note = (
             f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
             "as Figure 13 of the report does."
-            if defaults else "Unless you choose, the chart shows every scale."
+            if defaults
+            else "Unless you choose, the chart shows every scale."
         )
-        chart = charts.line_chart(
-            series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group]
-        ) if series else None
+        chart = (
+            charts.line_chart(series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group])
+            if series
+            else None
+        )
         if len(versions) > 1:
             versions_note = (
                 f"These waves used versions {', '.join(versions[:-1])} and {versions[-1]} of the "
@@ -152,7 +154,8 @@ def trend_charts(
 @dataclass(frozen=True)
 class PlanRow:
     item: ActionPlanItem
-    task: str
+    name: str  # action_name: what the action is, so two actions of one theme differ
+    task: str  # the Table 10 theme ("IOC task")
     text: str
     if_text: str
     then_text: str
@@ -170,6 +173,19 @@ class PlanRow:
 STATUS_TAGS = {"not_started": "grey", "in_progress": "blue", "done": "green", "dropped": "red"}
 
 
+NAME_CHARS = 100
+
+
+def action_name(st: ActionStatement) -> str:
+    """A plan item's name: the statement's "if" clause, which says what is done,
+    cut at a word to at most ``NAME_CHARS`` characters. The theme ("IOC task") is
+    shared by several statements, so it cannot name one (issue 14)."""
+    text = f"If {st.if_text}".strip()
+    if len(text) <= NAME_CHARS:
+        return text
+    return text[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[PlanRow]:
     theory = load_theory()
     statuses = dict(ActionPlanItem.STATUSES)
@@ -178,13 +194,16 @@ def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[Pl
     for item in items:
         st = theory.action_statements.get(item.action_id)
         review_due = ""
-        if latest is not None and item.reviewed_in_id != latest.pk and (
-            item.adopted_in_id != latest.pk and item.status not in ("done", "dropped")
+        if (
+            latest is not None
+            and item.reviewed_in_id != latest.pk
+            and (item.adopted_in_id != latest.pk and item.status not in ("done", "dropped"))
         ):
             review_due = latest.name
         rows.append(
             PlanRow(
                 item=item,
+                name=action_name(st) if st else item.action_id,
                 task=st.task if st else item.action_id,
                 text=st.text if st else "This statement is no longer in the programme theory.",
                 if_text=st.if_text if st else "",

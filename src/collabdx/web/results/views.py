@@ -94,7 +94,7 @@ def adopt(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("results:report", collab.pk, wave.pk)
-    task = presenters.plan_rows(collab, [item])[0].task
+    task = presenters.plan_rows(collab, [item])[0].name
     messages.success(request, f"Added “{task}” to the action plan.")
     return redirect(reverse("results:report", args=[collab.pk, wave.pk]) + "#actions")
 

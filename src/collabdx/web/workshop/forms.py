@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from collabdx.core.theory import load_theory
+from collabdx.web.dateinput import DateInputField
 from collabdx.web.workshop.models import LEVEL_CHOICES
 
 # secrets.token_urlsafe(32): 43 URL-safe characters.
@@ -90,3 +91,16 @@ class AgreementForm(forms.Form):
         self.fields["actions"].error_messages["max_length"] = (
             f"The agreed actions for {element_name} {too_long}"
         )
+
+
+class AdoptActionForm(forms.Form):
+    """Adopting one action statement in the workshop: who owns it and by when."""
+
+    owner_name = forms.CharField(
+        max_length=120,
+        error_messages={
+            "required": "Enter who owns this action",
+            "max_length": "Owner must be 120 characters or fewer",
+        },
+    )
+    due_on = DateInputField(what="due date")

@@ -14,13 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from collabdx.core.maturity import is_weak, linked_statements
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS
-from collabdx.web.collab.models import Wave
+from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.workshop.models import (
     MaturityAgreement,
     MaturityRating,
@@ -64,9 +67,9 @@ def open_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
 @transaction.atomic
 def close_round(wave: Wave, *, today: dt.date | None = None) -> RatingRound:
     """Stop collecting: the open round takes no more ratings and its figures appear."""
-    current = RatingRound.objects.select_for_update().filter(
-        wave=wave, closed_on__isnull=True
-    ).first()
+    current = (
+        RatingRound.objects.select_for_update().filter(wave=wave, closed_on__isnull=True).first()
+    )
     if current is None:
         raise NoOpenRound(f"No rating round is open in {wave.name}")
     current.closed_on = today or timezone.localdate()
@@ -120,9 +123,11 @@ def submit_rating(
     key = receipt_key(form_token)
     try:
         with transaction.atomic():
-            current = RatingRound.objects.select_for_update().filter(
-                wave=wave, closed_on__isnull=True
-            ).first()
+            current = (
+                RatingRound.objects.select_for_update()
+                .filter(wave=wave, closed_on__isnull=True)
+                .first()
+            )
             if current is None:
                 raise NoOpenRound(f"Ratings are not being collected in {wave.name}")
             RatingReceipt.objects.create(key=key, wave=wave)
@@ -160,3 +165,55 @@ def record_agreement(
         },
     )
     return agreement
+
+
+class NotWeak(WorkshopError):
+    """The element is not agreed weak in this wave, or the statement is not linked to it."""
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What ``adopt_for_element`` did: ``added`` a new plan item, or found the
+    statement ``already`` in the plan (left as it was: its owner and date are
+    changed on the action plan, where the change is seen)."""
+
+    item: ActionPlanItem
+    outcome: Literal["added", "already"]
+
+
+@transaction.atomic
+def adopt_for_element(
+    wave: Wave,
+    element_id: str,
+    action_id: str,
+    *,
+    owner_name: str,
+    due_on: dt.date,
+) -> Adoption:
+    """Adopt a Table 10 statement offered for a weak element into the action plan,
+    with its owner and due date in the same write.
+
+    Checked again here, not only by the page: the element must be agreed weak in
+    this wave (``core.maturity.WEAK_RULE``) and the statement linked to it, so a
+    crafted POST cannot adopt through the workshop what the workshop never offered.
+    """
+    _check_element(element_id)
+    owner = owner_name.strip()
+    if not owner:
+        raise WorkshopError("Enter who owns this action")
+    if len(owner) > 120:
+        raise WorkshopError("Owner must be 120 characters or fewer")
+    agreed = MaturityAgreement.objects.filter(wave=wave, element_id=element_id).first()
+    element = load_theory().maturity_elements[element_id]
+    if agreed is None or not is_weak(agreed.agreed_level):
+        raise NotWeak(f"{element.name} is not agreed as weak in {wave.name}")
+    if action_id not in {st.id for st in linked_statements(load_theory(), element_id)}:
+        raise NotWeak(f"That action statement is not linked to {element.name}")
+    # The wave row is locked so two people adopting at once wait for each other.
+    Wave.objects.select_for_update().filter(pk=wave.pk).first()
+    item, created = ActionPlanItem.objects.get_or_create(
+        collaboration_id=wave.collaboration_id,
+        action_id=action_id,
+        defaults={"adopted_in": wave, "owner_name": owner, "due_on": due_on},
+    )
+    return Adoption(item, "added" if created else "already")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.workshop import views
+from collabdx.web.workshop import action_views, views
 
 app_name = "workshop"
 
@@ -21,5 +21,15 @@ urlpatterns = [
         "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/rounds/close/",
         views.round_close,
         name="round_close",
+    ),
+    path(
+        "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/actions/",
+        action_views.actions,
+        name="actions",
+    ),
+    path(
+        "collaborations/<int:pk>/waves/<int:wave_pk>/maturity/actions/<str:element_id>/<str:action_id>/",
+        action_views.adopt,
+        name="adopt",
     ),
 ]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from collabdx.core.maturity import WEAK_LEVELS, WEAK_RULE
 from collabdx.core.theory import load_theory
 from collabdx.web.collab.access import wave_for
 from collabdx.web.collab.models import Wave
@@ -196,6 +197,8 @@ def facilitate(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "form_errors": _prefixed_errors(bound) if bound else [],
             "suggestion_label": presenters.SUGGESTION_LABEL,
             "split_rule": presenters.SPLIT_RULE,
+            "weak_rule": WEAK_RULE,
+            "weak_levels": WEAK_LEVELS,
         },
     )
 

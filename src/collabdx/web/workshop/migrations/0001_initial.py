@@ -7,44 +7,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('collab', '0001_initial'),
+        ("collab", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MaturityRating',
+            name="MaturityRating",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('ratings', models.JSONField()),
-                ('submitted_on', models.DateField()),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maturity_ratings', to='collab.wave')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("ratings", models.JSONField()),
+                ("submitted_on", models.DateField()),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maturity_ratings",
+                        to="collab.wave",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RatingReceipt',
+            name="RatingReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='collab.wave')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="collab.wave",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MaturityAgreement',
+            name="MaturityAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('element_id', models.CharField(max_length=40)),
-                ('agreed_level', models.CharField(choices=[('pathological', 'Pathological'), ('bureaucratic', 'Bureaucratic'), ('generative', 'Generative')], max_length=20)),
-                ('rationale', models.TextField(blank=True)),
-                ('actions', models.TextField(blank=True)),
-                ('recorded_on', models.DateField()),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maturity_agreements', to='collab.wave')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("element_id", models.CharField(max_length=40)),
+                (
+                    "agreed_level",
+                    models.CharField(
+                        choices=[
+                            ("pathological", "Pathological"),
+                            ("bureaucratic", "Bureaucratic"),
+                            ("generative", "Generative"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("actions", models.TextField(blank=True)),
+                ("recorded_on", models.DateField()),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maturity_agreements",
+                        to="collab.wave",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('wave', 'element_id'), name='one_agreement_per_element')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("wave", "element_id"), name="one_agreement_per_element"
+                    )
+                ],
             },
         ),
     ]

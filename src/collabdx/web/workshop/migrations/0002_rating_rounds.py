@@ -21,7 +21,6 @@ def existing_ratings_become_round_one(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("collab", "0001_initial"),
         ("workshop", "0001_initial"),
@@ -31,33 +30,58 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="RatingRound",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("number", models.PositiveSmallIntegerField()),
                 ("opened_on", models.DateField()),
                 ("closed_on", models.DateField(blank=True, null=True)),
-                ("wave", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="rating_rounds", to="collab.wave")),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rating_rounds",
+                        to="collab.wave",
+                    ),
+                ),
             ],
             options={"ordering": ["wave", "number"]},
         ),
         migrations.AddConstraint(
             model_name="ratinground",
-            constraint=models.UniqueConstraint(fields=("wave", "number"), name="one_round_number_per_wave"),
+            constraint=models.UniqueConstraint(
+                fields=("wave", "number"), name="one_round_number_per_wave"
+            ),
         ),
         migrations.AddConstraint(
             model_name="ratinground",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("closed_on__isnull", True)), fields=("wave",), name="one_open_round_per_wave"
+                condition=models.Q(("closed_on__isnull", True)),
+                fields=("wave",),
+                name="one_open_round_per_wave",
             ),
         ),
         migrations.AddField(
             model_name="maturityrating",
             name="round",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="workshop.ratinground"),
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ratings",
+                to="workshop.ratinground",
+            ),
         ),
         migrations.RunPython(existing_ratings_become_round_one, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="maturityrating",
             name="round",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="workshop.ratinground"),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ratings",
+                to="workshop.ratinground",
+            ),
         ),
     ]
