@@ -85,3 +85,19 @@ def test_the_pdf_key_shows_the_condition(pilot_model):
     assert re.search(r"Figure \d+ key: the links of Box 1", html)
     assert re.search(r"conflicting vision → more sharedness of vision, under: Mandated "
                      r"collaboration with low initial trust", html)
+
+
+def test_every_line_of_a_print_figure_fits_its_box(pilot_model):
+    from collabdx.reports.causal_web_layout import PRINT, text_width, wrap
+
+    lines = wrap("Ability to implement cross-organisational clinical pathways", 88)
+    assert "organisational" in lines and lines[lines.index("organisational") - 1].endswith("cross-")
+    for f in pack_view(pilot_model).parts.causal:
+        root = ET.fromstring(str(f.svg))
+        for g in root.iter(f"{NS}g"):
+            if "cw-node" not in (g.get("class") or "").split():
+                continue
+            bold = "cw-mechanism" in (g.get("class") or "")
+            for span in g.iter(f"{NS}tspan"):
+                # Inside the box; a long word may eat into the padding, never past the edge.
+                assert text_width(span.text or "", 13, bold) <= PRINT.node_w - 2, span.text

@@ -86,15 +86,34 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size * (1.08 if bold else 1.0)
 
 
+PREFIXES = ("intra", "inter", "multi")  # where a long compound may break, hyphenated
+
+
 def wrap(text: str, width: float, size: float = FONT, bold: bool = False) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` user units (a too-long word gets its own line)."""
+    """Greedy word wrap to ``width`` user units.
+
+    A word too long for a line breaks after its hyphens ("cross-" / "organisational"
+    overflowed a print-sized box) or after a Latin prefix, hyphenated ("Intra-" /
+    "organisational"); any other too-long word gets its own line.
+    """
+    tokens: list[tuple[str, bool]] = []  # (piece, a space before it)
+    for word in text.split():
+        long = text_width(word, size, bold) > width
+        prefix = next((p for p in PREFIXES if word.lower().startswith(p)), None)
+        if long and "-" not in word and prefix and len(word) > len(prefix) + 3:
+            word = f"{word[: len(prefix)]}-{word[len(prefix) :]}"
+        if long and "-" in word.strip("-"):
+            pieces = [p + "-" for p in word.split("-")[:-1]] + [word.split("-")[-1]]
+            tokens += [(piece, k == 0) for k, piece in enumerate(pieces) if piece]
+        else:
+            tokens.append((word, True))
     lines: list[str] = []
     current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
+    for piece, spaced in tokens:
+        candidate = f"{current}{' ' if spaced and current else ''}{piece}"
         if current and text_width(candidate, size, bold) > width:
             lines.append(current)
-            current = word
+            current = piece
         else:
             current = candidate
     if current:
