@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 from collabdx.core.theory import Theory
 from collabdx.core.theory_model import Edge
+from collabdx.reports.causal_web_text import FONT, PREFIXES, text_width, wrap
 
-# Sizes in SVG user units. Tuned so the whole web fits A4 landscape with labels at
-# about 5.5 pt; larger gaps make the drawing taller and so the print smaller.
-FONT = 13
+__all__ = ["FONT", "PREFIXES", "PRINT", "Layout", "Metrics", "layout", "text_width", "wrap"]
+
+# Sizes in SVG user units (FONT, the node text, is in causal_web_text). Tuned so the
+# whole web fits a wide screen; the pack's print figures, one Box each, use PRINT.
 LINE = 15
 NODE_W = 132
 PAD_X = 7
@@ -64,62 +66,6 @@ class Metrics:
 PRINT = Metrics(node_w=102, col_gap=44, port_step=15)
 
 BAND_TITLES = ("Collaborative functioning (Box 1)", "Collaborative performance (Box 2)")
-
-# Advance widths of Helvetica/Arial (Liberation Sans is metric-compatible) per 1000
-# em, for wrapping labels without a font library. Unknown characters count as wide.
-_WIDTHS = {
-    **dict.fromkeys("ijl'|", 222),
-    **dict.fromkeys("ft I.,:;!/ ", 278),
-    **dict.fromkeys("r-()[]", 333),
-    **dict.fromkeys("ckszvxyJ", 500),
-    **dict.fromkeys("FTZ", 611),
-    **dict.fromkeys("ABEKPSVXY&", 667),
-    **dict.fromkeys("CDHNRUw", 722),
-    **dict.fromkeys("GOQ", 778),
-    **dict.fromkeys("mM", 833),
-    "W": 944,
-}
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    em = sum(_WIDTHS.get(ch, 556) for ch in text) / 1000
-    return em * size * (1.08 if bold else 1.0)
-
-
-PREFIXES = ("intra", "inter", "multi")  # where a long compound may break, hyphenated
-
-
-def wrap(text: str, width: float, size: float = FONT, bold: bool = False) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` user units.
-
-    A word too long for a line breaks after its hyphens ("cross-" / "organisational"
-    overflowed a print-sized box) or after a Latin prefix, hyphenated ("Intra-" /
-    "organisational"); any other too-long word gets its own line.
-    """
-    tokens: list[tuple[str, bool]] = []  # (piece, a space before it)
-    for word in text.split():
-        long = text_width(word, size, bold) > width
-        prefix = next((p for p in PREFIXES if word.lower().startswith(p)), None)
-        if long and "-" not in word and prefix and len(word) > len(prefix) + 3:
-            word = f"{word[: len(prefix)]}-{word[len(prefix) :]}"
-        if long and "-" in word.strip("-"):
-            pieces = [p + "-" for p in word.split("-")[:-1]] + [word.split("-")[-1]]
-            tokens += [(piece, k == 0) for k, piece in enumerate(pieces) if piece]
-        else:
-            tokens.append((word, True))
-    lines: list[str] = []
-    current = ""
-    for piece, spaced in tokens:
-        candidate = f"{current}{' ' if spaced and current else ''}{piece}"
-        if current and text_width(candidate, size, bold) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return tuple(lines)
-
 
 @dataclass
 class Box:
