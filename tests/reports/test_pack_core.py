@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from collabdx.core.stats import BANDS, band_for
 from collabdx.core.theory import load_theory
 from collabdx.reports import charts, pack_core
+from collabdx.reports.causal_web_boxes import edge_text
 from collabdx.reports.findings import _split_finding
 from collabdx.reports.html import render_html
 from collabdx.reports.model import build_report
 from collabdx.reports.pack import pack_view
-from collabdx.reports.pack_parts import edge_text
 from collabdx.reports.pdf import render_pdf
 from collabdx.reports.sections import CollaborationContext, SplitItem
 
@@ -170,8 +170,8 @@ def test_edges_read_whatever_the_number_of_their_source(pilot_context_model):
     assert edge_text("Overambitious aims", -1, "Initial faith", ("box1.1",)) == (
         "More overambitious aims → less initial faith (CMOC box1.1)"
     )
-    edges = pack_view(pilot_context_model).parts.edges
-    assert edges and not [e for e in edges if " decreases " in e or " increases " in e]
+    keys = [k.link for f in pack_view(pilot_context_model).parts.causal for k in f.key]
+    assert keys and not [e for e in keys if " decreases " in e or " increases " in e]
 
 
 def test_a_one_wave_pack_has_no_trends_section(pilot_context_model):
@@ -212,7 +212,7 @@ def test_personal_feedback_is_at_most_five_one_per_answer(pilot_responses):
 
 
 def test_a_badge_never_covers_a_node_label(pilot_context_model):
-    svg = str(pack_view(pilot_context_model).parts.causal_svg)
+    svg = str(pack_view(pilot_context_model).parts.causal[0].svg)  # Box 1 has both marks
     num = r'"([\d.]+)"'
     boxes = [
         tuple(map(float, m.groups()))

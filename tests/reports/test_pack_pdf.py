@@ -102,16 +102,26 @@ def test_a_chart_is_never_split_from_its_caption(pilot_texts):
             ), (n + 1, m.group(0))  # fmt: skip
 
 
-def test_the_causal_web_gets_a_landscape_page(pilot_pdf, pilot_texts):
+def test_each_box_of_the_causal_web_gets_a_landscape_page_of_its_own(pilot_pdf, pilot_texts):
+    """Issue 14: Box 1 and Box 2 on pages of their own, each drawn whole (its first and
+    last columns' labels are on the page, so nothing is cut off)."""
+    found = {}
     for page, text in zip(pilot_pdf.pages, pilot_texts, strict=True):
         box = page.mediabox
         landscape = float(box.width) > float(box.height)
+        flat = " ".join(text.split())
         # "Figure <n>": the intro's disclosure rule says "Figures and counts".
-        if re.match(r"Annex [A-Z]\. The causal web with your results Figure \d+", text):
+        m = re.search(r"Figure \d+\. The programme theory's causal web, (Box [12])", flat)
+        if m:
             assert landscape
-            assert "Collaborative functioning (Box 1)" in text
+            found[m.group(1)] = flat
         elif re.match(r"Annex [A-Z]\. Answers to each question", text):
             assert not landscape
+    assert sorted(found) == ["Box 1", "Box 2"]
+    assert "Annex" in found["Box 1"] and "The causal web with your results" in found["Box 1"]
+    for label in ("Existing successful", "Task achievement", "Involvement of", "Clarity of roles"):
+        assert label in found["Box 1"], label
+    assert "Population health" in found["Box 2"] and "Existing successful" not in found["Box 2"]
 
 
 def test_rendering_fetches_nothing(caplog):

@@ -21,12 +21,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from collabdx.core.theory import Theory
 from collabdx.reports.causal_web_layout import (
-    COL_GAP,
     FONT,
     GHOST_GAP,
     LINE,
     Box,
     Layout,
+    Metrics,
     Route,
     layout,
     text_width,
@@ -85,9 +85,9 @@ def edge_rows(theory: Theory) -> list[EdgeRow]:
     ]
 
 
-@functools.lru_cache(maxsize=4)
-def _cached_layout(theory: Theory) -> Layout:
-    return layout(theory)
+@functools.lru_cache(maxsize=8)
+def _cached_layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
+    return layout(theory, metrics)
 
 
 def _ports(lay: Layout) -> dict[tuple[int, str], float]:
@@ -152,7 +152,7 @@ def _points(
 def _trunk(lay: Layout, src: Box) -> tuple[float, float]:
     """Where a trunk to the next band turns down (x) and runs left (y, between bands)."""
     channel = next(b.top for b in lay.bands[1:] if b.top > src.y) - LINE * 0.6
-    return src.x + src.w + COL_GAP * 0.4, channel
+    return src.x + src.w + lay.metrics.col_gap * 0.4, channel
 
 
 def _path(pts: list[tuple[float, float]]) -> str:
@@ -172,9 +172,10 @@ def _path(pts: list[tuple[float, float]]) -> str:
 
 def _edge(
     lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str,
-    emphasis: frozenset[tuple[str, str]] = frozenset(),
+    emphasis: frozenset[tuple[str, str]] = frozenset(), number: int | None = None,
 ) -> str:  # fmt: skip
     r = lay.routes[i]
+    pts = _points(lay, i, r, ports)
     e = r.edge
     pos = e.sign > 0
     label = (
@@ -182,7 +183,7 @@ def _edge(
         f"{theory.nodes[e.target].label} (CMOC {', '.join(e.cmocs)})"
     )
     attrs = [
-        f'd="{_path(_points(lay, i, r, ports))}"',
+        f'd="{_path(pts)}"',
         'fill="none"',
         f'stroke="{POSITIVE if pos else NEGATIVE}"',
         'stroke-width="1.6"',
@@ -200,7 +201,28 @@ def _edge(
         on = (e.source, e.target) in emphasis
         attrs += ['data-route="1"'] if on else [f'stroke-opacity="{FADED}"']
         attrs[3] = f'stroke-width="{EMPHASIS_WIDTH if on else "1.6"}"'
-    return f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
+    path = f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
+    return path + (_number(pts, number) if number is not None else "")
+
+
+def _number(pts: list[tuple[float, float]], number: int) -> str:
+    """The link's number in the key, on the straight end before its arrowhead.
+
+    A white plate keeps it legible over the lines it crosses; ports are spaced at least
+    ``Metrics.port_step`` apart, so numbers at neighbouring arrowheads do not touch.
+    """
+    (x0, _y0), (x1, y1) = pts[-2], pts[-1]
+    leftward = x1 < x0  # a feedback edge arrives at the right side of its box
+    w = text_width(str(number), FONT) + 4
+    x = x1 + 10 if leftward else x1 - 10 - w
+    # A white plate, not a stroke halo: WeasyPrint ignores paint-order, and a halo
+    # drawn over the glyphs hid them in the PDF.
+    return (
+        f'<g class="cw-link-no"><rect x="{_n(x)}" y="{_n(y1 - FONT * 0.55)}" '
+        f'width="{_n(w)}" height="{_n(FONT * 1.1)}" fill="#ffffff" fill-opacity="0.85"/>'
+        f'<text x="{_n(x + w / 2)}" y="{_n(y1 + FONT * 0.36)}" font-size="{FONT}" '
+        f'fill="{TEXT}" text-anchor="middle">{number}</text></g>'
+    )
 
 
 # Mechanisms where more is worse: a low (unfavourable) score means a lot of it, so
@@ -250,13 +272,18 @@ def svg(
     node_href: Callable[[str], str] | None = None,
     id_prefix: str = "cw",
     emphasise: Collection[tuple[str, str]] = (),
+    metrics: Metrics | None = None,
+    numbered: bool = False,
 ) -> str:
     """The causal web as an ``<svg>`` string.
 
     ``highlight`` maps node id to "weak" or "strong" (the report's overlay);
     ``node_href`` makes each node a link; ``id_prefix`` keeps element ids unique when
     two drawings share a page; ``emphasise`` lists (source, target) edges to draw
-    thick, fading the others (the report's routes through weak mechanisms).
+    thick, fading the others (the report's routes through weak mechanisms);
+    ``metrics`` sets box and gap sizes (``causal_web_layout.PRINT`` for print);
+    ``numbered`` writes each link's number (its position in ``theory.edges``, from 1)
+    before its arrowhead, for a key of the links and their CMOC conditions.
     """
     emphasis = frozenset(emphasise)
     highlight = dict(highlight or {})
@@ -265,7 +292,8 @@ def svg(
             raise ValueError(f"highlight: unknown node {node!r}")
         if level not in HIGHLIGHTS:
             raise ValueError(f"highlight: {node!r}: level must be one of {HIGHLIGHTS}")
-    lay = _cached_layout(theory)
+    lay = _cached_layout(theory, metrics)
+    gap = lay.metrics.col_gap
     p = id_prefix
     levels = [lv for lv in HIGHLIGHTS if lv in highlight.values()]
     # The legend goes in the free space right of the last band when there is room
@@ -273,15 +301,17 @@ def svg(
     route = bool(emphasis)
     widest = max(text_width(t, FONT) + sh + 28 for _g, t, sh in _legend_items(levels, p, route))
     last = lay.bands[-1] if lay.bands else None
-    beside = last is not None and last.right + COL_GAP + widest <= lay.width
+    beside = last is not None and last.right + gap + widest <= lay.width
     legend, legend_h = _legend(levels, lay.width, p, column=beside, route=route)
     top = 0.0 if beside else legend_h + 8
     width, height = lay.width + 2 * MARGIN, lay.height + top + 2 * MARGIN
-    legend_at = (last.right + COL_GAP, last.top + LINE * 2) if last and beside else (0.0, -top)
+    legend_at = (last.right + gap, last.top + LINE * 2) if last and beside else (0.0, -top)
+    boxes_named = sorted({c.source for c in theory.cmocs.values()})
     desc = (
         f"{sum(b.real for b in lay.boxes.values())} factors and {len(lay.routes)} links, "
-        "drawn by collabdx from the context-mechanism-outcome configurations of Boxes 1 "
-        "and 2 of Millar et al. 2023 (derived, not a figure from the report). Arrows run "
+        "drawn by collabdx from the context-mechanism-outcome configurations of "
+        f"{' and '.join(boxes_named)} of Millar et al. 2023 (derived, not a figure from the "
+        "report). Arrows run "
         "from cause to effect. Solid blue arrows: more of one leads to more of the other. "
         "Dashed orange arrows: more of one leads to less of the other. "
         "A table of every link accompanies the drawing."
@@ -315,7 +345,11 @@ def svg(
     order = sorted(range(len(lay.routes)), key=lambda i: theory.edges.index(lay.routes[i].edge))
     ports = _ports(lay)
     out.append('<g class="cw-edges">')
-    out += [_edge(lay, theory, i, ports, p, emphasis) for i in order]
+    out += [
+        _edge(lay, theory, i, ports, p, emphasis,
+              theory.edges.index(lay.routes[i].edge) + 1 if numbered else None)
+        for i in order
+    ]  # fmt: skip
     out.append('</g><g class="cw-nodes">')
     for node in theory.nodes:
         box = lay.boxes.get(node)

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 from collabdx.core.theory import Theory
 from collabdx.core.theory_model import Edge
+from collabdx.reports.causal_web_text import FONT, PREFIXES, text_width, wrap
 
-# Sizes in SVG user units. Tuned so the whole web fits A4 landscape with labels at
-# about 5.5 pt; larger gaps make the drawing taller and so the print smaller.
-FONT = 13
+__all__ = ["FONT", "PREFIXES", "PRINT", "Layout", "Metrics", "layout", "text_width", "wrap"]
+
+# Sizes in SVG user units (FONT, the node text, is in causal_web_text). Tuned so the
+# whole web fits a wide screen; the pack's print figures, one Box each, use PRINT.
 LINE = 15
 NODE_W = 132
 PAD_X = 7
@@ -44,44 +46,26 @@ GHOST_GAP = 40
 CENTRE_PULL = 0.08
 MIN_WIDTH = 640  # from the trunk's drop point in band 2 to the band's first column
 
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Box width, column gap and port spacing of one drawing.
+
+    The whole web (web page, explorer) uses the defaults. The print figures of one Box
+    each (issue 14) use narrower boxes and gaps, so ten columns fit A4 landscape with
+    node text at 7 pt or more, and wider port spacing, so each link's number fits
+    beside its arrowhead.
+    """
+
+    node_w: float = NODE_W
+    col_gap: float = COL_GAP
+    port_step: float = PORT_STEP
+
+
+PRINT = Metrics(node_w=102, col_gap=44, port_step=15)
+
 BAND_TITLES = ("Collaborative functioning (Box 1)", "Collaborative performance (Box 2)")
-
-# Advance widths of Helvetica/Arial (Liberation Sans is metric-compatible) per 1000
-# em, for wrapping labels without a font library. Unknown characters count as wide.
-_WIDTHS = {
-    **dict.fromkeys("ijl'|", 222),
-    **dict.fromkeys("ft I.,:;!/ ", 278),
-    **dict.fromkeys("r-()[]", 333),
-    **dict.fromkeys("ckszvxyJ", 500),
-    **dict.fromkeys("FTZ", 611),
-    **dict.fromkeys("ABEKPSVXY&", 667),
-    **dict.fromkeys("CDHNRUw", 722),
-    **dict.fromkeys("GOQ", 778),
-    **dict.fromkeys("mM", 833),
-    "W": 944,
-}
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    em = sum(_WIDTHS.get(ch, 556) for ch in text) / 1000
-    return em * size * (1.08 if bold else 1.0)
-
-
-def wrap(text: str, width: float, size: float = FONT, bold: bool = False) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` user units (a too-long word gets its own line)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and text_width(candidate, size, bold) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return tuple(lines)
-
 
 @dataclass
 class Box:
@@ -131,6 +115,7 @@ class Layout:
     bands: list[Band]
     width: float = 0.0
     height: float = 0.0
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def _bands(theory: Theory, used: list[str]) -> dict[str, int]:
@@ -278,7 +263,8 @@ def _coordinates(layers: list[list[str]], boxes: dict[str, Box], rounds: int = 4
             _place_column(items, wanted)
 
 
-def layout(theory: Theory) -> Layout:
+def layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
+    m = metrics or Metrics()
     used = [n for n in theory.nodes if any(n in (e.source, e.target) for e in theory.edges)]
     band = _bands(theory, used)
     succ: dict[str, list[str]] = {n: [] for n in used}
@@ -311,7 +297,7 @@ def layout(theory: Theory) -> Layout:
             boxes[node] = Box(node, b, 0, 0.0, real=False)
         for node in order:
             kind = _kind(theory, node)
-            lines = wrap(theory.nodes[node].label, NODE_W - 2 * PAD_X, bold=kind == "mechanism")
+            lines = wrap(theory.nodes[node].label, m.node_w - 2 * PAD_X, bold=kind == "mechanism")
             boxes[node] = Box(
                 node, b, layer[node], len(lines) * LINE + 2 * PAD_Y, lines=lines, kind=kind
             )
@@ -324,10 +310,10 @@ def layout(theory: Theory) -> Layout:
                 layers[box.layer].append(box.id)
         _order(layers, boxes)
         band_layers.append(layers)
-    _port_heights(routes, boxes)
+    _port_heights(routes, boxes, m.port_step)
     for layers in band_layers:
         _coordinates(layers, boxes)
-    return _stack(band_layers, boxes, routes)
+    return _stack(band_layers, boxes, routes, m)
 
 
 def _kind(theory: Theory, node: str) -> str:
@@ -366,7 +352,7 @@ def _routes(
     return routes
 
 
-def _port_heights(routes: list[Route], boxes: dict[str, Box]) -> None:
+def _port_heights(routes: list[Route], boxes: dict[str, Box], step: float) -> None:
     """Grow a box so that the edge ends on each of its sides stay PORT_STEP apart."""
     sides: dict[tuple[str, str], int] = {}
     # All edges leaving a node for the other band share one port (they run as a trunk).
@@ -380,33 +366,33 @@ def _port_heights(routes: list[Route], boxes: dict[str, Box]) -> None:
     for (node, _side), count in sides.items():
         box = boxes.get(node)
         if box is not None and box.real:
-            box.h = max(box.h, (count + 1) * PORT_STEP)
+            box.h = max(box.h, (count + 1) * step)
 
 
 def _stack(
-    band_layers: list[list[list[str]]], boxes: dict[str, Box], routes: list[Route]
+    band_layers: list[list[list[str]]], boxes: dict[str, Box], routes: list[Route], m: Metrics
 ) -> Layout:
     """Give each band its x columns and shift it below the previous one."""
-    out = Layout(boxes, routes, [])
+    out = Layout(boxes, routes, [], metrics=m)
     top = 0.0
     for b, layers in enumerate(band_layers):
         has_ghost = any(not boxes[x].real and x.startswith("^") for x in layers[0])
         x = GHOST_GAP * 0.5 if has_ghost else 0.0
         for i, lay in enumerate(layers):
             ghost_col = has_ghost and i == 0
-            width = 0.0 if ghost_col else NODE_W
+            width = 0.0 if ghost_col else m.node_w
             for name in lay:
                 boxes[name].x, boxes[name].w = x, width
-            x += width + (GHOST_GAP if ghost_col else COL_GAP)
+            x += width + (GHOST_GAP if ghost_col else m.col_gap)
         members = [boxes[n] for lay in layers for n in lay]
-        low = min(m.y for m in members)
+        low = min(box.y for box in members)
         heading = LINE * 2 if len(band_layers) > 1 else 0.0
-        for m in members:
-            m.y += top + heading - low
-        bottom = max(m.y + m.h for m in members)
+        for box in members:
+            box.y += top + heading - low
+        bottom = max(box.y + box.h for box in members)
         title = BAND_TITLES[b] if len(band_layers) > 1 else ""
-        out.bands.append(Band(title, top, bottom, x - COL_GAP))
-        out.width = max(out.width, x - COL_GAP)
+        out.bands.append(Band(title, top, bottom, x - m.col_gap))
+        out.width = max(out.width, x - m.col_gap)
         top = bottom + LINE * 2.5
     out.height = max(top - LINE * 2.5, 0.0)
     out.width = max(out.width, MIN_WIDTH)  # room for the legend even if the web is tiny

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
-from collabdx.reports import causal_web, pack_core, quality
+from collabdx.reports import pack_core, quality
+from collabdx.reports.causal_web_boxes import CausalFigure, figures
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
@@ -97,12 +96,11 @@ class MaturityRow:
 class Parts:
     context: list[tuple[str, str]] = field(default_factory=list)
     actions: list[ActionView] = field(default_factory=list)
-    causal_svg: Markup | None = None
+    causal: list[CausalFigure] = field(default_factory=list)
     causal_number: int = 0
     causal_note: str = ""
     marks: list[MarkRow] = field(default_factory=list)
     routes: list[RouteRow] = field(default_factory=list)
-    edges: list[str] = field(default_factory=list)
     maturity: list[MaturityRow] = field(default_factory=list)
     maturity_note: str = ""
     ratings_available: bool = False
@@ -206,9 +204,8 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
         )
         return
     parts.causal_number = number
-    parts.causal_svg = Markup(  # noqa: S704 - causal_web.svg escapes every label
-        causal_web.svg(theory, dict(overlay.highlight), id_prefix="fig-causal-web",
-                       emphasise=overlay.emphasised_edges)
+    parts.causal = figures(
+        theory, dict(overlay.highlight), overlay.emphasised_edges, number
     )  # fmt: skip
     for m in overlay.marks:
         parts.marks.append(
@@ -233,17 +230,6 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
         "No scale is in the “Needs attention” band, so no mechanism is marked weak. Mechanisms "
         "whose scale is in the “Strength” band are marked “strong”."
     )  # fmt: skip
-    parts.edges = [
-        edge_text(r.source_label, r.sign, r.target_label, r.cmocs)
-        for r in causal_web.edge_rows(theory)
-    ]
-
-
-def edge_text(source: str, sign: int, target: str, cmocs: tuple[str, ...]) -> str:
-    """One link in words that read whatever the number of its source ("Overambitious
-    aims decreases ..." did not): more of the source, then more or less of the target."""
-    return f"More {source[:1].lower()}{source[1:]} → {'more' if sign > 0 else 'less'} " \
-        f"{target[:1].lower()}{target[1:]} (CMOC {', '.join(cmocs)})"
 
 
 def _maturity(model: ReportModel, parts: Parts) -> None:
@@ -308,7 +294,7 @@ def build(model: ReportModel, *, theory: Any = None, first_figure: int) -> Parts
     parts.actions = _actions(model, theory)
     number = first_figure
     _causal(model, theory, parts, number)
-    number += 1 if parts.causal_svg is not None else 0
+    number += len(parts.causal)
     _maturity(model, parts)
     parts.trends = model.trends
     parts.trends_note = model.trends_note
