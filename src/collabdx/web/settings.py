@@ -228,6 +228,11 @@ GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
 # Exports of waves with at least this many responses are made by the background worker
 # too (smaller ones take well under a second and stay in the request).
 BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
+# A released wave with at least this many responses has its report model (the report
+# page, the research page) drawn by the worker; smaller ones are drawn in the request
+# (docs/scaling.md: under the confirmatory factor analysis' 480 complete responses a
+# model takes about a second). Row-level research downloads follow BACKGROUND_EXPORT_ROWS.
+BACKGROUND_REPORT_ROWS = int(env("COLLABDX_BACKGROUND_REPORT_ROWS", "400"))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -315,6 +320,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # Background tasks that fail (results.prepared.run_guarded), with the traceback.
+        "collabdx": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 

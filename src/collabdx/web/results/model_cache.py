@@ -83,6 +83,27 @@ def model_stamp(wave: Wave, k: int) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
+def kept(wave_pk: int, stamp: str) -> ReportModel | None:
+    """The model kept under ``stamp``, if there is one and its seal checks."""
+    path = pack_files.ready(wave_pk, stamp, MODEL)
+    if path is None:
+        return None
+    try:
+        model = _open(path.read_bytes())
+    except OSError:
+        return None  # half-gone: draw it again
+    return model if isinstance(model, ReportModel) else None
+
+
+def draw(wave: Wave, k: int, stamp: str) -> ReportModel:
+    """Draw the model from the responses and keep it under ``stamp`` if nothing changed
+    while it was drawn (as the PDF task does). Raises what ``load_wave`` raises."""
+    model = wave_pack_model(wave, load_wave(wave), k)
+    if model_stamp(wave, k) == stamp:
+        pack_files.store(wave.pk, stamp, _seal(model), MODEL)
+    return model
+
+
 def pack_model(wave: Wave, k: int) -> ReportModel:
     """``wave_pack_model(wave, load_wave(wave), k)``, from the kept file when the wave is
     released and nothing it is drawn from has changed. Raises what ``load_wave`` raises
@@ -90,16 +111,4 @@ def pack_model(wave: Wave, k: int) -> ReportModel:
     if not results_released(wave):
         return wave_pack_model(wave, load_wave(wave), k)
     stamp = model_stamp(wave, k)
-    kept = pack_files.ready(wave.pk, stamp, MODEL)
-    if kept is not None:
-        try:
-            model = _open(kept.read_bytes())
-        except OSError:
-            model = None  # half-gone: draw it again
-        if isinstance(model, ReportModel):
-            return model
-    model = wave_pack_model(wave, load_wave(wave), k)
-    # Kept only if nothing changed while it was drawn (as the PDF task does).
-    if model_stamp(wave, k) == stamp:
-        pack_files.store(wave.pk, stamp, _seal(model), MODEL)
-    return model
+    return kept(wave.pk, stamp) or draw(wave, k, stamp)

@@ -94,7 +94,8 @@ def pack_stamp(wave: Wave, k: int) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-# What a wave's kept files are: the pack, and an export per format.
+# What a wave's kept files are: the pack, an export per format, the report model
+# (``model_cache``) and the research downloads (``research.<format>``).
 PACK = "pack.pdf"
 
 
@@ -130,6 +131,16 @@ def fail(wave_pk: int, stamp: str, kind: str, message: str) -> None:
     marker = _marker(wave_pk, stamp, kind, "failed")
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(message, encoding="utf-8")
+
+
+# A failure marker starting with this is a task that broke (an unexpected error), not a
+# refusal (under k, mixed survey versions): the page offers "Try again" for it.
+BROKE = "broke: "
+
+
+def clear_failure(wave_pk: int, stamp: str, kind: str = PACK) -> None:
+    """Forget a failure, so the next request queues the task again ("Try again")."""
+    _marker(wave_pk, stamp, kind, "failed").unlink(missing_ok=True)
 
 
 def claim_queue(wave_pk: int, stamp: str, kind: str = PACK) -> bool:
@@ -179,6 +190,6 @@ def delete_packs(wave_pks: list[int]) -> int:
         return 0
     for pk in wave_pks:
         for path in root.glob(f"wave-{pk}-*"):
-            deleted += path.suffix in {".pdf", ".csv", ".xlsx", ".json"}
+            deleted += path.suffix in {".pdf", ".csv", ".xlsx", ".json", ".zip", ".sav", ".dta"}
             path.unlink(missing_ok=True)
     return deleted

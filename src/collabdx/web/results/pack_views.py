@@ -3,27 +3,28 @@
 ``report.pdf`` hands the file over when it is ready (checked and logged as before:
 ``Action.READ``, a DOWNLOAD security event, no-store); otherwise it queues the task
 and sends the browser to the pack's status page, which says the file is being
-prepared (a status message) with a "Check again" link, and then offers the download.
-A link, not a self-refreshing page: it works without JavaScript, and a meta refresh
-would change the page under a screen reader user (WCAG 2.2.1, axe's meta-refresh).
+prepared (a status message, HTTP 202) with a "Check again" link, and then offers the
+download. A link, not a self-refreshing page: it works without JavaScript, and a meta
+refresh would change the page under a screen reader user (WCAG 2.2.1, axe's
+meta-refresh); with JavaScript the page checks politely by itself and says in its
+status message when the file is ready (static/collabdx/init.js). If the task broke,
+the page says so with a "Try again" button (``prepared``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import pack_files, refusals, services
+from collabdx.web.results import model_cache, model_gate, pack_files, prepared, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.release import results_released
 from collabdx.web.results.tasks import render_export, render_pack_pdf
@@ -31,10 +32,17 @@ from collabdx.web.security.events import Kind, record
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
-    """The same refusals, in the same order, as when the PDF was drawn in the request."""
+    """The same refusals, in the same order, as when the PDF was drawn in the request,
+    decided without reading the responses where the kept model already knows, and left
+    to the task (which keeps its reason) for a large wave whose model is not kept yet."""
     if not results_released(wave):
         return refusals.not_released(request, wave, 409)
     k = settings.MIN_GROUP_SIZE
+    model = model_cache.kept(wave.pk, model_cache.model_stamp(wave, k))
+    if model is not None:
+        return refusals.too_few(request, wave, k) if model.withheld else None
+    if model_gate.is_large(wave):
+        return None
     try:
         data = load_wave(wave)
     except MixedInstrumentError as exc:
@@ -44,16 +52,20 @@ def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     return None
 
 
-def _ensure(wave: Wave) -> tuple[str, bool]:
-    """The wave's current stamp, and whether its PDF is ready (queueing it if not)."""
-    stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
-    if pack_files.ready(wave.pk, stamp) is None and pack_files.claim_queue(wave.pk, stamp):
-        try:
-            render_pack_pdf.enqueue(wave.pk, stamp)
-        except Exception:
-            pack_files.release_queue(wave.pk, stamp)
-            raise
-    return stamp, pack_files.ready(wave.pk, stamp) is not None
+def _pdf_state(request: HttpRequest, wave: Wave) -> HttpResponse | prepared.State:
+    """A refusal page, or the PDF's state (queueing its task if needed)."""
+    refused = _refusal(request, wave)
+    if refused is not None:
+        return refused
+    k = settings.MIN_GROUP_SIZE
+    stamp = pack_files.pack_stamp(wave, k)
+    state = prepared.ensure(wave.pk, stamp, pack_files.PACK,
+                            lambda: render_pack_pdf.enqueue(wave.pk, stamp))  # fmt: skip
+    if isinstance(state, prepared.Refused):
+        if state.reason == "refused":
+            return refusals.too_few(request, wave, k)
+        return refusals.problem(request, wave, state.reason)
+    return state
 
 
 @never_cache
@@ -62,47 +74,40 @@ def _ensure(wave: Wave) -> tuple[str, bool]:
 def report_pdf(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as an A4 PDF, once the background task has drawn it."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
-    refused = _refusal(request, wave)
-    if refused is not None:
-        return refused
-    stamp, is_ready = _ensure(wave)
-    path = pack_files.ready(wave.pk, stamp) if is_ready else None
-    if path is None:
+    state = _pdf_state(request, wave)
+    if isinstance(state, HttpResponse):
+        return state
+    if not isinstance(state, prepared.Ready):
         return redirect("results:report_pdf_status", wave.collaboration_id, wave.pk)
     collab = wave.collaboration
     filename = services.export_filename(collab, wave, "pdf").replace(".pdf", "-workshop-pack.pdf")
     record(Kind.DOWNLOAD, request=request, collaboration=collab,
            detail=f"Workshop pack PDF of {wave.name}")  # fmt: skip
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-
-
-def _status_page(request: HttpRequest, wave: Wave, *, ready: bool, what: str, label: str,
-                 status_url: str, download_url: str) -> HttpResponse:
-    return render(request, "results/pack_status.jinja", {
-        "collab": wave.collaboration, "wave": wave, "ready": ready, "what": what,
-        "label": label,
-        "status_url": status_url, "download_url": download_url,
-        "report_url": reverse("results:report", args=[wave.collaboration_id, wave.pk]),
-    })  # fmt: skip
+        state.path.open("rb"), as_attachment=True, filename=filename,
+        content_type="application/pdf",
+    )  # fmt: skip
 
 
 @never_cache
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    """"Being prepared" until the PDF is there, then a link to download it."""
+    """"Being prepared" until the PDF is there, then a link to download it; "could not
+    be made" with "Try again" (this URL, POST) if its task broke."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
-    refused = _refusal(request, wave)
-    if refused is not None:
-        return refused
-    _stamp, is_ready = _ensure(wave)
     args = [wave.collaboration_id, wave.pk]
-    return _status_page(
-        request, wave, ready=is_ready, what="workshop pack", label="workshop pack (PDF)",
-        status_url=reverse("results:report_pdf_status", args=args),
-        download_url=reverse("results:report_pdf", args=args),
+    status_url = reverse("results:report_pdf_status", args=args)
+    if request.method == "POST":
+        stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
+        prepared.retry(wave.pk, stamp, pack_files.PACK)
+        return redirect(status_url)
+    state = _pdf_state(request, wave)
+    if isinstance(state, HttpResponse):
+        return state
+    return prepared.status_page(
+        request, wave, state, what="workshop pack", label="workshop pack (PDF)",
+        status_url=status_url, download_url=reverse("results:report_pdf", args=args),
     )  # fmt: skip
 
 
@@ -113,28 +118,19 @@ def is_large(wave: Wave) -> bool:
     return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_EXPORT_ROWS
 
 
-def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | Path | None:
-    """A refusal, the kept file, or None once the task is queued (or was already)."""
+def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | prepared.State:
+    """A refusal page, or the export's state (queueing its task if needed)."""
     k = settings.MIN_GROUP_SIZE
     if not results_released(wave):
         return refusals.not_released(request, wave, 409)
     stamp = pack_files.pack_stamp(wave, k)
-    kind = f"export.{fmt}"
-    if pack_files.ready(wave.pk, stamp, kind) is None and pack_files.failed(
-        wave.pk, stamp, kind
-    ) is None and pack_files.claim_queue(wave.pk, stamp, kind):
-        try:
-            render_export.enqueue(wave.pk, fmt, stamp)
-        except Exception:
-            pack_files.release_queue(wave.pk, stamp, kind)
-            raise
-    # Looked at after queueing: the immediate backend (tests) has run the task by now.
-    reason = pack_files.failed(wave.pk, stamp, kind)
-    if reason == "refused":
-        return refusals.too_few(request, wave, k)
-    if reason is not None:
-        return refusals.problem(request, wave, reason)
-    return pack_files.ready(wave.pk, stamp, kind)
+    state = prepared.ensure(wave.pk, stamp, f"export.{fmt}",
+                            lambda: render_export.enqueue(wave.pk, fmt, stamp))  # fmt: skip
+    if isinstance(state, prepared.Refused):
+        if state.reason == "refused":
+            return refusals.too_few(request, wave, k)
+        return refusals.problem(request, wave, state.reason)
+    return state
 
 
 def large_export(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse:
@@ -142,12 +138,12 @@ def large_export(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse:
     state = _export_state(request, wave, fmt)
     if isinstance(state, HttpResponse):
         return state
-    if state is None:
+    if not isinstance(state, prepared.Ready):
         return redirect("results:export_status", wave.collaboration_id, wave.pk, fmt)
     record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
            detail=f"{fmt.upper()} export of {wave.name}")  # fmt: skip
     return FileResponse(
-        state.open("rb"), as_attachment=True,
+        state.path.open("rb"), as_attachment=True,
         filename=services.export_filename(wave.collaboration, wave, fmt),
         content_type=services.CONTENT_TYPES[fmt],
     )  # fmt: skip
@@ -155,19 +151,23 @@ def large_export(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_status(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> HttpResponse:
-    """"Being prepared" until a large wave's export is there, then a link to it."""
+    """"Being prepared" until a large wave's export is there, then a link to it; "could
+    not be made" with "Try again" (this URL, POST) if its task broke."""
     if fmt not in FORMATS:
         raise Http404("No such format")
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
+    args = [wave.collaboration_id, wave.pk]
+    status_url = reverse("results:export_status", args=[*args, fmt])
+    if request.method == "POST":
+        stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
+        prepared.retry(wave.pk, stamp, f"export.{fmt}")
+        return redirect(status_url)
     state = _export_state(request, wave, fmt)
     if isinstance(state, HttpResponse):
         return state
-    args = [wave.collaboration_id, wave.pk]
-    return _status_page(
-        request, wave, ready=state is not None, what=f"{fmt.upper()} export",
-        label=f"{fmt.upper()} export", status_url=reverse("results:export_status",
-                                                          args=[*args, fmt]),
-        download_url=reverse("results:export", args=[*args, fmt]),
+    return prepared.status_page(
+        request, wave, state, what=f"{fmt.upper()} export", label=f"{fmt.upper()} export",
+        status_url=status_url, download_url=reverse("results:export", args=[*args, fmt]),
     )  # fmt: skip

@@ -18,19 +18,18 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from collabdx.core.microdata import anonymise
 from collabdx.core.psychometrics import PsychometricsResult, result_to_dict
 from collabdx.io.longformat import write_long
-from collabdx.reports.research import research_result
 from collabdx.reports.research_more import research_more
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import refusals, services
+from collabdx.web.results import model_gate, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
 from collabdx.web.results.release import results_released
@@ -53,30 +52,41 @@ def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | Htt
     return data
 
 
-def _result(data: WaveData) -> PsychometricsResult:
-    # The partner list decides which partners may be named, as in the pack.
-    return research_result(
-        data.responses, settings.MIN_GROUP_SIZE, partner_counts=data.partner_counts
-    )
-
-
 def _filename(wave: Wave, suffix: str) -> str:
     name = services.export_filename(wave.collaboration, wave, "json")
     return name.removesuffix(".json") + suffix
 
 
+def _result(request: HttpRequest, wave: Wave, *, download: bool
+            ) -> PsychometricsResult | HttpResponse:  # fmt: skip
+    """The wave's research result, from its kept report model (``model_gate``: the
+    "For researchers" appendix is the same computation, with the same partner list and
+    resamples), or the page to show instead: being prepared, or nothing under k."""
+    page_url = reverse("results:research", args=[wave.collaboration_id, wave.pk])
+    model = model_gate.model_or_page(request, wave, what="research page", page_url=page_url,
+                                     download=download)  # fmt: skip
+    if isinstance(model, HttpResponse):
+        return model
+    if model.withheld or model.research is None:
+        return refusals.too_few(request, wave, settings.MIN_GROUP_SIZE)
+    return model.research
+
+
 @never_cache
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def research(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    """Reliability, agreement, group comparisons and the CFA for one closed wave."""
+    """Reliability, agreement, group comparisons and the CFA for one closed wave. A POST
+    is "Try again" after drawing the wave's model broke."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
-    data = _gate(request, wave, download=False)
-    if isinstance(data, HttpResponse):
-        return data
     collab = wave.collaboration
     c, w = collab.pk, wave.pk
-    result = _result(data)
+    if request.method == "POST":
+        model_gate.retry_model(wave)
+        return redirect("results:research", c, w)
+    result = _result(request, wave, download=False)
+    if isinstance(result, HttpResponse):
+        return result
     return render(
         request,
         "results/research.jinja",
@@ -109,21 +119,18 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 def research_json(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """Every statistic of the research page as JSON (``result_to_dict``)."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
-    data = _gate(request, wave, download=True)
-    if isinstance(data, HttpResponse):
-        return data
+    result = _result(request, wave, download=True)
+    if isinstance(result, HttpResponse):
+        return result
     record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
            detail=f"Research statistics (JSON) of {wave.name}")  # fmt: skip
     label = DEMO_BANNER if wave.collaboration.is_demo else None
-    body = result_to_dict(_result(data)) | {"data_label": label}
+    body = result_to_dict(result) | {"data_label": label}
     text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     return _attachment(text.encode("utf-8"), "application/json", _filename(wave, "-research.json"))
 
 
-@never_cache
-@login_required
-@require_safe
-def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
+def long_zip(data: WaveData, k: int) -> bytes:
     """The tidy long format with its Frictionless data package, zipped.
 
     One row per respondent and question, codes only: no free text, so no
@@ -132,19 +139,11 @@ def research_long(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     (``core.microdata``, which depends on the rows' content only), so the two files
     cannot be matched row by row to show more than either.
     """
-    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
-    data = _gate(request, wave, download=True)
-    if isinstance(data, HttpResponse):
-        return data
-    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
-           detail=f"Long-format data of {wave.name}")  # fmt: skip
-    protection = anonymise(
-        data.responses, settings.MIN_GROUP_SIZE, partners=list(data.partner_counts)
-    )
+    protection = anonymise(data.responses, k, partners=list(data.partner_counts))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="collabdx-long-") as tmp:
         paths = write_long(data.responses, Path(tmp), protection)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:
                 archive.write(path, arcname=path.name)
-    return _attachment(buffer.getvalue(), "application/zip", _filename(wave, "-long.zip"))
+    return buffer.getvalue()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -85,38 +84,17 @@ def _numbered(header: list[str], rows: list[list[Any]], codebook: list[dict[str,
         ]  # fmt: skip
 
 
-def _statfile(request: HttpRequest, pk: int, wave_pk: int, fmt: StatFormat) -> HttpResponse:
-    wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)  # row-level: as the exports
-    data = _gate(request, wave, download=True)
-    if isinstance(data, HttpResponse):
-        return data
-    record(Kind.DOWNLOAD, request=request, collaboration=wave.collaboration,
-           detail=f"Research data ({fmt.upper()}) of {wave.name}")  # fmt: skip
-    frame, codebook = protected_rows_for_download(data, settings.MIN_GROUP_SIZE)
+def stat_download(data: WaveData, fmt: StatFormat, k: int) -> bytes:
+    """The wave's protected responses as an SPSS or Stata file with variable and value
+    labels (the rows of :func:`protected_rows_for_download`)."""
+    frame, codebook = protected_rows_for_download(data, k)
     columns = [e for e in codebook if e["name"] in frame.columns]
     notes = [e["label"] for e in codebook if e["name"] not in frame.columns]
     notes.append(
         "Small samples: every analysis of these data on the collabdx research page says the "
         "n it used and the n it needs (reliability 100, a CFA 480 complete responses)."
     )
-    body = statfile_bytes(frame, columns, fmt, notes)
-    return _attachment(body, STAT_TYPES[fmt], _filename(wave, f"-responses.{fmt}"))
-
-
-@never_cache
-@login_required
-@require_safe
-def research_sav(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    """The wave's protected responses as an SPSS file with variable and value labels."""
-    return _statfile(request, pk, wave_pk, "sav")
-
-
-@never_cache
-@login_required
-@require_safe
-def research_dta(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
-    """The wave's protected responses as a Stata file with variable and value labels."""
-    return _statfile(request, pk, wave_pk, "dta")
+    return statfile_bytes(frame, columns, fmt, notes)
 
 
 def _syntax(request: HttpRequest, pk: int, wave_pk: int, kind: str) -> HttpResponse:

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from collabdx.web.results import pack_views, research, research_files, views
+from collabdx.web.results import (
+    pack_views,
+    research,
+    research_downloads,
+    research_files,
+    views,
+)
 
 app_name = "results"
 
@@ -17,11 +23,14 @@ urlpatterns = [
     path(
         "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"
     ),
-    path("<int:pk>/waves/<int:wave_pk>/research.zip", research.research_long, name="research_long"),
-    path("<int:pk>/waves/<int:wave_pk>/research.sav", research_files.research_sav,
+    path("<int:pk>/waves/<int:wave_pk>/research.zip", research_downloads.research_long,
+         name="research_long"),
+    path("<int:pk>/waves/<int:wave_pk>/research.sav", research_downloads.research_sav,
          name="research_sav"),
-    path("<int:pk>/waves/<int:wave_pk>/research.dta", research_files.research_dta,
+    path("<int:pk>/waves/<int:wave_pk>/research.dta", research_downloads.research_dta,
          name="research_dta"),
+    path("<int:pk>/waves/<int:wave_pk>/research/<str:kind>/", research_downloads.research_status,
+         name="research_status"),
     path("<int:pk>/waves/<int:wave_pk>/research-lavaan.R", research_files.research_lavaan,
          name="research_lavaan"),
     path("<int:pk>/waves/<int:wave_pk>/research-mplus.inp", research_files.research_mplus,

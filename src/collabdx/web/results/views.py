@@ -31,7 +31,7 @@ from collabdx.web.collab.models import ActionPlanItem, Wave
 from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
-from collabdx.web.results import model_cache, pack_views, presenters, refusals, services
+from collabdx.web.results import model_gate, pack_views, presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack import DEMO_BANNER
@@ -62,19 +62,21 @@ def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[
 
 @never_cache
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     """The workshop pack as a page: the same section templates as the PDF and the
-    command line's HTML, plus the web-only adopt buttons and downloads."""
+    command line's HTML, plus the web-only adopt buttons and downloads. A large wave's
+    page says it is being prepared until the worker has drawn its model
+    (``model_gate``); a POST is "Try again" after that broke."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
-    if not results_released(wave):
-        return refusals.not_released(request, wave)
-    k = settings.MIN_GROUP_SIZE
-    try:
-        # Under k the model holds nothing: not the count, not the partners, not a figure.
-        model = model_cache.pack_model(wave, k)
-    except MixedInstrumentError as exc:
-        return refusals.problem(request, wave, str(exc))
+    page_url = reverse("results:report", args=[wave.collaboration_id, wave.pk])
+    if request.method == "POST":
+        model_gate.retry_model(wave)
+        return redirect(page_url)
+    # Under k the model holds nothing: not the count, not the partners, not a figure.
+    model = model_gate.model_or_page(request, wave, what="group report", page_url=page_url)
+    if isinstance(model, HttpResponse):
+        return model
     return render(request, "results/report.jinja", _pack_context(request, wave, model))
 
 
