@@ -355,7 +355,8 @@ def _threshold_value(t: th.Threshold, bootstrap_b: int) -> str:
     else:  # .70 reads as 0.70, .147 as 0.147: no padding zeros
         text = f"{t.value:.3f}".rstrip("0")
         text = text + "0" * max(0, 4 - len(text))
-    if t is th.OMEGA_BOOTSTRAP_B and bootstrap_b != t.value:
+    # By name, not identity: a kept (unpickled) result holds copies of the thresholds.
+    if t.name == th.OMEGA_BOOTSTRAP_B.name and bootstrap_b != t.value:
         text += f" (this page: {bootstrap_b})"
     if t.name == "floor_ceiling_pct":
         text += "%"

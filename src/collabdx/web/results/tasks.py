@@ -137,7 +137,7 @@ def render_research_file(wave_pk: int, fmt: str, stamp: str) -> str:
         from collabdx.web.collab.models import Wave
         from collabdx.web.results.data import MixedInstrumentError, load_wave
         from collabdx.web.results.release import results_released
-        from collabdx.web.results.research_bytes import research_file
+        from collabdx.web.results.research_downloads import research_file
 
         k = settings.MIN_GROUP_SIZE
         if fmt not in RESEARCH_FILES:
