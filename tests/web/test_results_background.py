@@ -101,7 +101,8 @@ def test_closing_a_wave_queues_its_model(settings, collab, wave):
     add(wave, partners(collab)["Alpha Trust"], 6, trust=(4, 4, 4, 4, 4, 4))
     assert close_wave(wave)
     queued = DBTaskResult.objects.get()
-    assert queued.task_path.endswith("build_report_model") and queued.args_kwargs["args"][0] == wave.pk
+    assert queued.task_path.endswith("build_report_model")
+    assert queued.args_kwargs["args"][0] == wave.pk
     worker()
     stamp = model_cache.model_stamp(wave, settings.MIN_GROUP_SIZE)
     assert model_cache.kept(wave.pk, stamp) is not None
@@ -132,8 +133,9 @@ def test_the_research_page_is_kept(owner_client, collab, fifteen, drawn):
     assert drawn == [fifteen.pk]  # the report page shows the same kept model
 
 
-def test_a_broken_pdf_task_shows_an_error_and_is_not_requeued(settings, owner_client, collab,
-                                                              fifteen, monkeypatch, caplog):  # fmt: skip
+def test_a_broken_pdf_task_shows_an_error_and_is_not_requeued(
+    settings, owner_client, collab, fifteen, monkeypatch, caplog
+):
     import collabdx.reports.pdf as pdf
 
     tries: list[int] = []
