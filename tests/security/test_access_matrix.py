@@ -42,6 +42,7 @@ ALL_405 = (405, 405, 405, 405, 405, 405)
 READ = (302, 302, 404, 200, 200, 200)  # every role in the collaboration may read it
 RUN = (302, 302, 404, 403, 200, 200)  # a page for those who run it (not viewers)
 RUN_REDIRECT = (302, 302, 404, 403, 302, 302)  # an action that redirects when done
+READ_REDIRECT = (302, 302, 404, 302, 302, 302)  # "Try again" on a page any role may read
 RUN_400 = (302, 302, 404, 403, 400, 400)
 RUN_409 = (302, 302, 404, 403, 409, 409)  # refused: nothing to do in this state
 DOWNLOAD = (302, 302, 404, 403, 200, 200)  # respondent-level data: not for viewers
@@ -101,13 +102,17 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "invitations:remind": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "invitations:codes": {"GET": RUN, "POST": RUN},
     "invitations:sheet": {"GET": RUN},
-    "results:report": {"GET": READ},
+    # A POST to a page made in the background is its "Try again" (issue 15): who may
+    # read the page may ask for it again; it redirects back to the page.
+    "results:report": {"GET": READ, "POST": READ_REDIRECT},
     "results:adopt": {"GET": POST_ONLY, "POST": RUN_REDIRECT},
     "results:report_pdf": {"GET": READ},
-    "results:report_pdf_status": {"GET": READ},
+    "results:report_pdf_status": {"GET": READ, "POST": READ_REDIRECT},
     "results:export": {"GET": DOWNLOAD},
-    "results:export_status": {"GET": DOWNLOAD},
-    "results:research": {"GET": READ},
+    "results:export_status": {"GET": DOWNLOAD, "POST": RUN_REDIRECT},
+    "results:research": {"GET": READ, "POST": READ_REDIRECT},
+    # A row-level research download's status page (large waves): as the downloads.
+    "results:research_status": {"GET": DOWNLOAD, "POST": RUN_REDIRECT},
     "results:research_json": {"GET": READ},
     "results:research_long": {"GET": DOWNLOAD},
     "results:research_sav": {"GET": DOWNLOAD},
@@ -212,6 +217,7 @@ def url_for(name: str, w: World, token: str | None = None) -> str:
         "item_pk": w.item.pk,
         "partner_pk": w.link.partner_id,
         "fmt": "csv",
+        "kind": "sav",
         "number": 1,
         "node_id": next(iter(theory.nodes)),
         "cmoc_id": next(iter(theory.cmocs)),

@@ -136,9 +136,14 @@ def surface_urls(collab, wave, item) -> dict[str, str]:
         elif name.startswith("workshop:"):
             values["token"] = wave.maturity_token
         unknown = [p for p in params if p not in values or values[p] is None]
-        unknown = [p for p in unknown if p != "fmt"]
+        unknown = [p for p in unknown if p not in ("fmt", "kind")]
         assert not unknown, f"{name}: the harness needs a value for {unknown}"
-        if "fmt" in params:
+        if "kind" in params:  # a row-level research download's status page, each kind
+            for kind in ("zip", "sav", "dta"):
+                out[f"{name}.{kind}"] = reverse(
+                    name, kwargs={**{p: values[p] for p in params if p != "kind"}, "kind": kind}
+                )
+        elif "fmt" in params:
             for fmt in ("csv", "xlsx", "json"):
                 out[f"{name}.{fmt}"] = reverse(
                     name, kwargs={**{p: values[p] for p in params if p != "fmt"}, "fmt": fmt}
