@@ -42,7 +42,7 @@ for (const button of document.querySelectorAll('button[data-copy-target]')) {
 // half an hour), and never reloads or moves focus (a page changing under a screen
 // reader user fails WCAG 2.2.1). The server answers 202 while the work goes on; when
 // the answer changes, the status message (role="status", read out politely) says so
-// and the "Check again" link becomes the way to the result.
+// and the "Check again" link becomes the main button (its name stays the same).
 const waiting = document.querySelector('[data-prepared-poll]')
 if (waiting) {
   const url = waiting.dataset.preparedPoll
@@ -65,8 +65,7 @@ if (waiting) {
     }
     if (!status || !next) return
     if (answer === 200) {
-      status.textContent = 'It is ready. Select “Show it now” to see it.'
-      next.textContent = 'Show it now'
+      status.textContent = 'It is ready: select “Check again” to see it.'
       next.classList.remove('nhsuk-button--secondary')
     } else {
       status.textContent = 'Something has changed. Select “Check again” to see what.'
