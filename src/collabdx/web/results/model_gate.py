@@ -24,10 +24,13 @@ from collabdx.web.results.release import results_released
 
 
 def is_large(wave: Wave) -> bool:
-    """A wave this size has its model drawn by the worker (a count, never shown)."""
+    """A wave this size has its model drawn by the worker (a count, never shown). Never
+    under k, whatever the setting: a "being prepared" page must not tell a wave under k
+    from an empty one (the report of either shows nothing)."""
     from collabdx.web.survey.models import Response
 
-    return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_REPORT_ROWS
+    least = max(settings.BACKGROUND_REPORT_ROWS, settings.MIN_GROUP_SIZE)
+    return Response.objects.filter(wave=wave).count() >= least
 
 
 def queue_model(wave: Wave) -> prepared.State:
