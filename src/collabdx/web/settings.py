@@ -229,9 +229,11 @@ GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
 # too (smaller ones take well under a second and stay in the request).
 BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
 # A released wave with at least this many responses has its report model (the report
-# page, the research page) drawn by the worker; smaller ones are drawn in the request
-# (docs/scaling.md: under the confirmatory factor analysis' 480 complete responses a
-# model takes about a second). Row-level research downloads follow BACKGROUND_EXPORT_ROWS.
+# page, the research page) drawn by the worker; smaller ones are drawn in the request:
+# under the confirmatory factor analysis' 480 complete responses the model has no CFA,
+# so its cost is bounded (docs/scaling.md, docs/benchmarks.md). Never under k
+# (results.model_gate.is_large). Row-level research downloads follow
+# BACKGROUND_EXPORT_ROWS.
 BACKGROUND_REPORT_ROWS = int(env("COLLABDX_BACKGROUND_REPORT_ROWS", "400"))
 
 PASSWORD_HASHERS = [

@@ -6,8 +6,9 @@ wave: the worker draws it when the wave is closed (``apps.ResultsConfig.ready``)
 when its page is first asked for, and keeps it sealed (``model_cache``). Until then
 the report page and the research page say it is being prepared. A wave under
 ``settings.BACKGROUND_REPORT_ROWS`` responses is still drawn in the request: below the
-confirmatory factor analysis' 480 complete responses its model takes about a second
-(docs/scaling.md), and a small wave's first visitor should not have to wait on a
+confirmatory factor analysis' 480 complete responses its model has no CFA, so its cost
+is bounded (scoring and a 200-resample interval of at most that many rows;
+docs/scaling.md), and a small wave's first visitor should not have to wait on a
 worker that may be busy with another collaboration's PDF.
 """
 
