@@ -82,7 +82,7 @@ def _swatches(x: float, y: float, entries: Sequence[tuple[str, str]], step: floa
 
 
 @dataclass(frozen=True)
-class Distribution:
+class AnswerShares:
     """Shares (0–100) of keyed answers 1..5 for one question; None when not shown."""
 
     label: str
@@ -91,7 +91,7 @@ class Distribution:
 
 
 def diverging_bars(
-    rows: Sequence[Distribution], *, title: str, desc: str, id_prefix: str, hidden: str
+    rows: Sequence[AnswerShares], *, title: str, desc: str, id_prefix: str, hidden: str
 ) -> Markup:
     """Diverging stacked bars: neutral straddles the centre line, favourable answers
     (keyed 4–5) always extend to the right, unfavourable (1–2) to the left.

@@ -60,7 +60,7 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Cell:
+class SuppressibleCell:
     text: str
     hidden: bool = False  # shown in the muted "suppressed" style
 
@@ -69,11 +69,11 @@ class Cell:
 class Table:
     title: str
     withheld: bool
-    rows: list[tuple[str, Cell]]
+    rows: list[tuple[str, SuppressibleCell]]
 
 
 @dataclass(frozen=True)
-class ScaleRow:
+class ScaleResultRow:
     id: str
     name: str
     shown: bool
@@ -88,7 +88,7 @@ class ScaleRow:
 
 
 @dataclass(frozen=True)
-class ItemRow:
+class ItemResultRow:
     id: str
     text: str
     note: str
@@ -102,7 +102,7 @@ class ItemRow:
 class ItemFigure:
     scale: str
     figure: Figure
-    rows: list[ItemRow]
+    rows: list[ItemResultRow]
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Pack:
     counts: list[Table] = field(default_factory=list)
     profile: Figure | None = None
     profile_core: Figure | None = None  # the same chart on the overview page
-    scales: list[ScaleRow] = field(default_factory=list)
+    scales: list[ScaleResultRow] = field(default_factory=list)
     band_note: str = ""
     findings: list[FindingView] = field(default_factory=list)
     item_figures: list[ItemFigure] = field(default_factory=list)
@@ -191,18 +191,22 @@ def hidden_text(reason: str | None, k: int) -> str:
 
 def _count_table(t: CountTable, k: int) -> Table:
     rows = [
-        (r.label, Cell(str(r.n)) if r.n is not None else Cell(hidden_text(r.reason, k), True))
+        (
+            r.label,
+            SuppressibleCell(str(r.n)) if r.n is not None
+            else SuppressibleCell(hidden_text(r.reason, k), True),
+        )
         for r in t.rows
     ]
     return Table(t.title, t.withheld, rows)
 
 
-def _scale_row(r: StatRow) -> ScaleRow:
+def _scale_row(r: StatRow) -> ScaleResultRow:
     s = r.summary
     if s is None or s.mean is None:
-        return ScaleRow(r.id, r.name, False)
+        return ScaleResultRow(r.id, r.name, False)
     band = s.band
-    return ScaleRow(
+    return ScaleResultRow(
         r.id, r.name, True, str(s.n), num(s.mean), ci(s.ci95), band.id if band else "",
         band.label if band else "–", pct(s.pct_favourable), pct(s.pct_neutral),
         pct(s.pct_unfavourable),
@@ -219,16 +223,16 @@ def _item_figures(model: ReportModel, start: int, hidden: str) -> list[ItemFigur
             label = f"{i.id}. {i.name}"
             note = REVERSED if i.reverse else ""
             if i.summary is None or i.shares is None:
-                rows.append(ItemRow(i.id, i.name, note, False))
-                dists.append(charts.Distribution(label + (" (reversed)" if i.reverse else ""),
+                rows.append(ItemResultRow(i.id, i.name, note, False))
+                dists.append(charts.AnswerShares(label + (" (reversed)" if i.reverse else ""),
                                                  None, None))  # fmt: skip
                 continue
             rows.append(
-                ItemRow(i.id, i.name, note, True, str(i.summary.n),
+                ItemResultRow(i.id, i.name, note, True, str(i.summary.n),
                         tuple(pct(x) for x in i.shares), num(i.summary.mean))
             )  # fmt: skip
             dists.append(
-                charts.Distribution(label + (" (reversed)" if i.reverse else ""), i.shares,
+                charts.AnswerShares(label + (" (reversed)" if i.reverse else ""), i.shares,
                                     i.summary.n)
             )  # fmt: skip
         title = f"{scale.name}: answers to each question"

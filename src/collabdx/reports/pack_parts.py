@@ -83,7 +83,7 @@ class RouteRow:
 
 
 @dataclass(frozen=True)
-class MaturityRow:
+class MaturityWorkshopRow:
     element: str
     suggested: str
     basis: str
@@ -101,7 +101,7 @@ class Parts:
     causal_note: str = ""
     marks: list[MarkRow] = field(default_factory=list)
     routes: list[RouteRow] = field(default_factory=list)
-    maturity: list[MaturityRow] = field(default_factory=list)
+    maturity: list[MaturityWorkshopRow] = field(default_factory=list)
     maturity_note: str = ""
     ratings_available: bool = False
     trends: Trends | None = None
@@ -243,7 +243,7 @@ def _maturity(model: ReportModel, parts: Parts) -> None:
         agreed = (row.agreed_level or "").capitalize()
         agreed = f"{agreed} ({row.agreed_on})" if agreed and row.agreed_on else agreed
         parts.maturity.append(
-            MaturityRow(row.element_name, (row.suggested_level or "None").capitalize(),
+            MaturityWorkshopRow(row.element_name, (row.suggested_level or "None").capitalize(),
                         row.suggested_basis, ratings, agreed or "Not recorded", row.rationale)
         )  # fmt: skip
 
