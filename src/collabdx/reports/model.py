@@ -161,7 +161,7 @@ def build_report(
     responses: ResponseSet,
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-    title: str | None = None,
+    title: str = "Readiness for collaboration: group report",
     demo_label: str | None = None,
     with_feedback: bool = True,
     context: CollaborationContext | None = None,
@@ -208,7 +208,7 @@ def build_report(
         for i in instrument.scored_items
     )  # fmt: skip
     model = ReportModel(
-        title=title if title is not None else f"{instrument.title}: group report",
+        title=title,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
         instrument_title=instrument.title,
