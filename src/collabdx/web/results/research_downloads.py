@@ -26,8 +26,8 @@ from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, pack_views, prepared, refusals
 from collabdx.web.results.data import WaveData
 from collabdx.web.results.release import results_released
-from collabdx.web.results.research import _attachment, _filename, _gate, long_zip
 from collabdx.web.results.research_files import STAT_TYPES, stat_download
+from collabdx.web.results.research_views import _attachment, _filename, _gate, long_zip
 from collabdx.web.results.tasks import RESEARCH_FILES, render_research_file
 from collabdx.web.security.events import Kind, record
 

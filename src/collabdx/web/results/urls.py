@@ -2,9 +2,9 @@ from django.urls import path
 
 from collabdx.web.results import (
     pack_views,
-    research,
     research_downloads,
     research_files,
+    research_views,
     views,
 )
 
@@ -19,10 +19,9 @@ urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
     path("<int:pk>/waves/<int:wave_pk>/export/<str:fmt>/", pack_views.export_status,
          name="export_status"),
-    path("<int:pk>/waves/<int:wave_pk>/research/", research.research, name="research"),
-    path(
-        "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"
-    ),
+    path("<int:pk>/waves/<int:wave_pk>/research/", research_views.research, name="research"),
+    path("<int:pk>/waves/<int:wave_pk>/research.json", research_views.research_json,
+         name="research_json"),
     path("<int:pk>/waves/<int:wave_pk>/research.zip", research_downloads.research_long,
          name="research_long"),
     path("<int:pk>/waves/<int:wave_pk>/research.sav", research_downloads.research_sav,
