@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reliability.client import HOST
-from reliability.env import ROOT, Server, Target, static_cache, target
+from reliability.env import ROOT, ServeServer, Target, static_cache, target
 from reliability.results import percentile
 
 from benchmarks.bench_web import (
@@ -102,17 +101,6 @@ TINY = LoadProfile(  # the smoke test: it runs and stores every submission, noth
 
 
 # ------------------------------------------------------------------ the server
-
-
-class ServeServer(Server):
-    """``collabdx serve`` itself (not just its gunicorn command line): the worker for
-    the PDF packs runs beside gunicorn as in production, and dies with it."""
-
-    def argv(self) -> list[str]:
-        return [
-            sys.executable, "-m", "collabdx.cli", "serve", "--host", HOST,
-            "--port", str(self.port), "--workers", str(self.workers),
-        ]  # fmt: skip
 
 
 def seed(t: Target, responses: int) -> dict[str, Any]:

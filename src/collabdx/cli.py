@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from collabdx.cli_admin import register as register_admin_commands
-from collabdx.cli_serve import control_socket_path, gunicorn_command, start_worker
+from collabdx.cli_serve import collect_static, control_socket_path, gunicorn_command, start_worker
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_GROUP_SIZE_FLOOR,
@@ -554,7 +554,7 @@ def serve(
     if not nhsuk_css.exists():
         raise fail("NHS.UK frontend assets are missing: run `bash scripts/assets.sh` first.")
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()  # skipped when nothing changed: a restart answers sooner
     if demo:
         call_command("load_demo")
     out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
