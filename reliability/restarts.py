@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reliability import results
@@ -171,6 +172,28 @@ def _alive(pids: set[int]) -> set[int]:
     return out
 
 
+def group_cpu(pgid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process group's live processes, and of its
+    leader alone: on a busy machine, what the restart itself cost, steadier than the
+    wall clock (on a quiet one, the leader's serial start is most of the wall time)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = leader = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            ticks = int(fields[11]) + int(fields[12])
+            total += ticks
+            if int(entry) == pgid:
+                leader = ticks
+    return total / tick, leader / tick
+
+
 def serve_recovery(t: Target, workers: int, path: str, mode: str, timeout: float) -> dict[str, Any]:
     """SIGKILL a running ``collabdx serve`` and start it again at once, as a service
     manager would; the time from the kill until the new server answers ``path`` 200.
@@ -201,12 +224,16 @@ def serve_recovery(t: Target, workers: int, path: str, mode: str, timeout: float
                 break
             time.sleep(0.02)
         answer = first_answer(server.port, path, killed, timeout)
+        cpu, master_cpu = group_cpu(server.proc.pid) if server.proc else (0.0, 0.0)
         lingering = sorted(_alive(old))
         return {
             "mode": mode,
             "ok": bool(answer["ok"]) and not lingering,
             "first_200_s": answer["since_kill_s"] if answer["ok"] else float("nan"),
             "old_processes_gone_s": gone_s,
+            "cpu_s": cpu,  # the new server's processes, at its first 200
+            "master_cpu_s": master_cpu,
+            "loadavg": Path("/proc/loadavg").read_text().strip(),
             "lingering": lingering,
             "statuses": answer["statuses"][-5:],
             "log_tail": server.log_path.read_text(errors="replace").splitlines()[-8:],
