@@ -34,6 +34,7 @@ inside the environment.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import subprocess
@@ -141,6 +142,8 @@ class Facilitator:
         self.think = think
         self.base = f"/collaborations/{who['collab']}/waves/{who['wave']}"
         self.downloads = 0
+        # Whether to go on following a file being prepared (False once the phase is over).
+        self.patient: Callable[[], bool] = lambda: True
 
     def send(self, kind: str, method: str, path: str,
              form: list[tuple[str, str]] | None = None) -> Any:  # fmt: skip
@@ -185,6 +188,8 @@ class Facilitator:
                 raise BenchError(f"{path}: HTTP {reply.status}")
             status = _path(reply.location)
             for _ in range(10_000):
+                if not self.patient():
+                    raise OutOfTime(kind)  # the phase is over; nobody is measured now
                 page = self.send(f"{kind}_status", "GET", status)
                 if page.status == 200 and b"being prepared" not in page.body:
                     break
@@ -280,12 +285,14 @@ def run_phase(name: str, t: Target, port: int, p: LoadProfile, survey: Survey,
         for j in range(10_000):
             if not more(j):
                 return
+            f.patient = functools.partial(more, j)
             f.round(p.formats)
 
     tasks: list[tuple[Callable[[int], None], int]] = [(respondent, i) for i in range(p.respondents)]
     tasks += [(probe, i) for i in range(p.probes)]
     if who is not None:
         tasks += [(facilitator, i) for i in range(p.facilitators)]
+
     errors = _pool(len(tasks), len(tasks), hard_end + 120, lambda n: tasks[n][0](tasks[n][1]))
     responses, receipts = _stored(t)
     ok = [s for s in rec.samples if s[1] in (200, 302)]
