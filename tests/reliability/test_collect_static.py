@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from collabdx.cli_serve import STATIC_STAMP, _collected, collect_static
+from collabdx.cli.serve import STATIC_STAMP, _collected, collect_static
 
 
 def test_collects_once_then_only_after_a_change(settings, tmp_path: Path) -> None:

@@ -9,10 +9,18 @@ gave up after five tries (issue 15, docs/reliability.md, "Recovery").
 
 from __future__ import annotations
 
+import ctypes
+import signal
 from typing import Any
 
-from collabdx.cli_serve import die_with_parent
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process receives when its parent ends
 
 
-def post_fork(server: Any, worker: Any) -> None:
-    die_with_parent()
+def post_fork(server: Any, worker: Any) -> None:  # pragma: no cover - in each worker
+    # Linux only (elsewhere a worker notices at its next wake-up, as before). Written
+    # out here rather than imported from the CLI: the server never loads the CLI.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
