@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment
 
-from collabdx.web.template_cache import SealedBytecodeCache
+from collabdx.web.template_cache import SealedBytecodeCache, compile_settings
 
 
-def _env(cache_dir: Path, source: str = "Hello {{ x }}") -> Environment:
-    return Environment(
-        loader=DictLoader({"t.jinja": source}), bytecode_cache=SealedBytecodeCache(cache_dir)
-    )
+def _env(cache_dir: Path, source: str = "Hello {{ x }}", autoescape: bool = False) -> Environment:
+    env = Environment(loader=DictLoader({"t.jinja": source}), autoescape=autoescape)
+    env.bytecode_cache = SealedBytecodeCache(cache_dir, salt=compile_settings(env))
+    return env
 
 
 def _no_compiling(env: Environment, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,3 +53,19 @@ def test_an_unwritable_folder_only_costs_time(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert _env(blocker / "cache").get_template("t.jinja").render(x=5) == "Hello 5"
+
+
+def test_code_compiled_under_other_settings_is_not_reused(tmp_path: Path) -> None:
+    # Escaping is decided when a template is compiled: code compiled without it must
+    # never serve an environment that escapes.
+    assert _env(tmp_path).get_template("t.jinja").render(x="<b>") == "Hello <b>"
+    escaping = _env(tmp_path, autoescape=True)
+    assert escaping.get_template("t.jinja").render(x="<b>") == "Hello &lt;b&gt;"
+
+
+def test_the_app_environment_keeps_its_templates_in_the_data_folder(settings, tmp_path) -> None:
+    from collabdx.web.jinja2env import environment
+
+    settings.DATA_DIR = tmp_path
+    environment().get_template("survey/thanks.jinja")
+    assert list((tmp_path / "cache" / "templates").glob("*.jinja-cache"))

@@ -45,9 +45,9 @@ def environment(**options: Any) -> Environment:
             ]
         ),
         extensions=["jinja2.ext.do"],
-        bytecode_cache=template_cache(),  # a restart compiles nothing (issue 15)
         **options,
     )
+    env.bytecode_cache = template_cache(env)  # a restart compiles nothing (issue 15)
     env.globals.update(
         url=url,
         static=static,

@@ -21,8 +21,9 @@ import os
 import tempfile
 from pathlib import Path
 
+import jinja2
 from django.conf import settings
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 
 MAC_BYTES = 32
@@ -34,8 +35,14 @@ def _mac(data: bytes) -> bytes:
 
 
 class SealedBytecodeCache(BytecodeCache):
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, salt: str = "") -> None:
         self.directory = directory
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # Jinja2 keys on the template's name only; the salt adds the environment's
+        # compile-time settings, so code compiled under other settings is never reused.
+        return super().get_cache_key(f"{self.salt}\0{name}", filename)
 
     def _path(self, bucket: Bucket) -> Path:
         return self.directory / f"{bucket.key}.jinja-cache"
@@ -67,5 +74,19 @@ class SealedBytecodeCache(BytecodeCache):
             path.unlink(missing_ok=True)
 
 
-def template_cache() -> SealedBytecodeCache:
-    return SealedBytecodeCache(Path(settings.DATA_DIR) / "cache" / "templates")
+def compile_settings(env: Environment) -> str:
+    """What Jinja2 bakes into compiled code besides the source (syntax, escaping,
+    extensions, finalize, whitespace handling) and its own version."""
+    parts = [
+        jinja2.__version__, sorted(env.extensions), env.autoescape, env.finalize,
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+        env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def template_cache(env: Environment) -> SealedBytecodeCache:
+    directory = Path(settings.DATA_DIR) / "cache" / "templates"
+    return SealedBytecodeCache(directory, salt=compile_settings(env))
