@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from collabdx.cli_admin import register as register_admin_commands
+from collabdx.cli_pack import restores_gc
 from collabdx.cli_serve import control_socket_path, gunicorn_command, start_worker
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
@@ -144,6 +145,7 @@ def score(
 
 
 @app.command()
+@restores_gc
 def report(
     responses: ResponsesArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML workshop pack to write.")],
@@ -188,11 +190,12 @@ def report(
     """Write the workshop pack: summary and findings, every question, perception gaps,
     action statements, the causal web, the maturity matrix and the methods, as HTML
     (and optionally PDF and JSON)."""
-    from collabdx.cli_pack import context_from_options, write_bytes_atomic
+    from collabdx.cli_pack import context_from_options, quiet_gc, write_bytes_atomic
     from collabdx.reports.html import render_html
     from collabdx.reports.json_report import report_to_dict
     from collabdx.reports.model import build_report
 
+    quiet_gc()
     try:
         context = context_from_options(
             collaboration_name, collaboration_type, mandated, cross_sector, stage
@@ -211,9 +214,11 @@ def report(
     data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
     pdf_bytes = None
     if pdf is not None:
-        from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
+        from collabdx.reports.pdf import PdfUnavailable, html_to_pdf, import_weasyprint
 
         try:
+            import_weasyprint()
+            quiet_gc()
             pdf_bytes = html_to_pdf(html)
         except PdfUnavailable as exc:
             raise fail(str(exc)) from exc
