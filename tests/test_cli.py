@@ -168,7 +168,7 @@ def test_report_leaves_the_garbage_collector_as_it_found_it(tmp_path):
 
 
 def test_resample_defaults_are_the_documented_ones():
-    from collabdx.cli import DEFAULT_RESAMPLES, PACK_RESAMPLES
+    from collabdx.cli.common import DEFAULT_RESAMPLES, PACK_RESAMPLES
     from collabdx.core.psychometrics import thresholds as th
     from collabdx.reports.research import WEB_BOOTSTRAP_B
 
