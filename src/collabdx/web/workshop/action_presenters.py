@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from collabdx.core.maturity import WEAK_RULE, is_weak, linked_statements
-from collabdx.core.theory import load_theory
 from collabdx.core.rules_model import Recommendation
+from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import ActionStatement, MaturityElement
 from collabdx.reports import pack_core
 from collabdx.reports.fmt import long_date
