@@ -20,6 +20,7 @@ from collabdx.reports import charts, pack_core, pack_parts, pack_research
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel, StatRow
+from collabdx.reports.moved import MovedView, moved_view
 from collabdx.reports.research import CLI_BOOTSTRAP_B
 from collabdx.reports.sections import CountTable
 
@@ -39,6 +40,7 @@ SECTIONS = (
     ("actions", "What to do next"),
     ("causal-web", "The causal web with your results"),
     ("maturity", "Maturity matrix: starting points, ratings and agreed levels"),
+    ("moved", "What moved since the last workshop"),
     ("trends", "Trends across waves"),
     ("methods", "Methods and limitations"),
     ("research", "For researchers"),
@@ -180,7 +182,9 @@ class Pack:
         """Letter the annexes in order; a section with nothing to say gets none."""
         ids = [sid for sid, _ in self.sections if sid not in dict(CORE)]
         self.annexes = {sid: chr(ord("A") + i) for i, sid in enumerate(ids)}
+
     research: pack_research.ResearchAppendix | None = None  # the appendix for researchers
+    moved: MovedView | None = None  # the previous workshop's actions, what moved
 
 
 def hidden_text(reason: str | None, k: int) -> str:
@@ -245,9 +249,9 @@ def _item_figures(model: ReportModel, start: int, hidden: str) -> list[ItemFigur
     return out
 
 
-def breakdown_views(breakdowns: Sequence[Breakdown], scale_ids: Sequence[str], k: int) -> list[
-    BreakdownView
-]:
+def breakdown_views(
+    breakdowns: Sequence[Breakdown], scale_ids: Sequence[str], k: int
+) -> list[BreakdownView]:
     views = []
     for b in breakdowns:
         rows = []
@@ -361,6 +365,7 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
         s for s in SECTIONS
         if (s[0] != "research" or model.research is not None)
         and (s[0] != "trends" or model.trends is not None)  # nothing to say in one wave
+        and (s[0] != "moved" or model.moved is not None)  # no earlier adopted actions
     ]  # fmt: skip
     pack.core = pack_core.build(model, theory)
     if model.withheld:
@@ -410,6 +415,8 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
          "actions": "What to do next"}
     )  # fmt: skip
     pack.findings = _findings(model, figures)
+    if model.moved is not None:
+        pack.moved = moved_view(model.moved, k)
     if model.research is not None:
         pack.research = pack_research.appendix(model.research, CLI_BOOTSTRAP_B)
     return pack
