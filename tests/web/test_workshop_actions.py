@@ -209,6 +209,8 @@ def test_a_weak_trust_element_shows_five_ranked_cards_and_the_rest_under_show_al
     assert "Show all 15 statements linked to Trust (10 more cards)" in page
     assert pack_core.ELEMENT_RANK_RULE in page
     assert "Cards are ranked by how many different survey answers chose them" in page
+    assert "This wave’s survey results are not shown" in page
+    assert "No answer in this wave’s survey chose" not in page
 
 
 def test_a_released_waves_selected_statements_rank_first(owner_client, closed_wave):
@@ -227,3 +229,4 @@ def test_a_released_waves_selected_statements_rank_first(owner_client, closed_wa
     first = section[: section.index("t10.12")]
     assert "Chosen by this wave’s answers:" in first and "(Q26)" in first
     assert text(section).count("No answer in this wave’s survey chose this statement") == 4
+    assert "This wave’s survey results are not shown" not in text(html)

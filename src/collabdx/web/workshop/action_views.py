@@ -34,7 +34,8 @@ from collabdx.web.workshop.forms import AdoptActionForm
 @require_GET
 def actions(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
-    so_far = ap.weak_elements(wave, _selected(wave))
+    selected = _selected(wave)
+    so_far = ap.weak_elements(wave, selected or ())
     return render(
         request,
         "workshop/actions.jinja",
@@ -45,20 +46,22 @@ def actions(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "weak": so_far.weak,
             "weak_rule": ap.WEAK_RULE,
             "rank_rule": ap.RANK_RULE,
+            "survey_shown": selected is not None,
         },
     )
 
 
-def _selected(wave: Wave) -> tuple[Recommendation, ...]:
+def _selected(wave: Wave) -> tuple[Recommendation, ...] | None:
     """The statements the wave's survey selected, from the same kept model as its report
-    page: none until the results are released, or when too few answered (the model
-    then holds none)."""
+    page; None when its report shows none: before the results are released, or when
+    too few answered."""
     if not results_released(wave):
-        return ()
+        return None
     try:
-        return tuple(model_cache.pack_model(wave, settings.MIN_GROUP_SIZE).recommendations)
+        model = model_cache.pack_model(wave, settings.MIN_GROUP_SIZE)
     except MixedInstrumentError:
-        return ()
+        return None
+    return None if model.withheld else tuple(model.recommendations)
 
 
 @never_cache
