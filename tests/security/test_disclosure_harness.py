@@ -265,8 +265,10 @@ def earlier_wave(collab, partners, sizes: list[int]) -> None:
                             submitted_on=w.opens_on)  # fmt: skip
     MaturityAgreement.objects.create(wave=w, element_id="trust", agreed_level="pathological",
                                      recorded_on=w.closes_on)  # fmt: skip
-    ActionPlanItem.objects.create(collaboration=collab, action_id="t10.27", adopted_in=w,
-                                  owner_name="Programme director", due_on=dt.date(2027, 3, 15))
+    ActionPlanItem.objects.create(
+        collaboration=collab, action_id="t10.27", adopted_in=w,
+        owner_name="Programme director", due_on=dt.date(2027, 3, 15),
+    )  # fmt: skip
 
 
 def reached(read: dict[str, tuple[int, list[Document]]], name: str) -> bool:

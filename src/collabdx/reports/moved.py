@@ -31,6 +31,7 @@ from collabdx.reports.fmt import long_date, num, signed
 
 NOT_ASKED = "Not asked"
 NO_SCALE = "No survey scale"
+NO_SCALE_ROW = "No survey scale measures this element, so there is nothing to compare."
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,12 @@ def what_moved(
 @dataclass(frozen=True)
 class TargetRow:
     element: str
-    scale: str
+    scale: str  # the scale's name, or NO_SCALE
     before: str
     after: str
     change: str
     agreed: str
+    has_scale: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class MovedView:
     earlier: str
     rule: str
     actions: tuple[ActionView, ...]
+    no_scale_row: str = NO_SCALE_ROW
 
 
 def _value(mean: float | None, asked: bool, scale: str) -> str:
@@ -201,7 +204,7 @@ def moved_view(moved: Moved, k: int) -> MovedView:
             TargetRow(
                 t.element, t.scale or NO_SCALE,
                 _value(t.before, t.asked_before, t.scale), _value(t.after, t.asked_after, t.scale),
-                _change(t), _agreed(t, moved.earlier),
+                _change(t), _agreed(t, moved.earlier), bool(t.scale),
             )
             for t in m.targets
         )  # fmt: skip
