@@ -148,4 +148,26 @@ def test_private_ratings_in_a_round_and_an_agreed_level(
         "In the action plan Owner: Programme director. Due: 15 March 2027."
     )
     f.check("workshop, action adopted", error=False)
+
+    # A weak trust element links to 15 statements: five ranked cards, the rule in
+    # words, the rest behind "Show all" (checked at 375 px and desktop, with axe).
+    fac.goto(survey_setup.wave_path)
+    fac.get_by_role("link", name="Run the maturity matrix workshop").click()
+    trust = fac.locator("section#element-trust")
+    trust.get_by_role("radio", name="Pathological").check()
+    trust.get_by_role("button", name="Save the agreed level for Trust").click()
+    expect(fac.get_by_role("status")).to_contain_text("Recorded the agreed level for Trust")
+    fac.locator("section#element-trust").get_by_role(
+        "link", name="Choose actions for Trust"
+    ).click()
+    flows.heading(fac, "Actions for weak elements")
+    expect(fac.get_by_role("main")).to_contain_text("Cards are ranked by how many different")
+    trust = fac.locator("section#element-trust")
+    expect(trust.locator(":scope > ol > li.nhsuk-card")).to_have_count(5)
+    more = trust.locator("details")
+    expect(more.locator("li.nhsuk-card").first).not_to_be_visible()
+    f.check("workshop, trust statements ranked", screenshot=True, error=False)
+    more.get_by_text("Show all 15 statements").click()
+    expect(more.locator("li.nhsuk-card").first).to_be_visible()
+    f.check("workshop, all trust statements", screenshot=True, error=False)
     f.assert_clean()

@@ -234,3 +234,37 @@ def test_a_badge_never_covers_a_node_label(pilot_context_model):
 
     for badge in badges:
         assert not [b for b in boxes if overlap(badge, b)], badge
+
+
+def _chosen(action_id: str, rule_id: str, *rule_ids: str):
+    from collabdx.core.rules_model import Recommendation
+
+    st = THEORY.action_statements[action_id]
+    return Recommendation(rule_id, action_id, st.task, st.text, st.if_text, st.then_text,
+                          st.because_text, (f"{rule_id} evidence",), (), tuple(st.mechanisms),
+                          "", rule_ids)  # fmt: skip
+
+
+def test_a_weak_elements_statements_are_ranked_by_the_packs_rule():
+    # Trust links to 15 statements. By hand from the theory data and RANK_ORDER:
+    # t10.27 chosen by two answers comes first; t10.21 and t10.25, chosen by the same
+    # one answer, are one card next; then those no answer chose, by mechanisms (t10.12
+    # acts on 4; t10.01, t10.07, t10.14 on 3) and Table 10 order.
+    recs = [
+        _chosen("t10.21", "q13_mandated"),
+        _chosen("t10.25", "q13_mandated"),
+        _chosen("t10.27", "q7_low", "q7_low", "q9_low"),
+        _chosen("t10.02", "q7_low"),  # not linked to trust: never offered for it
+    ]
+    groups = pack_core.element_groups(THEORY, "trust", recs)
+    assert [[r.action_id for r in g] for g in groups[:5]] == [
+        ["t10.27"], ["t10.21", "t10.25"], ["t10.12"], ["t10.01"], ["t10.07"],
+    ]  # fmt: skip
+    ids = [r.action_id for g in groups for r in g]
+    assert len(ids) == len(set(ids)) == 15 and "t10.02" not in ids
+    # With no survey selection (results not shown) the same rule, no answers counted.
+    bare = pack_core.element_groups(THEORY, "trust", ())
+    assert [g[0].action_id for g in bare[:5]] == ["t10.12", "t10.01", "t10.07", "t10.14", "t10.23"]
+    # The plain-words rule is the pack's own, plus what the workshop page adds.
+    assert pack_core.ELEMENT_RANK_RULE.startswith(pack_core.RANK_ORDER)
+    assert pack_core.RANK_RULE.startswith(pack_core.RANK_ORDER)

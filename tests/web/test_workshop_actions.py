@@ -12,11 +12,12 @@ from django.test import Client
 
 from collabdx.core.maturity import is_weak, linked_statements
 from collabdx.core.theory import load_theory
+from collabdx.reports import pack_core
 from collabdx.web.collab.models import ActionPlanItem, Membership
 from collabdx.web.results.presenters import action_name
 from collabdx.web.workshop import services
 from collabdx.web.workshop.models import MaturityRating
-from tests.web.factories import UserFactory
+from tests.web.factories import ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,45 @@ def test_viewers_cannot_reach_the_action_pages(collab, wave):
     assert c.get(f"{base(wave)}actions/").status_code == 403
     assert c.post(adopt_url(wave, "confidence", "t10.22"), adopt_data()).status_code == 403
     assert not ActionPlanItem.objects.exists()
+
+
+def test_a_weak_trust_element_shows_five_ranked_cards_and_the_rest_under_show_all(
+    owner_client, wave
+):
+    agree(wave, "trust", "pathological")
+    html = owner_client.get(f"{base(wave)}actions/").content.decode()
+    section = html[html.index('id="element-trust"') :]
+    shown, _, rest = section.partition("<details")
+    # The open wave's results are not released, so no answer counts: by hand from the
+    # theory data, t10.12 acts on 4 mechanisms, then t10.01, t10.07, t10.14 and t10.23
+    # on 3 each, in Table 10 order.
+    cards = re.findall(r"\(Table 10, (t10\.\d+)\)</p>", shown)
+    assert cards == ["t10.12", "t10.01", "t10.07", "t10.14", "t10.23"]
+    more = re.findall(r"\(Table 10, (t10\.\d+)\)</p>", rest)
+    assert len(more) == 10 and not set(more) & set(cards)
+    page = text(html)
+    assert "15 linked action statements; the first 5 cards, ranked, are shown" in page
+    assert "Show all 15 statements linked to Trust (10 more cards)" in page
+    assert pack_core.ELEMENT_RANK_RULE in page
+    assert "Cards are ranked by how many different survey answers chose them" in page
+    assert "This wave’s survey results are not shown" in page
+    assert "No answer in this wave’s survey chose" not in page
+
+
+def test_a_released_waves_selected_statements_rank_first(owner_client, closed_wave):
+    # Six people disagree that conflict-resolution mechanisms are in place (Q26 = 1),
+    # and answer nothing else a rule reads: by hand from the rules file only
+    # "conflict-resolution" fires, choosing t10.26 (not linked to trust) and t10.27.
+    partner = closed_wave.collaboration.partners.first()
+    for i in range(6):  # times in post differ, so no response repeats another
+        answers = {"Q1": 2, "Q2": 1, "Q4": 1 + i // 3, "Q5": 1 + i % 3, "Q26": 1}
+        ResponseFactory(wave=closed_wave, partner=partner, answers=answers)
+    agree(closed_wave, "trust", "pathological")
+    html = owner_client.get(f"{base(closed_wave)}actions/").content.decode()
+    section = html[html.index('id="element-trust"') :].partition("<details")[0]
+    cards = re.findall(r"\(Table 10, (t10\.\d+)\)</p>", section)
+    assert cards == ["t10.27", "t10.12", "t10.01", "t10.07", "t10.14"]
+    first = section[: section.index("t10.12")]
+    assert "Chosen by this wave’s answers:" in first and "(Q26)" in first
+    assert text(section).count("No answer in this wave’s survey chose this statement") == 4
+    assert "This wave’s survey results are not shown" not in text(html)

@@ -141,3 +141,12 @@ def _safe(
 def stat_visible(n: int, k: int) -> bool:
     """A single statistic (e.g. one item's mean in a visible group) needs n ≥ k."""
     return n >= k
+
+
+def wave_stat_visible(wave_n: int, stat_n: int, k: int) -> bool:
+    """A statistic of one wave is shown when the wave has at least k responses (under
+    that nothing of it is shown, not even the count) and the statistic rests on at least
+    k answers. The one decision behind the report's scale and item means, the trends
+    across waves, and what moved between two waves: a comparison over time may use only
+    values that are shown in both waves, so it never shows more than the two reports."""
+    return wave_n >= k and stat_visible(stat_n, k)

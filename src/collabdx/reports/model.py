@@ -19,7 +19,11 @@ import numpy as np
 
 from collabdx.core.breakdowns import Breakdown, all_breakdowns
 from collabdx.core.data_quality import QualityCheck
-from collabdx.core.disclosure import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, stat_visible
+from collabdx.core.disclosure import (
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    wave_stat_visible,
+)
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import PsychometricsResult
 from collabdx.core.responses import ResponseSet
@@ -29,6 +33,7 @@ from collabdx.core.stats import BAND_NOTE, Summary, summarise
 from collabdx.reports.findings import derive_findings
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import perception_gaps, split_opinion
+from collabdx.reports.moved import EarlierWave, Moved, what_moved
 from collabdx.reports.overlay import Overlay, causal_overlay
 from collabdx.reports.partners import (
     count_tables,
@@ -115,6 +120,8 @@ class ReportModel:
     research: PsychometricsResult | None = None
     # What the web app's data-quality check set aside (wave level); None for a file.
     data_quality: QualityCheck | None = None
+    # The previous wave's adopted actions beside what moved (web app; None: left out).
+    moved: Moved | None = None
 
 
 def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, float] | None:
@@ -124,6 +131,12 @@ def _shares(keyed_answers: np.ndarray) -> tuple[float, float, float, float, floa
         return None
     a, b, c, d, e = (float((v == code).mean() * 100) for code in range(1, 6))
     return (a, b, c, d, e)
+
+
+def _theory() -> Any:
+    from collabdx.core.theory import load_theory
+
+    return load_theory()
 
 
 def default_maturity_grid(
@@ -169,6 +182,7 @@ def build_report(
     wave_name: str | None = None,
     with_research: bool = False,
     research_bootstrap_b: int = WEB_BOOTSTRAP_B,
+    earlier: EarlierWave | None = None,
 ) -> ReportModel:
     """The report for one wave of responses.
 
@@ -181,6 +195,9 @@ def build_report(
     many answered through it, zeros included; the organisation breakdown is then
     made to agree with that fixed list (``reports.partners``). Without it (a file
     from the command line) organisations come from the free-text answers.
+
+    ``earlier`` (the web app) is the previous wave with the actions adopted in its
+    workshop, as plain data; the model then says what moved (``reports.moved``).
     """
     k = check_min_group_size(min_group_size)
     instrument = responses.instrument
@@ -191,7 +208,7 @@ def build_report(
     def row(
         id_: str, name: str, source: str, s: Summary, answers: np.ndarray, **kw: Any
     ) -> StatRow:
-        shown = stat_visible(s.n, k) and not withheld
+        shown = wave_stat_visible(responses.n, s.n, k)
         return StatRow(
             id_, name, source, s if shown else None, _shares(answers) if shown else None, **kw
         )
@@ -274,4 +291,5 @@ def build_report(
         overlay=overlay,
         maturity_grid=grid,
         research=research,
+        moved=what_moved(earlier, responses, k, _theory()),
     )

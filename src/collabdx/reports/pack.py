@@ -18,6 +18,7 @@ from collabdx.reports import pack_core, pack_parts, pack_research, pack_sections
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel, StatRow
+from collabdx.reports.moved import MovedView, moved_view
 from collabdx.reports.pack_figures import (
     Figure,
     FigureNumbers,
@@ -149,7 +150,9 @@ class Pack:
         """Letter the annexes in order; a section with nothing to say gets none."""
         ids = [sid for sid, _ in self.sections if not pack_sections.is_core(sid)]
         self.annexes = {sid: chr(ord("A") + i) for i, sid in enumerate(ids)}
+
     research: pack_research.ResearchAppendix | None = None  # the appendix for researchers
+    moved: MovedView | None = None  # the previous workshop's actions, what moved
 
 
 def _count_table(t: CountTable, k: int) -> Table:
@@ -257,6 +260,7 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
         s for s in pack_sections.SECTIONS
         if (s[0] != "research" or model.research is not None)
         and (s[0] != "trends" or model.trends is not None)  # nothing to say in one wave
+        and (s[0] != "moved" or model.moved is not None)  # no earlier adopted actions
     ]  # fmt: skip
     pack.core = pack_core.build(model, theory)
     if model.withheld:
@@ -284,6 +288,8 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
          "actions": "What to do next"}
     )  # fmt: skip
     pack.findings = _findings(model, figures)
+    if model.moved is not None:
+        pack.moved = moved_view(model.moved, k)
     if model.research is not None:
         pack.research = pack_research.appendix(model.research, CLI_BOOTSTRAP_B)
     return pack

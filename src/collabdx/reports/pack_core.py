@@ -13,17 +13,28 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from collabdx.core.maturity import linked_statements
+from collabdx.core.rules_model import Recommendation
 from collabdx.reports.model import ReportModel
 from collabdx.reports.sections import CollaborationContext
 
 TOP_N = 5
 LEVELS = ("pathological", "bureaucratic", "generative")
 
-RANK_RULE = (
+# The ranking in plain words, shared by the pack's cards and the workshop's
+# statements for a weak element (both ranked by :func:`ranked_groups`).
+RANK_ORDER = (
     "Statements chosen by the same answer are shown as one card. Cards are ranked by how "
     "many different survey answers chose them (more first), then by how many of the "
-    "report's mechanisms they act on (more first), then in Table 10 order. The first five "
+    "report's mechanisms they act on (more first), then in Table 10 order."
+)
+RANK_RULE = (
+    RANK_ORDER + " The first five "
     "are shown here; every selected statement is in the annex “What to do next”."
+)
+ELEMENT_RANK_RULE = (
+    RANK_ORDER + " A statement no survey answer chose counts none. At most five cards "
+    "are shown for each weak element; the others are under “Show all”."
 )
 SELECTION_RULES = (
     (
@@ -149,20 +160,38 @@ def _span(ids: list[str]) -> str:
 
 def ranked_groups(recs: Any, order: list[str]) -> list[list[Any]]:
     """Recommendations grouped by the rule that chose them first (t10.21–t10.25 share
-    Q13's), each group in Table 10 order, groups ranked by :data:`RANK_RULE`."""
+    Q13's), each group in Table 10 order, groups ranked by :data:`RANK_RULE`.
+
+    A record with no rule (``rule_id == ""``: a statement offered for another reason,
+    such as the workshop's weak element, that no answer chose) is a group of its own
+    and counts no answers."""
     groups: dict[str, list[Any]] = {}
     for rec in recs:
         if rec.action_id in order:
-            groups.setdefault(rec.rule_id, []).append(rec)
+            groups.setdefault(rec.rule_id or f"unchosen {rec.action_id}", []).append(rec)
 
     def key(group: list[Any]) -> tuple[int, int, int]:
-        rules = {r for rec in group for r in (rec.rule_ids or (rec.rule_id,))}
+        rules = {r for rec in group for r in (rec.rule_ids or (rec.rule_id,)) if r}
         mechs = {m for rec in group for m in rec.mechanisms}
         return (-len(rules), -len(mechs), min(order.index(rec.action_id) for rec in group))
 
     return [
         sorted(g, key=lambda r: order.index(r.action_id)) for g in sorted(groups.values(), key=key)
     ]
+
+
+def element_groups(theory: Any, element_id: str, recs: Any) -> list[list[Any]]:
+    """The statements linked to a workshop element (``core.maturity.linked_statements``),
+    grouped and ranked as the pack's cards are: ``recs`` are the wave's selected
+    statements (empty when its results are not shown), the rest count no answers."""
+    chosen = {r.action_id: r for r in recs}
+    records = [
+        chosen.get(st.id)
+        or Recommendation("", st.id, st.task, st.text, st.if_text, st.then_text,
+                          st.because_text, (), (), tuple(st.mechanisms), "")
+        for st in linked_statements(theory, element_id)
+    ]  # fmt: skip
+    return ranked_groups(records, list(theory.action_statements))
 
 
 def merged_evidence(group: list[Any]) -> tuple[str, ...]:

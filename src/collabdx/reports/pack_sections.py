@@ -35,6 +35,7 @@ ANNEX_SECTIONS = (
     Section("causal-web", "The causal web with your results", "pack/causal_web.jinja"),
     Section("maturity", "Maturity matrix: starting points, ratings and agreed levels",
             "pack/maturity.jinja"),
+    Section("moved", "What moved since the last workshop", "pack/moved.jinja"),
     Section("trends", "Trends across waves", "pack/trends.jinja"),
     Section("methods", "Methods and limitations", "pack/methods.jinja"),
     Section("research", "For researchers", "pack/research.jinja"),

@@ -59,6 +59,7 @@ def code_release() -> str:
 def pack_stamp(wave: Wave, k: int) -> str:
     """The hash of everything ``wave``'s pack is drawn from (a handful of small queries)."""
     from collabdx.web.survey.models import Response
+    from collabdx.web.workshop.models import MaturityAgreement
 
     collab = wave.collaboration
     waves = list(
@@ -89,6 +90,11 @@ def pack_stamp(wave: Wave, k: int) -> str:
             "element_id", "agreed_level", "rationale", "actions", "recorded_on")),
         "events": sorted(collab.events.values_list("pk", "happened_on", "kind",
                                                    "description")),
+        # What moved (reports.moved): the previous waves' adopted actions and agreed levels.
+        "plan": sorted(collab.plan_items.values_list("action_id", "adopted_in_id", "owner_name",
+                                                     "due_on")),
+        "agreed_all": sorted(MaturityAgreement.objects.filter(wave__collaboration_id=collab.pk)
+                             .values_list("wave_id", "element_id", "agreed_level")),
     }  # fmt: skip
     blob = json.dumps(state, default=str, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:32]

@@ -7,7 +7,9 @@ what only the web app knows.
 * the maturity matrix workshop's private ratings of its latest closed rating round
   (under the workshop's own disclosure rules, ``workshop.presenters``; an open
   round shows nothing) and agreed levels;
-* trends across the collaboration's waves up to this one, with its events.
+* trends across the collaboration's waves up to this one, with its events;
+* the actions adopted in the previous wave's workshop, for what moved since
+  (``reports.moved``; the previous wave's figures only once it is released).
 
 Reads only. Both the report page and its PDF download build the pack here, so they
 always show the same figures.
@@ -21,8 +23,10 @@ from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
+from collabdx.core.theory import load_theory
 from collabdx.reports.fmt import long_date
 from collabdx.reports.model import ReportModel, build_report
+from collabdx.reports.moved import AdoptedAction, EarlierWave
 from collabdx.reports.sections import (
     CollaborationContext,
     MaturityCell,
@@ -30,15 +34,15 @@ from collabdx.reports.sections import (
     RatingSummary,
 )
 from collabdx.reports.trend_chart import Trends
-from collabdx.web.collab.models import Collaboration, Wave
+from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
 from collabdx.web.results import presenters
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
+from collabdx.web.results.release import results_released
 from collabdx.web.workshop import presenters as workshop
 from collabdx.web.workshop import rounds
+from collabdx.web.workshop.models import MaturityAgreement
 
-DEMO_BANNER = (
-    "Demo collaboration: synthetic responses from fictional organisations. Not real data."
-)
+DEMO_BANNER = "Demo collaboration: synthetic responses from fictional organisations. Not real data."
 FEWER_WAVES = (
     "Trends appear here once the collaboration has more than one wave of this survey with "
     "at least {k} responses, up to and including this one. The trends page shows every wave."
@@ -123,6 +127,44 @@ def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
     return Trends(tuple(charts), tuple(presenters.event_rows(events)), tuple(skipped))
 
 
+def earlier_wave(wave: Wave) -> EarlierWave | None:
+    """The wave before ``wave`` with the actions adopted in its workshop, as plain data
+    for ``reports.moved``; None when there is no earlier wave or it adopted nothing.
+
+    Its responses are passed only once its results are released (as its own report
+    page requires); the report model then applies the k rule to both waves."""
+    earlier = _earlier_or_this(wave)[:-1]
+    if not earlier:
+        return None
+    prev = earlier[-1]
+    items = list(ActionPlanItem.objects.filter(adopted_in=prev).order_by("action_id"))
+    if not items:
+        return None
+    statements = load_theory().action_statements
+    actions = tuple(
+        AdoptedAction(
+            i.action_id,
+            presenters.action_name(statements[i.action_id]) if i.action_id in statements
+            else i.action_id,
+            i.owner_name, i.due_on,
+        )
+        for i in items
+    )  # fmt: skip
+    responses = None
+    if results_released(prev):
+        try:
+            responses = load_wave(prev).responses
+        except MixedInstrumentError:
+            responses = None  # nothing of it can be shown
+
+    def agreed(w: Wave) -> dict[str, str]:
+        return dict(
+            MaturityAgreement.objects.filter(wave=w).values_list("element_id", "agreed_level")
+        )
+
+    return EarlierWave(prev.name, actions, responses, agreed(prev), agreed(wave))
+
+
 def wave_pack_model(wave: Wave, data: WaveData, k: int) -> ReportModel:
     """The report model for ``wave``, with everything the web app adds."""
     collab = wave.collaboration
@@ -130,6 +172,7 @@ def wave_pack_model(wave: Wave, data: WaveData, k: int) -> ReportModel:
         data.responses, min_group_size=k, title=f"{wave.name}: group report",
         demo_label=DEMO_BANNER if collab.is_demo else None, context=context_of(collab),
         partner_counts=data.partner_counts, wave_name=wave.name, with_research=True,
+        earlier=earlier_wave(wave),
     )  # fmt: skip
     model = dataclasses.replace(model, data_quality=data.quality)
     if model.withheld:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from collabdx.core.disclosure import NOT_SHOWN, stat_visible
+from collabdx.core.disclosure import NOT_SHOWN, wave_stat_visible
 from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import group_stats
@@ -106,7 +106,7 @@ def trend_charts(
             cells = []
             for ws, st in zip(group, stats, strict=True):
                 s = st.get(sid)
-                if s is None or s.mean is None or not stat_visible(s.n, k):
+                if s is None or s.mean is None or not wave_stat_visible(ws.responses.n, s.n, k):
                     cells.append(TableCell("Not asked" if s is None else NOT_SHOWN, "", ""))
                     continue
                 points.append(trend_chart.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
