@@ -230,3 +230,14 @@ def test_large_research_download_refused_under_k(settings, owner_client, collab,
     add(closed_wave, partners(collab)["Alpha Trust"], 3, trust=(4, 4, 4, 4, 4, 4))
     assert owner_client.get(research_url(collab, closed_wave, ".sav")).status_code == 409
     assert owner_client.get(research_url(collab, closed_wave, "/sav/")).status_code == 409
+
+
+def test_adopting_from_a_large_waves_report_keeps_its_model(settings, owner_client, collab,
+                                                            fifteen, drawn):  # fmt: skip
+    settings.BACKGROUND_REPORT_ROWS = 10
+    url = report_url(collab, fifteen)
+    assert owner_client.get(url).status_code == 200 and drawn == [fifteen.pk]
+    owner_client.post(url + "adopt/", {"action_id": "t10.01"})
+    assert collab.plan_items.filter(action_id="t10.01").exists()
+    assert owner_client.get(url).status_code == 200
+    assert drawn == [fifteen.pk]  # not drawn again, not "being prepared"

@@ -91,8 +91,10 @@ def pack_stamp(wave: Wave, k: int) -> str:
         "events": sorted(collab.events.values_list("pk", "happened_on", "kind",
                                                    "description")),
         # What moved (reports.moved): the previous waves' adopted actions and agreed levels.
-        "plan": sorted(collab.plan_items.values_list("action_id", "adopted_in_id", "owner_name",
-                                                     "due_on")),
+        # Not this wave's own: adopting from its report must not send a large wave's
+        # report back to "being prepared" (the page reads its adopted set itself).
+        "plan": sorted(collab.plan_items.exclude(adopted_in_id=wave.pk).values_list(
+            "action_id", "adopted_in_id", "owner_name", "due_on")),
         "agreed_all": sorted(MaturityAgreement.objects.filter(wave__collaboration_id=collab.pk)
                              .values_list("wave_id", "element_id", "agreed_level")),
     }  # fmt: skip
