@@ -71,7 +71,6 @@ def _date(day: dt.date | None) -> str | None:
 
 def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
     from collabdx.web.results.data import MixedInstrumentError
-    from collabdx.web.results.release import release_date
     from collabdx.web.results.services import (
         ExportRefused,
         NotReleased,
@@ -99,7 +98,7 @@ def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
         except NotReleased:
             record["response_note"] = (
                 "No file: the wave is still open; its responses are released from "
-                f"{_date(release_date(wave))}."
+                f"{_date(wave.release_date)}."
             )
             break
         except ExportRefused:

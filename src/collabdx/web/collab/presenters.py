@@ -68,10 +68,9 @@ def details_rows(
 
 
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    if wave.has_closed_by(today):
+    if wave.is_closed(today):
         return "Closed"
-    if today < wave.opens_on:
+    if wave.is_not_open_yet(today):
         return "Not open yet"
     return "Open"
 
@@ -87,7 +86,7 @@ def wave_dates(wave: Wave, *, short: bool = False) -> str:
     if wave.closed_on is None:
         return f"{opens} to {closes}"
     closed = _day(wave.closed_on, short)
-    if wave.closed_on < wave.opens_on:
+    if wave.closed_before_opening:
         if short:
             return f"Closed {closed}, before it opened"
         return f"closed on {closed} before it opened (it was planned for {opens} to {closes})"
@@ -132,10 +131,9 @@ class WaveCounts:
 
 def wave_counts(wave: Wave, k: int, today: dt.date | None = None) -> WaveCounts:
     from collabdx.web.results.data import used_partner_counts
-    from collabdx.web.results.release import results_released
 
     counts, quality = used_partner_counts(wave)
-    if results_released(wave, today):
+    if wave.results_released(today):
         closed = closed_wave_counts(counts, k)
         per = {n: NOT_SHOWN if c is None else str(c) for n, c in closed.per_partner.items()}
         summary = NOT_SHOWN if closed.total is None else str(closed.total)

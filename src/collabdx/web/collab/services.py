@@ -188,7 +188,7 @@ def close_wave(
 
     today = today or dt.date.today()
     locked = Wave.objects.select_for_update().get(pk=wave.pk)
-    if locked.has_closed_by(today):
+    if locked.is_closed(today):
         wave.closed_on = locked.closed_on
         return False
     record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)

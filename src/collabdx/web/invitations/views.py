@@ -25,7 +25,6 @@ from collabdx.web.invitations import presenters, services
 from collabdx.web.invitations.forms import CodesForm, InviteForm
 from collabdx.web.invitations.models import Invitation
 from collabdx.web.results.data import used_partner_counts
-from collabdx.web.results.release import results_released
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -49,7 +48,7 @@ def manage(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     counts, _quality = used_partner_counts(wave)
     k = settings.MIN_GROUP_SIZE
     rows, overall = presenters.rates(
-        counts, presenters.invited_counts(wave), k, released=results_released(wave)
+        counts, presenters.invited_counts(wave), k, released=wave.results_released()
     )
     mailings = presenters.mailing_rows(wave)
     return render(

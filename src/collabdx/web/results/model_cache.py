@@ -32,7 +32,6 @@ from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files
 from collabdx.web.results.data import load_wave
 from collabdx.web.results.pack import wave_pack_model
-from collabdx.web.results.release import results_released
 
 MODEL = "model.pickle"
 
@@ -87,7 +86,7 @@ def pack_model(wave: Wave, k: int) -> ReportModel:
     """``wave_pack_model(wave, load_wave(wave), k)``, from the kept file when the wave is
     released and nothing it is drawn from has changed. Raises what ``load_wave`` raises
     (a mixed-version wave is never kept)."""
-    if not results_released(wave):
+    if not wave.results_released():
         return wave_pack_model(wave, load_wave(wave), k)
     stamp = model_stamp(wave, k)
     kept = pack_files.ready(wave.pk, stamp, MODEL)

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Q
-
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
 from collabdx.reports.fmt import long_date
@@ -91,20 +89,12 @@ def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
     return MaturityGrid(True, note, tuple(rows))
 
 
-def _earlier_or_this(wave: Wave) -> list[Wave]:
-    return list(
-        Wave.objects.filter(collaboration_id=wave.collaboration_id)
-        .filter(Q(opens_on__lt=wave.opens_on) | Q(opens_on=wave.opens_on, pk__lte=wave.pk))
-        .order_by("opens_on", "pk")
-    )
-
-
 def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
     """Trends of this wave's survey over the waves up to and including this one, with
     the events up to its closing date; None with fewer than two usable waves."""
     usable: list[presenters.WaveStats] = []
     skipped: list[presenters.SkippedWave] = []
-    for w in _earlier_or_this(wave):
+    for w in wave.earlier_waves(including_this=True):
         try:
             rs = responses if w.pk == wave.pk else load_wave(w).responses
         except MixedInstrumentError:

@@ -25,14 +25,13 @@ from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
-from collabdx.web.results.release import results_released
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     """The same refusals, in the same order, as when the PDF was drawn in the request."""
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     k = settings.MIN_GROUP_SIZE
     try:
@@ -116,7 +115,7 @@ def is_large(wave: Wave) -> bool:
 def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | Path | None:
     """A refusal, the kept file, or None once the task is queued (or was already)."""
     k = settings.MIN_GROUP_SIZE
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     stamp = pack_files.pack_stamp(wave, k)
     kind = f"export.{fmt}"

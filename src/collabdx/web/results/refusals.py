@@ -8,7 +8,6 @@ from django.shortcuts import render
 
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
-from collabdx.web.results.release import release_date
 
 
 def not_released(request: HttpRequest, wave: Wave, status: int = 200) -> HttpResponse:
@@ -18,7 +17,7 @@ def not_released(request: HttpRequest, wave: Wave, status: int = 200) -> HttpRes
         request, "results/not_released.jinja",
         {
             "collab": wave.collaboration, "wave": wave,
-            "release_date": long_date(release_date(wave)),
+            "release_date": long_date(wave.release_date),
         },
         status=status,
     )  # fmt: skip

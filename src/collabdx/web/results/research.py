@@ -33,7 +33,6 @@ from collabdx.web.collab.models import Wave
 from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack import DEMO_BANNER
-from collabdx.web.results.release import results_released
 from collabdx.web.results.research_presenters import research_page
 from collabdx.web.security.events import Kind, record
 
@@ -41,7 +40,7 @@ from collabdx.web.security.events import Kind, record
 def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | HttpResponse:
     """The wave's data, or the page to show instead of any figure. A download asked
     for too early is a 409, as the group report's downloads are; the page is a 200."""
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409 if download else 200)
     try:
         data = load_wave(wave)

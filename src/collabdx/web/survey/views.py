@@ -152,11 +152,11 @@ def _unavailable(request: HttpRequest, link: PartnerLink, status: int) -> HttpRe
         "survey/unavailable.jinja",
         {
             "partner": link.partner,
-            "not_yet": not wave.has_closed_by(today) and today < wave.opens_on,
+            "not_yet": wave.is_not_open_yet(today),
             "opens_on": long_date(wave.opens_on),
             "closes_on": long_date(wave.closes_on),
             "closed_on": long_date(wave.closed_on) if wave.closed_on else None,
-            "closed_before_opening": wave.closed_on is not None and wave.closed_on < wave.opens_on,
+            "closed_before_opening": wave.closed_before_opening,
             "hide_navigation": True,
         },
         status=status,
@@ -479,7 +479,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "min_group_size": settings.MIN_GROUP_SIZE,
             # Results come when the wave closes (results.release), not at some count.
             "closes_on": long_date(link.wave.closes_on),
-            "closed": link.wave.has_closed_by(services.today()),
+            "closed": link.wave.is_closed(services.today()),
         },
     )
 
