@@ -3,7 +3,7 @@
 import pytest
 
 from collabdx.core.demo import DEMO_PARTNERS
-from collabdx.web.collab.demo import load_demo
+from collabdx.web.survey.demo import load_demo
 from collabdx.web.survey.models import Response
 from collabdx.web.survey.services import wave_is_open
 

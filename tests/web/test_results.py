@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from collabdx.core.instruments import load_instrument
 from collabdx.web.collab.models import ActionPlanItem, PartnerLink
 from collabdx.web.results import charts
-from collabdx.web.results.data import MixedInstrumentError, load_wave, wave_responses
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave, wave_responses
 from tests.web.factories import (
     CollaborationFactory,
     EventFactory,

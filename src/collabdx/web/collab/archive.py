@@ -70,7 +70,7 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
-    from collabdx.web.results.data import MixedInstrumentError
+    from collabdx.web.survey.wave_data import MixedInstrumentError
     from collabdx.web.results.services import (
         ExportRefused,
         NotReleased,

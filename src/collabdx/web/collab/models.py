@@ -113,7 +113,7 @@ class Wave(models.Model):
     maturity_token = models.CharField(max_length=64, unique=True, default=new_token)
     created_on = models.DateField(auto_now_add=True)
     # How its responses came in: through the partner links, or uploaded from a file
-    # collected elsewhere (collab/upload.py; the format the importer recognised).
+    # collected elsewhere (survey/upload.py; the format the importer recognised).
     ONLINE = "online"
     COLLECTED = [
         (ONLINE, "Online, through the partner links"),

@@ -130,7 +130,7 @@ class WaveCounts:
 
 
 def wave_counts(wave: Wave, k: int, today: dt.date | None = None) -> WaveCounts:
-    from collabdx.web.results.data import used_partner_counts
+    from collabdx.web.survey.wave_data import used_partner_counts
 
     counts, quality = used_partner_counts(wave)
     if wave.results_released(today):

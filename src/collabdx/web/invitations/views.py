@@ -24,7 +24,7 @@ from collabdx.web.forms import error_list
 from collabdx.web.invitations import presenters, services
 from collabdx.web.invitations.forms import CodesForm, InviteForm
 from collabdx.web.invitations.models import Invitation
-from collabdx.web.results.data import used_partner_counts
+from collabdx.web.survey.wave_data import used_partner_counts
 
 
 def _base_url(request: HttpRequest) -> str:

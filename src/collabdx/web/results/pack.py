@@ -30,7 +30,7 @@ from collabdx.reports.sections import (
 from collabdx.reports.trend_chart import Trends
 from collabdx.web.collab.models import Collaboration, Wave
 from collabdx.web.results import presenters
-from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
+from collabdx.web.survey.wave_data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.workshop import presenters as workshop
 from collabdx.web.workshop import rounds
 

@@ -24,7 +24,7 @@ from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, refusals, services
-from collabdx.web.results.data import MixedInstrumentError, load_wave
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
 

@@ -19,7 +19,7 @@ from collabdx.core.theory import load_theory
 from collabdx.io.exporters import ExportFormat, export_responses
 from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
-from collabdx.web.results.data import load_wave
+from collabdx.web.survey.wave_data import load_wave
 
 CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",

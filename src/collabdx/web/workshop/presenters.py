@@ -24,7 +24,7 @@ from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturityRow, maturity_rows
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
-from collabdx.web.results.data import MixedInstrumentError, load_wave
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 LEVEL_LABELS: dict[str, str] = dict(LEVEL_CHOICES)
