@@ -13,7 +13,7 @@ from django.test import Client
 from collabdx.core.maturity import is_weak, linked_statements
 from collabdx.core.theory import load_theory
 from collabdx.web.collab.models import ActionPlanItem, Membership
-from collabdx.web.results.presenters import action_name
+from collabdx.web.collab.presenters import action_name
 from collabdx.web.workshop import services
 from collabdx.web.workshop.models import MaturityRating
 from tests.web.factories import UserFactory

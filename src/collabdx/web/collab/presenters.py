@@ -15,9 +15,11 @@ from collabdx.core.data_quality import QualityCheck
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.instruments import load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.core.theory_model import ActionStatement
 from collabdx.core.wave_counts import closed_wave_counts, open_wave_counts
 from collabdx.reports import fmt
 from collabdx.reports.fmt import long_date, short_date
+from collabdx.web.collab import hooks
 from collabdx.web.collab.models import Collaboration, Wave
 
 
@@ -130,9 +132,7 @@ class WaveCounts:
 
 
 def wave_counts(wave: Wave, k: int, today: dt.date | None = None) -> WaveCounts:
-    from collabdx.web.survey.wave_data import used_partner_counts
-
-    counts, quality = used_partner_counts(wave)
+    counts, quality = hooks.partner_counts(wave)
     if wave.results_released(today):
         closed = closed_wave_counts(counts, k)
         per = {n: NOT_SHOWN if c is None else str(c) for n, c in closed.per_partner.items()}
@@ -174,3 +174,16 @@ def upload_value_rows(values: list[tuple[str, int]], k: int) -> list[dict[str, s
         {"value": value or "No organisation given", "count": str(n) if n >= k else NOT_SHOWN}
         for value, n in values
     ]
+
+
+NAME_CHARS = 100
+
+
+def action_name(st: ActionStatement) -> str:
+    """A plan item's name: the statement's "if" clause, which says what is done,
+    cut at a word to at most ``NAME_CHARS`` characters. The theme ("IOC task") is
+    shared by several statements, so it cannot name one (issue 14)."""
+    text = f"If {st.if_text}".strip()
+    if len(text) <= NAME_CHARS:
+        return text
+    return text[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

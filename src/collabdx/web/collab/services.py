@@ -7,14 +7,14 @@ returns what it created, so a failure part-way leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
 
 from collabdx.core.instruments import load_instrument
+from collabdx.web.collab import hooks
 from collabdx.web.collab.models import (
     ActionPlanItem,
     Collaboration,
@@ -24,6 +24,7 @@ from collabdx.web.collab.models import (
     PartnerLink,
     Wave,
 )
+from collabdx.web.security.events import Kind, record
 
 
 class ServiceError(ValueError):
@@ -99,8 +100,6 @@ def add_member(
     collab: Collaboration, user: AbstractBaseUser, role: str, request: HttpRequest | None = None
 ) -> Membership:
     """Give another facilitator access as a co-facilitator or a viewer."""
-    from collabdx.web.security.events import Kind, record
-
     if role not in dict(Membership.ROLES):
         raise ServiceError("Choose co-facilitator or viewer")
     if user.pk == collab.owner_id:
@@ -120,8 +119,6 @@ def add_member(
 @transaction.atomic
 def change_role(member: Membership, role: str, request: HttpRequest | None = None) -> bool:
     """Change a member's role; False when it already was that role (nothing written)."""
-    from collabdx.web.security.events import Kind, record
-
     if role not in dict(Membership.ROLES):
         raise ServiceError("Choose co-facilitator or viewer")
     if member.role == role:
@@ -138,8 +135,6 @@ def change_role(member: Membership, role: str, request: HttpRequest | None = Non
 def remove_member(member: Membership, request: HttpRequest | None = None) -> None:
     """Take a member's access away. Their open sessions lose it at their next request:
     ``access`` reads the membership from the database every time."""
-    from collabdx.web.security.events import Kind, record
-
     name, collab = member.user.get_username(), member.collaboration
     member.delete()
     record(Kind.MEMBER_REMOVED, request=request, collaboration=collab, detail=name)
@@ -184,8 +179,6 @@ def close_wave(
     ``closed_on`` records the day. True if this call closed it (and the security log
     says so); False if it had closed already (a second click, or its planned closing
     date has passed), and then nothing changes."""
-    from collabdx.web.security.events import Kind, record
-
     today = today or dt.date.today()
     locked = Wave.objects.select_for_update().get(pk=wave.pk)
     if locked.is_closed(today):
@@ -194,9 +187,7 @@ def close_wave(
     record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)
     wave.closed_on = locked.closed_on = today
     locked.save(update_fields=["closed_on"])
-    from collabdx.web.invitations.services import forget_addresses
-
-    forget_addresses(locked)
+    hooks.wave_closed(locked)  # invitations forget their addresses (collab/hooks.py)
     return True
 
 
@@ -248,7 +239,5 @@ def delete_collaboration(collab: Collaboration, request: HttpRequest | None = No
 
     Its security log goes with it, so the deletion is recorded on the owner's own
     account log instead."""
-    from collabdx.web.security.events import Kind, record
-
     record(Kind.COLLABORATION_DELETED, request=request, user=collab.owner, detail=collab.name)
     collab.delete()

@@ -24,9 +24,10 @@ from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, refusals, services
-from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.models import Response
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
@@ -107,8 +108,6 @@ def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpRespon
 
 def is_large(wave: Wave) -> bool:
     """Exports of a wave this size are made by the background worker."""
-    from collabdx.web.survey.models import Response
-
     return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_EXPORT_ROWS
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from collabdx.core.demo import DEMO_PARTNERS, demo_responses
 from collabdx.web.collab import services
 from collabdx.web.collab.models import Collaboration
+from collabdx.web.survey.models import Response
 
 DEMO_USERNAME = "demo"
 DEMO_NAME = "Demo: Riverside Mental Health Provider Collaborative"
@@ -32,8 +33,6 @@ def _answers(rs, row: int) -> dict[str, object]:
 def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collaboration:
     """(Re)create the demo collaboration: two closed waves about three months apart with
     synthetic responses, an open third wave with none yet, and events."""
-    from collabdx.web.survey.models import Response
-
     today = today or dt.date.today()
     Collaboration.objects.filter(owner=owner, is_demo=True).delete()
     collab = services.create_collaboration(
