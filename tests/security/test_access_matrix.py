@@ -91,10 +91,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "collab:wave_close": {"GET": RUN, "POST": RUN_REDIRECT},
     # Answers collected elsewhere: owner only (a whole wave's answers at once). The
     # world's wave has online responses, so the owner gets the page that refuses.
-    "survey:wave_upload": {"GET": OWNER, "POST": OWNER},
+    "collab:wave_upload": {"GET": OWNER, "POST": OWNER},
     # With nothing uploaded, confirm sends the owner back to the upload page.
-    "survey:wave_upload_confirm": {"GET": OWNER_REDIRECT, "POST": OWNER_REDIRECT},
-    "survey:wave_upload_cancel": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
+    "collab:wave_upload_confirm": {"GET": OWNER_REDIRECT, "POST": OWNER_REDIRECT},
+    "collab:wave_upload_cancel": {"GET": POST_ONLY, "POST": OWNER_REDIRECT},
     # Invitations: addresses and codes are keys to answer with, like the partner links.
     "invitations:manage": {"GET": RUN},
     "invitations:invite": {"GET": RUN, "POST": RUN},  # an empty POST: the form's errors

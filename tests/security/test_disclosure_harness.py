@@ -86,7 +86,7 @@ NOT_READ = {
                  "collab:partner_add", "collab:member_role", "collab:member_remove",
                  "results:adopt", "survey:restart", "survey:new_response", "survey:submit",
                  "survey:forget", "workshop:round_open", "workshop:round_close",
-                 "invitations:remind", "survey:wave_upload_cancel")},
+                 "invitations:remind", "collab:wave_upload_cancel")},
     "login": "the sign-in form, before any data",
     "signup": "the account form, before any data",
 }  # fmt: skip
@@ -103,7 +103,7 @@ COUNTS_PAGES = {
 # Pages that may change once, with the wave's first response: whether anyone has
 # answered at all (the upload form becomes "already has responses"), which the wave
 # page's partner statuses show anyway; never a count. docs/security.md, section 6.
-FIRST_RESPONSE_PAGES = {"survey:wave_upload"}
+FIRST_RESPONSE_PAGES = {"collab:wave_upload"}
 # The facilitator's own security log moves with the harness's own downloads.
 OWN_ACTIONS = {"security_log", "collab:security_log"}
 # While a rating round is open only how many ratings came in may move, on these.

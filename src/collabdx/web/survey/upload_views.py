@@ -113,7 +113,7 @@ def _wave_upload(
     finally:
         uploaded.close()
     upload.keep(request.session, wave.pk, parsed)
-    return redirect("survey:wave_upload_confirm", pk, wave_pk)
+    return redirect("collab:wave_upload_confirm", pk, wave_pk)
 
 
 @login_required
@@ -123,7 +123,7 @@ def wave_upload_confirm(request: HttpRequest, pk: int, wave_pk: int) -> HttpResp
     parsed = upload.pending(request.session, wave.pk)
     if parsed is None:
         messages.info(request, "Upload the file again: nothing from it was kept.")
-        return redirect("survey:wave_upload", pk, wave_pk)
+        return redirect("collab:wave_upload", pk, wave_pk)
     refusal = _refusal(wave)
     if refusal:
         upload.forget(request.session, wave.pk)

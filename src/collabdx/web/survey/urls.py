@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.survey import upload_views, views
+from collabdx.web.survey import views
 
 app_name = "survey"
 
@@ -13,17 +13,4 @@ urlpatterns = [
     path("s/<str:token>/submit/", views.submit, name="submit"),
     path("s/<str:token>/thank-you/", views.thanks, name="thanks"),
     path("s/<str:token>/thank-you/remove/", views.forget, name="forget"),
-    # A wave's answers collected elsewhere, stored as its responses (owner only).
-    path(
-        "collaborations/<int:pk>/waves/<int:wave_pk>/upload/", upload_views.wave_upload,
-        name="wave_upload",
-    ),
-    path(
-        "collaborations/<int:pk>/waves/<int:wave_pk>/upload/confirm/",
-        upload_views.wave_upload_confirm, name="wave_upload_confirm",
-    ),
-    path(
-        "collaborations/<int:pk>/waves/<int:wave_pk>/upload/cancel/",
-        upload_views.wave_upload_cancel, name="wave_upload_cancel",
-    ),
 ]
