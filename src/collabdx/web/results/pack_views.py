@@ -27,21 +27,12 @@ from collabdx.web.results import pack_files, refusals, services
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
 from collabdx.web.survey.models import Response
-from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     """The same refusals, in the same order, as when the PDF was drawn in the request."""
-    if not wave.results_released():
-        return refusals.not_released(request, wave, 409)
-    k = settings.MIN_GROUP_SIZE
-    try:
-        data = load_wave(wave)
-    except MixedInstrumentError as exc:
-        return refusals.problem(request, wave, str(exc))
-    if data.responses.n < k:
-        return refusals.too_few(request, wave, k)
-    return None
+    gate = refusals.released_data(request, wave, status=409)
+    return gate if isinstance(gate, HttpResponse) else None
 
 
 def _ensure(wave: Wave) -> tuple[str, bool]:
