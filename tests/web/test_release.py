@@ -1,4 +1,4 @@
-"""Results are shown only once a wave has closed (``results.release``).
+"""Results are shown only once a wave has closed (``Wave.results_released``).
 
 While a wave is open, each new response moves the figures, and reading them
 before and after one more response gives that person's answers away. So the

@@ -4,7 +4,7 @@ Before, "Close this wave now" moved the closing date to yesterday and the openin
 with it: a wave opened and closed on 5 December read "4 December to 4 December"
 everywhere, and a wave planned for 5 December to 31 January became 4 December too.
 Now the planned dates stay and ``closed_on`` records the day it was closed; results
-are released from that day (``results.release``), answers are refused from then on.
+are released from that day (``Wave.results_released``), answers are refused from then on.
 Closing needs a confirmation page (GET shows it, POST does it).
 """
 

@@ -174,7 +174,7 @@ def close_wave(
     wave: Wave, today: dt.date | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Close ``wave`` now: its links stop taking answers and its results are released
-    (``results.release``), and the addresses of its e-mail invitations are deleted
+    (``Wave.results_released``), and the addresses of its e-mail invitations are deleted
     (the privacy notice promises it). The planned dates stay as they were;
     ``closed_on`` records the day. True if this call closed it (and the security log
     says so); False if it had closed already (a second click, or its planned closing

@@ -47,7 +47,7 @@ def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collabor
     )
     partners = {p.name: p for p in collab.partners.all()}
     # Two closed waves with results, then an open one with no responses yet: results
-    # are only shown once a wave closes (results.release), and the open wave's links
+    # are only shown once a wave closes (Wave.results_released), and the open wave's links
     # let someone trying the demo answer the survey.
     starts = [today - dt.timedelta(days=120), today - dt.timedelta(days=35)]
     for n, (start, seed) in enumerate(zip(starts, (2023, 2024), strict=True), start=1):

@@ -311,7 +311,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "feedback": feedback,
             "hide_navigation": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
-            # Results come when the wave closes (results.release), not at some count.
+            # Results come when the wave closes (Wave.results_released), not at some count.
             "closes_on": long_date(link.wave.closes_on),
             "closed": link.wave.is_closed(services.today()),
         },

@@ -141,7 +141,7 @@ NO_ROUND = Distribution(
 class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
     rows: dict[str, MaturityRow] = field(default_factory=dict)
-    still_open: bool = False  # no suggestion from an open wave (results.release)
+    still_open: bool = False  # no suggestion from an open wave (Wave.results_released)
     # Elements the wave's instrument links to a scale (its ``[[maturity]]`` table).
     linked: frozenset[str] = frozenset()
 
