@@ -21,12 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from collabdx.core.data_quality import QualityCheck
-
-if TYPE_CHECKING:  # the models import nothing from here; this only names the type
-    from collabdx.web.collab.models import Wave
+from collabdx.web.collab.models import Wave
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,11 @@ class Purge:
     held: frozenset[int] = field(default_factory=frozenset)
 
 
-PartnerCounts = Callable[["Wave"], tuple[dict[str, int], QualityCheck]]
-WaveClosed = Callable[["Wave"], None]
+PartnerCounts = Callable[[Wave], tuple[dict[str, int], QualityCheck]]
+WaveClosed = Callable[[Wave], None]
 Purger = Callable[[list[int], dt.date], Purge]  # expired wave ids, today; in the transaction
 FilePurger = Callable[[list[int]], Purge]  # after the transaction commits (files on disk)
-ArchivePart = Callable[["Wave", int, dict[str, bytes]], dict[str, Any]]
+ArchivePart = Callable[[Wave, int, dict[str, bytes]], dict[str, Any]]
 
 
 @dataclass
