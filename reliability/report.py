@@ -29,7 +29,7 @@ environment), with one synthetic collaboration of 6 partners and three open
 readiness waves made with `collab.services.create_collaboration` and `open_wave`:
 one wave per part (load, bad input, faults), so each part's rows are counted on their
 own. The environment is deleted afterwards. Servers run the command line
-`collabdx serve` runs (`collabdx.cli.gunicorn_command`): `python -m gunicorn
+`collabdx serve` runs (`collabdx.cli.serve.gunicorn_command`): `python -m gunicorn
 collabdx.web.wsgi:application --bind 127.0.0.1:PORT --workers N --graceful-timeout 10
 --preload` (sync workers; the master loads and warms the app, then forks). SQLite runs
 one gunicorn against the WAL-mode file; PostgreSQL runs **two gunicorn masters on

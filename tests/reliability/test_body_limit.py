@@ -24,7 +24,7 @@ from django.conf import settings
 from django.test import Client
 from reliability.env import free_port
 
-from collabdx.cli import gunicorn_command
+from collabdx.cli.serve import gunicorn_command
 from collabdx.web.security import bodysize
 
 LIMIT = 5 * 1024 * 1024

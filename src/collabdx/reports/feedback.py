@@ -28,7 +28,7 @@ from collabdx.reports import pack_core
 
 
 @dataclass(frozen=True)
-class MaturityRow:
+class MaturitySuggestion:
     element_id: str
     element_name: str
     level: str
@@ -42,10 +42,10 @@ def _int_codes(codes: pd.DataFrame) -> pd.DataFrame:
 
 def maturity_rows(
     scale_means: dict[str, float | None], instrument: Instrument
-) -> tuple[MaturityRow, ...]:
+) -> tuple[MaturitySuggestion, ...]:
     theory = load_theory()
     return tuple(
-        MaturityRow(
+        MaturitySuggestion(
             s.element_id, theory.maturity_elements[s.element_id].name, s.level, s.basis, s.label
         )
         for s in suggest_maturity(scale_means, instrument.maturity)
@@ -54,7 +54,7 @@ def maturity_rows(
 
 def group_feedback(
     responses: ResponseSet, scores: pd.DataFrame, k: int
-) -> tuple[tuple[Recommendation, ...], tuple[MaturityRow, ...]]:
+) -> tuple[tuple[Recommendation, ...], tuple[MaturitySuggestion, ...]]:
     """Action statements and maturity starting points for a whole group (n ≥ k);
     no action statements when the instrument version has no rules."""
     theory = load_theory()

@@ -30,7 +30,7 @@ from django.conf import settings
 from collabdx.reports.model import ReportModel
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files
-from collabdx.web.results.pack import wave_pack_model
+from collabdx.web.results.pack_loading import wave_pack_model
 from collabdx.web.survey.wave_data import load_wave
 
 MODEL = "model.pickle"

@@ -1,6 +1,6 @@
-"""Helpers for ``collabdx serve`` and ``collabdx worker``, kept out of ``cli.py``: the
-gunicorn command line (the reliability and benchmark harnesses start the same), its
-control socket, and the background worker that runs beside it."""
+"""``collabdx serve`` and ``collabdx worker``, with what they need: the gunicorn
+command line (the reliability and benchmark harnesses start the same), its control
+socket, and the background worker that runs beside it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from collabdx.cli.common import app, fail, out
 
 # A Unix socket path has room for 107 bytes (sun_path); keep well inside it.
 MAX_SOCKET_PATH = 100
@@ -87,3 +92,77 @@ def start_worker(log: Path | None = None) -> subprocess.Popen[bytes]:
         worker_command(), preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo collaboration first.")
+    ] = False,
+    background: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker",
+                     help="Start a background worker beside the web server (PDF packs, "
+                     "e-mail); --no-worker where `collabdx worker` runs elsewhere."),
+    ] = True,
+) -> None:
+    """Set up the database and serve the web app with gunicorn, with a background
+    worker (`collabdx worker`) that stops when the server stops."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    nhsuk_css = Path(settings.STATICFILES_DIRS[0]) / "nhsuk" / "nhsuk-frontend.min.css"
+    if not nhsuk_css.exists():
+        raise fail("NHS.UK frontend assets are missing: run `bash scripts/assets.sh` first.")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if demo:
+        call_command("load_demo")
+    out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
+    control = control_socket_path(Path(settings.DATA_DIR), port)
+    if control is None:
+        out.print("(No gunicorn control socket: the data directory's path is too long.)")
+    if background:
+        out.print("Background worker started (PDF packs, e-mail).", highlight=False)
+    sys.stdout.flush()
+    if background:
+        start_worker()
+    args = gunicorn_command(host, port, workers, control_socket=control)
+    os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+
+
+@app.command()
+def worker(
+    queue: Annotated[str, typer.Option(help="Queue to run ('*' for every queue).")] = "default",
+    interval: Annotated[
+        float, typer.Option(min=0.1, help="Seconds between looks at an empty queue.")
+    ] = 1.0,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run what is queued, then exit.")
+    ] = False,
+) -> None:
+    """Run background tasks (PDF packs, e-mail) queued in the web app's database.
+
+    `collabdx serve` starts one; run more, on this or other machines with the same
+    DATABASE_URL and COLLABDX_DATA_DIR, for more throughput. Stops cleanly on Ctrl+C
+    or SIGTERM after the task in hand.
+    """
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabdx.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    options: dict[str, object] = {"queue_name": queue, "interval": interval, "reload": False}
+    if batch:
+        options.update(batch=True, startup_delay=False)
+    call_command("db_worker", **options)
