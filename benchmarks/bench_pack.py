@@ -43,6 +43,14 @@ class PackResult:
     def ratio(self, kind: str, cpu: bool = False) -> float:
         return self.median(kind, cpu) / self.median("score", cpu)
 
+    def paired_ratio(self, kind: str) -> float:
+        """Median over the repeats of each run's wall time against the `score` run of
+        the same repeat: on a shared machine whose load drifts, runs next to each other
+        met the same load (the ratio of medians can pair a quiet `score` with a busy
+        `report`)."""
+        pairs = zip(self.wall[kind], self.wall["score"], strict=True)
+        return statistics.median(w / s for w, s in pairs)
+
 
 def command(kind: str, out: Path) -> list[str]:
     cli = [sys.executable, "-m", "collabdx.cli"]
@@ -106,6 +114,11 @@ def render(r: PackResult) -> str:
             f"| {labels[kind]} | {r.median(kind):.2f} | {r.ratio(kind):.2f} | {goal} | "
             f"{r.median(kind, cpu=True):.2f} | {r.ratio(kind, cpu=True):.2f} |"
         )
+    lines += [
+        "",
+        "Paired (each run against the `score` run of the same repeat, wall time), median: "
+        f"HTML {r.paired_ratio('html'):.2f} ×, HTML+PDF {r.paired_ratio('pdf'):.2f} ×.",
+    ]
     return "\n".join(lines)
 
 

@@ -320,6 +320,18 @@ class Server:
         ]
 
 
+class ServeServer(Server):
+    """``collabdx serve`` itself rather than its gunicorn command line: migrate and
+    collectstatic first, the background worker (django-tasks) as gunicorn's child, then
+    gunicorn; what an operator or a service manager restarts after a crash."""
+
+    def argv(self) -> list[str]:
+        return [
+            sys.executable, "-m", "collabdx.cli", "serve", "--host", HOST,
+            "--port", str(self.port), "--workers", str(self.workers),
+        ]  # fmt: skip
+
+
 def start_all(servers: list[Server], ready_path: str, launch: bool = True) -> None:
     """Start several servers at once, then wait until each one answers."""
     if launch:

@@ -78,3 +78,26 @@ def test_every_web_app_has_a_place_in_the_layers_contract():
     apps = {p.parent.name for p in (root / "src" / "collabdx" / "web").glob("*/apps.py")}
     assert apps - {"security"} == layered
     assert layers[0]["layers"][-1] == "collabdx.web.collab"  # the base app, at the bottom
+
+
+def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_path):
+    """The workshop pack of the 21-respondent pilot needs t, F and normal quantiles
+    (``scipy.special``) and fits nothing with ``scipy.optimize``: importing scipy.stats
+    or scipy.optimize would cost more than `collabdx score` takes in all (issue 15).
+    Without ``--pdf`` nothing loads WeasyPrint."""
+    fixture = Path(__file__).parent / "fixtures" / "reports" / "pilot21.csv"
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['collabdx', 'report', {str(fixture)!r}, '-o', {str(tmp_path / 'p.html')!r}]\n"
+        "try:\n"
+        "    runpy.run_module('collabdx.cli', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django')\n"
+        "print(sorted({k for k in sys.modules if k in heavy}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -151,6 +151,22 @@ def test_report_resamples(tmp_path):
     assert "from 30 resamples" in out.read_text()
 
 
+def test_report_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """`report` freezes the imported libraries out of the collector's walks (issue 15);
+    run in-process, as here, the caller's collector must come back unchanged, also
+    when the command fails."""
+    import gc
+
+    before = gc.get_threshold()
+    out = tmp_path / "pack.html"
+    r = runner.invoke(app, ["report", "demo", "-o", str(out), "--resamples", "0"])
+    assert r.exit_code == 0, r.output
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    r = runner.invoke(app, ["report", "demo", "-o", str(out), "--min-group-size", "1"])
+    assert r.exit_code != 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 def test_resample_defaults_are_the_documented_ones():
     from collabdx.cli.common import DEFAULT_RESAMPLES, PACK_RESAMPLES
     from collabdx.core.psychometrics import thresholds as th

@@ -27,6 +27,9 @@ def test_ratios_are_medians_against_score_and_land_in_their_own_section(tmp_path
     assert r.ratio("html") == 1.5 and r.ratio("pdf") == 2.25 and r.ratio("pdf", cpu=True) == 3
     text = bench_pack.render(r)
     assert "| `collabdx report -o pack.html` | 3.00 | 1.50 | ≤ 1.5 | 2.00 | 2.00 |" in text
+    # Paired per repeat: html 3/2, 2/1, 9/3 -> median 2; pdf 2.5, 4, 1.5 -> 2.5.
+    assert r.paired_ratio("html") == 2.0 and r.paired_ratio("pdf") == 2.5
+    assert "median: HTML 2.00 ×, HTML+PDF 2.50 ×." in text
     assert "load average: 0.10, 0.20, 0.30" in text and "load average: 0.40" in text
     doc = tmp_path / "benchmarks.md"
     run.write_doc("scoring table", doc)

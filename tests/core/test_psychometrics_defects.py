@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import optimize
 from typer.testing import CliRunner
 
 from collabdx.core.psychometrics import factor
@@ -48,7 +49,7 @@ def test_cfa_convergence_is_judged_by_the_gradient(monkeypatch):
     cov, pattern = _hs_like_cov()
     good = factor.fit_ml(cov, pattern)
     assert good.converged
-    real = factor.optimize.minimize
+    real = optimize.minimize
 
     def line_search_failure(*args, **kwargs):
         res = real(*args, **kwargs)
@@ -57,7 +58,7 @@ def test_cfa_convergence_is_judged_by_the_gradient(monkeypatch):
         res.message = "ABNORMAL_TERMINATION_IN_LNSRCH"
         return res
 
-    monkeypatch.setattr(factor.optimize, "minimize", line_search_failure)
+    monkeypatch.setattr(optimize, "minimize", line_search_failure)
     again = factor.fit_ml(cov, pattern)
     # Same optimum, gradient ~0: not a convergence failure.
     assert again.fmin == pytest.approx(good.fmin, abs=1e-12)
@@ -66,7 +67,7 @@ def test_cfa_convergence_is_judged_by_the_gradient(monkeypatch):
 
 def test_cfa_far_from_the_optimum_is_not_converged(monkeypatch):
     cov, pattern = _hs_like_cov()
-    real = factor.optimize.minimize
+    real = optimize.minimize
 
     def stopped_early(*args, **kwargs):
         kwargs["options"] = {**kwargs.get("options", {}), "maxiter": 2}
@@ -74,7 +75,7 @@ def test_cfa_far_from_the_optimum_is_not_converged(monkeypatch):
         res.success = False
         return res
 
-    monkeypatch.setattr(factor.optimize, "minimize", stopped_early)
+    monkeypatch.setattr(optimize, "minimize", stopped_early)
     assert not factor.fit_ml(cov, pattern).converged
 
 

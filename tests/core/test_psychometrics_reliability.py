@@ -176,6 +176,25 @@ def test_small_n_falls_back_to_spearman():
     assert m.values[0][1] == pytest.approx(sps.spearmanr(data["a"], data["b"]).statistic)
 
 
+def test_spearman_fallback_matches_scipy_for_every_pair_with_ties():
+    """The fallback ranks with pandas (issue 15: no scipy.stats import); every entry
+    must equal scipy.stats.spearmanr, ties and a constant item included."""
+    rng = np.random.default_rng(15)
+    data = pd.DataFrame(rng.integers(1, 6, size=(21, 5)).astype(float), columns=list("abcde"))
+    data["e"] = 3.0  # nobody varies: no correlation
+    m = correlation_matrix(data)
+    assert m.method == "spearman"
+    for i, a in enumerate(data.columns):
+        for j, b in enumerate(data.columns):
+            if i == j:
+                assert m.values[i][j] == 1.0
+            elif "e" in (a, b):
+                assert m.values[i][j] is None
+            else:
+                ref = sps.spearmanr(data[a], data[b]).statistic
+                assert m.values[i][j] == pytest.approx(ref, abs=1e-14)
+
+
 def test_sparse_table_falls_back_to_spearman():
     rng = np.random.default_rng(0)
     a = rng.integers(1, 6, 150).astype(float)

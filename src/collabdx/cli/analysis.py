@@ -22,6 +22,7 @@ from collabdx.cli.common import (
     out,
     write_text,
 )
+from collabdx.cli.pack_options import restores_gc
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_GROUP_SIZE_FLOOR,
@@ -52,6 +53,7 @@ def score(
 
 
 @app.command()
+@restores_gc
 def report(
     responses: ResponsesArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML workshop pack to write.")],
@@ -96,11 +98,12 @@ def report(
     """Write the workshop pack: summary and findings, every question, perception gaps,
     action statements, the causal web, the maturity matrix and the methods, as HTML
     (and optionally PDF and JSON)."""
-    from collabdx.cli.pack_options import context_from_options, write_bytes_atomic
+    from collabdx.cli.pack_options import context_from_options, quiet_gc, write_bytes_atomic
     from collabdx.reports.html import render_html
     from collabdx.reports.json_report import report_to_dict
     from collabdx.reports.model import build_report
 
+    quiet_gc()
     try:
         context = context_from_options(
             collaboration_name, collaboration_type, mandated, cross_sector, stage
@@ -119,9 +122,11 @@ def report(
     data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
     pdf_bytes = None
     if pdf is not None:
-        from collabdx.reports.pdf import PdfUnavailable, html_to_pdf
+        from collabdx.reports.pdf import PdfUnavailable, html_to_pdf, import_weasyprint
 
         try:
+            import_weasyprint()
+            quiet_gc()
             pdf_bytes = html_to_pdf(html)
         except PdfUnavailable as exc:
             raise fail(str(exc)) from exc

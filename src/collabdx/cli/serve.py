@@ -5,6 +5,8 @@ socket, and the background worker that runs beside it."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -53,7 +55,7 @@ def gunicorn_command(
     return [
         sys.executable, "-m", "gunicorn", "collabdx.web.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "10",
-        "--preload", *control,
+        "--preload", "--config", "python:collabdx.web.gunicorn_hooks", *control,
     ]  # fmt: skip
 
 
@@ -71,14 +73,72 @@ def worker_command(*, queue: str = "default", interval: float = 1.0,
     return [*cmd, "--batch"] if batch else cmd
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child
     # Linux only: SIGTERM the worker when its parent (gunicorn's master, once `serve` has
     # exec'd into it) ends, even by SIGKILL, so no worker outlives the server it serves.
+    # gunicorn's own workers do the same (web/gunicorn_hooks.py, kept free of the CLI).
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+STATIC_STAMP = ".collabdx-static-stamp"  # in STATIC_ROOT; collectstatic skips dotfiles
+
+
+def static_sources_stamp() -> str:
+    """A digest of what ``collectstatic`` would collect: every source file's path, size
+    and modification time, the storage and STATIC_ROOT."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    entries = [repr(settings.STORAGES.get("staticfiles")), str(settings.STATIC_ROOT)]
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            st = os.stat(storage.path(path))
+            prefix = getattr(storage, "prefix", None) or ""
+            entries.append(f"{prefix}/{path}\0{st.st_size}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
+def _collected(root: Path) -> bool:
+    """Every file the manifest names is there (no manifest: nothing to check)."""
+    manifest = root / "staticfiles.json"
+    if not manifest.exists():
+        from django.conf import settings
+
+        backend = str(settings.STORAGES.get("staticfiles", {}).get("BACKEND", ""))
+        return "Manifest" not in backend
+    try:
+        paths = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return all((root / hashed).is_file() for hashed in paths.values())
+
+
+def collect_static() -> bool:
+    """``collectstatic``, unless STATIC_ROOT already holds exactly these sources' files.
+
+    Why: collectstatic with WhiteNoise's compressed manifest storage hashes and
+    compresses every file again at each start, even when nothing changed: 6 s of CPU,
+    more than the whole 5 s a server may take to answer again after a crash (issue 15,
+    docs/reliability.md). The stamp is written only after a collection succeeds, so an
+    interrupted one is done again. Returns whether it collected."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    root = Path(settings.STATIC_ROOT)
+    stamp_file = root / STATIC_STAMP
+    stamp = static_sources_stamp()
+    if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp and _collected(root):
+        return False
+    stamp_file.unlink(missing_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    tmp = root / f"{STATIC_STAMP}.tmp"
+    tmp.write_text(stamp, encoding="utf-8")
+    tmp.replace(stamp_file)
+    return True
 
 
 def start_worker(log: Path | None = None) -> subprocess.Popen[bytes]:
@@ -89,7 +149,7 @@ def start_worker(log: Path | None = None) -> subprocess.Popen[bytes]:
     the whole process group), on SIGTERM, and on SIGKILL of the master.
     """
     return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        worker_command(), preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        worker_command(), preexec_fn=die_with_parent if sys.platform == "linux" else None,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -123,7 +183,7 @@ def serve(
     if not nhsuk_css.exists():
         raise fail("NHS.UK frontend assets are missing: run `bash scripts/assets.sh` first.")
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()  # skipped when nothing changed: a restart answers sooner
     if demo:
         call_command("load_demo")
     out.print(f"Serving collabdx on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)

@@ -5,7 +5,6 @@ given with: its rules file (``core.rules.rules_for``) and its maturity links."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -14,7 +13,7 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.maturity import suggest_maturity
-from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.responses import ResponseSet
 from collabdx.core.rules import (
     Recommendation,
     evaluate_group,
@@ -22,7 +21,7 @@ from collabdx.core.rules import (
     rules_for,
     rules_path_for,
 )
-from collabdx.core.scoring import scale_scores
+from collabdx.core.scoring import respondent_scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.reports import pack_core
 
@@ -112,11 +111,7 @@ def personal_feedback(
     """Score one submission and choose its advice, by its own instrument version.
 
     The survey shows this right after submitting; presenters only format it."""
-    row = scale_scores(from_records(instrument, [dict(answers)])).iloc[0]
-    scores: dict[str, float | None] = {
-        scale_id: (None if math.isnan(float(row[scale_id])) else float(row[scale_id]))
-        for scale_id in instrument.scales
-    }
+    scores = respondent_scale_scores(instrument, answers)
     codes: dict[str, int | None] = {
         item.id: v if isinstance(v := answers.get(item.id), int) else None
         for item in instrument.choice_items

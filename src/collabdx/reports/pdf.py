@@ -51,13 +51,19 @@ def local_only_fetcher() -> Any:
     return _fetcher_class()()
 
 
-def html_to_pdf(html: str) -> bytes:
+def import_weasyprint() -> Any:
+    """The weasyprint module, or :class:`PdfUnavailable` saying what to install."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - the extra is installed in CI
         raise PdfUnavailable(
             "PDF output needs WeasyPrint: install collabdx with the 'reports' extra"
         ) from exc
+    return weasyprint
+
+
+def html_to_pdf(html: str) -> bytes:
+    weasyprint = import_weasyprint()
     fetcher = local_only_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
     paged = weasyprint.CSS(string=print_css(), url_fetcher=fetcher)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
@@ -122,7 +122,7 @@ def icc_oneway(values: list[np.ndarray]) -> OneWay | None:
         float(f),
         g - 1,
         n - g,
-        float(sps.f.sf(f, g - 1, n - g)),
+        float(special.fdtrc(g - 1, n - g, f)),
     )
 
 

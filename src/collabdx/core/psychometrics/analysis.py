@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 from threadpoolctl import threadpool_limits
 
 from collabdx.core.disclosure import check_min_group_size
@@ -196,9 +196,9 @@ def n_per_group_for_power(d: float, power: float = 0.80, alpha: float = 0.05) ->
 
     def achieved(n: int) -> float:
         df = 2 * n - 2
-        crit = sps.t.ppf(1 - alpha / 2, df)
+        crit = special.stdtrit(df, 1 - alpha / 2)
         nc = d * math.sqrt(n / 2)
-        return float(sps.nct.sf(crit, df, nc) + sps.nct.cdf(-crit, df, nc))
+        return float(1 - special.nctdtr(df, nc, crit) + special.nctdtr(df, nc, -crit))
 
     lo, hi = 2, 2
     while achieved(hi) < power:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.instruments import Instrument, Scale
 from collabdx.core.psychometrics import thresholds as th
@@ -90,10 +90,10 @@ def welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Welch:
         return Welch(diff, None, None, None, None)
     df = se2**2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     t = diff / math.sqrt(se2)
-    q = float(sps.t.ppf(1 - (1 - level) / 2, df))
+    q = float(special.stdtrit(df, 1 - (1 - level) / 2))
     half = q * math.sqrt(se2)
     return Welch(
-        diff, (diff - half, diff + half), float(t), float(df), float(2 * sps.t.sf(abs(t), df))
+        diff, (diff - half, diff + half), float(t), float(df), float(2 * special.stdtr(df, -abs(t)))
     )
 
 
@@ -139,7 +139,7 @@ def cliff_delta(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Cliff:
         - (untied - 2 * d * total + na * nb * d**2)
     ) / (na * nb * (na - 1) * (nb - 1))
     var = max(var, 0.0)
-    q = float(sps.t.ppf(1 - (1 - level) / 2, na + nb - 2))
+    q = float(special.stdtrit(na + nb - 2, 1 - (1 - level) / 2))
     root = q * math.sqrt(var) * math.sqrt((1 - d**2) ** 2 + q**2 * var)
     denom = 1 - d**2 + q**2 * var
     lo, hi = (d - d**3 - root) / denom, (d - d**3 + root) / denom

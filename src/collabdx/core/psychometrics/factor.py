@@ -19,8 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 _THETA_FLOOR = 1e-6
 
@@ -138,6 +137,8 @@ def fit_ml(
         + [(_THETA_FLOOR * v, None) for v in var]
         + [(-0.995, 0.995)] * n_phi
     )  # γ of a higher-order model in the same bounds as a correlation
+    from scipy import optimize  # here, not at the top: its import is slow (issue 15)
+
     res = optimize.minimize(
         objective,
         x0,
@@ -211,6 +212,8 @@ def _fit_one_factor(S: np.ndarray) -> FactorFit:
     v = vecs[:, -1] * np.sign(vecs[:, -1].sum() or 1.0)
     lam0 = v * np.sqrt(max(vals[-1], 1e-8)) * 0.8
     theta0 = np.maximum(var - lam0**2, 0.3 * var)
+    from scipy import optimize  # here, not at the top: its import is slow (issue 15)
+
     res = optimize.minimize(
         objective,
         np.concatenate([lam0, np.log(theta0)]),
@@ -263,7 +266,7 @@ def fit_indices(fit: FactorFit, cov_biased: np.ndarray, n: int) -> FitIndices:
     p = S.shape[0]
     chi2 = n * fit.fmin
     df = p * (p + 1) // 2 - fit.n_free
-    pval = float(sps.chi2.sf(chi2, df)) if df > 0 else float("nan")
+    pval = float(special.chdtrc(df, chi2)) if df > 0 else float("nan")
     logdet_s = np.linalg.slogdet(S)[1]
     f0 = float(np.sum(np.log(np.diag(S))) - logdet_s)
     chi2_0 = n * f0
@@ -295,6 +298,9 @@ def fit_indices(fit: FactorFit, cov_biased: np.ndarray, n: int) -> FitIndices:
 
 def _rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
     """Non-centrality λ with P(χ²(df, λ) ≤ chi2) = 1 − (1 − level)/2 and (1 − level)/2."""
+    from scipy import optimize
+    from scipy import stats as sps
+
     upper_p = 1 - (1 - level) / 2  # 0.95
     lower_p = (1 - level) / 2  # 0.05
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
@@ -110,7 +110,7 @@ def fit_levels(pattern: np.ndarray, data: list[GroupData]) -> tuple[InvarianceLe
         d_cfi, d_rmsea = cfi - prev.cfi, rmsea - prev.rmsea
         holds = d_cfi >= DELTA_CFI and d_rmsea <= DELTA_RMSEA and prev.holds is not False
         out.append(InvarianceLevel(
-            level, res.chi2, res.df, cfi, rmsea, d_chi2, d_df, float(sps.chi2.sf(d_chi2, d_df)),
+            level, res.chi2, res.df, cfi, rmsea, d_chi2, d_df, float(special.chdtrc(d_df, d_chi2)),
             d_cfi, d_rmsea, holds, res.converged,
         ))  # fmt: skip
     return tuple(out)

@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from collabdx.core.psychometrics.factor import FactorFit, at_stationary_point, fit_ml
 
@@ -190,6 +189,8 @@ def fiml_cfa(data: np.ndarray, pattern: np.ndarray) -> FimlFit:
         [(None, None)] * nl + [(_THETA_FLOOR * v, None) for v in var]
         + [(-0.995, 0.995)] * nt + [(None, None)] * p
     )  # fmt: skip
+    from scipy import optimize  # here, not at the top: its import is slow (issue 15)
+
     res = optimize.minimize(objective, v0, jac=True, method="L-BFGS-B", bounds=bounds,
                             options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9})  # fmt: skip
     lam, theta, phi, _ = unpack(res.x)

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.psychometrics.factor import FactorFit, fit_indices, fit_ml
 from collabdx.core.psychometrics.stat import p_phrase
@@ -105,7 +105,7 @@ def compare_models(
         d_chi2, d_df = base.chi2 - method.chi2, base.df - method.df
         gain = method.cfi - base.cfi
         load = mf.std_loadings[reversed_items, m]
-        p_value = float(sps.chi2.sf(max(d_chi2, 0.0), d_df))
+        p_value = float(special.chdtrc(d_df, max(d_chi2, 0.0)))
         test = f"Δχ² = {d_chi2:.1f}, Δdf = {d_df}, {p_phrase(p_value)}"
         if gain > DELTA_CFI:
             method_reading = (

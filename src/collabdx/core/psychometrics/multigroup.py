@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from collabdx.core.psychometrics.factor import at_stationary_point
 
@@ -120,6 +119,8 @@ def fit(spec: Spec, data: list[GroupData], start: np.ndarray) -> MultiGroupFit:
     floor = min(float(np.min(np.diag(d.cov))) for d in data) * _THETA_FLOOR
     for i in spec.variance_params:
         bounds[i] = (floor, None)
+    from scipy import optimize  # here, not at the top: its import is slow (issue 15)
+
     res = optimize.minimize(
         objective, start, args=(spec, data), jac=True, method="L-BFGS-B", bounds=bounds,
         options={"maxiter": 10000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 30},

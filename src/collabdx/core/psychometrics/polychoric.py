@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.psychometrics.thresholds import (
     POLYCHORIC_MAX_EMPTY_CELLS,
@@ -50,7 +49,7 @@ class CorrelationMatrix:
 
 def _thresholds(margins: np.ndarray) -> np.ndarray:
     cum = np.cumsum(margins)[:-1] / margins.sum()
-    return sps.norm.ppf(cum)
+    return special.ndtri(cum)
 
 
 def cross_table(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -109,6 +108,8 @@ def polychoric_from_table(table: np.ndarray) -> Polychoric:
         probs = np.clip(cell_probabilities(a, b, rho), 1e-300, None)
         return -float(np.sum(table * np.log(probs)))
 
+    from scipy import optimize  # here, not at the top: its import is slow (issue 15)
+
     res = optimize.minimize_scalar(
         negloglik, bounds=(-_BOUND, _BOUND), method="bounded", options={"xatol": 1e-9}
     )
@@ -125,15 +126,17 @@ def polychoric(x: np.ndarray, y: np.ndarray) -> Polychoric:
 
 
 def _spearman(data: np.ndarray) -> np.ndarray:
+    """Pearson correlations of average ranks, pair by pair, as ``scipy.stats.spearmanr``
+    computes them (``np.corrcoef`` of the two ranked columns)."""
     k = data.shape[1]
+    ranks = pd.DataFrame(data).rank(method="average").to_numpy(dtype=float)
     out = np.full((k, k), np.nan)
     for i in range(k):
         out[i, i] = 1.0
         for j in range(i + 1, k):
-            xi, xj = data[:, i], data[:, j]
-            if np.ptp(xi) == 0 or np.ptp(xj) == 0:
+            if np.ptp(data[:, i]) == 0 or np.ptp(data[:, j]) == 0:
                 continue
-            r = float(sps.spearmanr(xi, xj).statistic)
+            r = float(np.corrcoef(ranks[:, [i, j]], rowvar=False)[1, 0])
             out[i, j] = out[j, i] = r
     return out
 

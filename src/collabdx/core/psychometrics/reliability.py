@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.instruments import Instrument, Scale
 from collabdx.core.psychometrics import thresholds as th
@@ -77,8 +77,8 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     """Feldt's CI: 1 − (1 − α)·F quantiles with df (n − 1, (n − 1)(k − 1))."""
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - level) / 2
-    lower = 1 - (1 - alpha) * float(sps.f.isf(tail, df1, df2))
-    upper = 1 - (1 - alpha) * float(sps.f.isf(1 - tail, df1, df2))
+    lower = 1 - (1 - alpha) * float(special.fdtri(df1, df2, 1 - tail))
+    upper = 1 - (1 - alpha) * float(special.fdtri(df1, df2, tail))
     return lower, upper
 
 

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 
 from collabdx.core.psychometrics.factor import FactorFit
 from collabdx.core.psychometrics.refine import _derivatives
@@ -80,4 +80,4 @@ def satorra_bentler(
     scaled = chi2 / c
     n = np.asarray(data).shape[0]
     rmsea = math.sqrt(max(scaled - df, 0.0) / (df * n)) if df > 0 else float("nan")
-    return ScaledTest(scaled, df, float(sps.chi2.sf(scaled, df)), c, rmsea)
+    return ScaledTest(scaled, df, float(special.chdtrc(df, scaled)), c, rmsea)
