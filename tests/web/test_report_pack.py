@@ -29,7 +29,7 @@ def pdf_url(collab, wave) -> str:
 
 @pytest.fixture
 def wave(closed_wave):
-    """Results are shown only for closed waves (results.release); see test_release.py."""
+    """Results are shown only for closed waves (Wave.results_released); see test_release.py."""
     return closed_wave
 
 

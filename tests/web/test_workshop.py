@@ -407,7 +407,7 @@ def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner
     for i in range(5):  # Q5 and Q4 differ: no response is an exact repeat
         answers = {"Q14": 5, "Q5": 1 + i % 4, "Q4": 1 + i // 4}
         ResponseFactory(wave=wave, partner=partner, answers=answers)
-    # Open: nothing from the survey, however many have answered (results.release).
+    # Open: nothing from the survey, however many have answered (Wave.results_released).
     html = owner_client.get(facilitate_url(wave)).content.decode()
     assert "Perceived legitimacy mean" not in html
     assert "None yet: shown once the wave has closed." in text(

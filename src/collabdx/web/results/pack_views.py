@@ -24,24 +24,15 @@ from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, refusals, services
-from collabdx.web.results.data import MixedInstrumentError, load_wave
-from collabdx.web.results.release import results_released
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.models import Response
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     """The same refusals, in the same order, as when the PDF was drawn in the request."""
-    if not results_released(wave):
-        return refusals.not_released(request, wave, 409)
-    k = settings.MIN_GROUP_SIZE
-    try:
-        data = load_wave(wave)
-    except MixedInstrumentError as exc:
-        return refusals.problem(request, wave, str(exc))
-    if data.responses.n < k:
-        return refusals.too_few(request, wave, k)
-    return None
+    gate = refusals.released_data(request, wave, status=409)
+    return gate if isinstance(gate, HttpResponse) else None
 
 
 def _ensure(wave: Wave) -> tuple[str, bool]:
@@ -108,15 +99,13 @@ def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpRespon
 
 def is_large(wave: Wave) -> bool:
     """Exports of a wave this size are made by the background worker."""
-    from collabdx.web.survey.models import Response
-
     return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_EXPORT_ROWS
 
 
 def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | Path | None:
     """A refusal, the kept file, or None once the task is queued (or was already)."""
     k = settings.MIN_GROUP_SIZE
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     stamp = pack_files.pack_stamp(wave, k)
     kind = f"export.{fmt}"

@@ -21,8 +21,8 @@ def render_pack_pdf(wave_pk: int, stamp: str) -> str:
     from collabdx.reports.pack import pack_view
     from collabdx.reports.pdf import html_to_pdf
     from collabdx.web.collab.models import Wave
-    from collabdx.web.results.data import MixedInstrumentError, load_wave
     from collabdx.web.results.pack_loading import wave_pack_model
+    from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
     k = settings.MIN_GROUP_SIZE
     try:
@@ -53,7 +53,7 @@ def render_export(wave_pk: int, fmt: str, stamp: str) -> str:
     A refusal is kept as the reason, for the status page to show."""
     from collabdx.web.collab.models import Wave
     from collabdx.web.results import services
-    from collabdx.web.results.data import MixedInstrumentError
+    from collabdx.web.survey.wave_data import MixedInstrumentError
 
     kind = f"export.{fmt}"
     k = settings.MIN_GROUP_SIZE
