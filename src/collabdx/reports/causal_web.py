@@ -86,8 +86,10 @@ def edge_rows(theory: Theory) -> list[EdgeRow]:
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
-    return layout(theory, metrics)
+def _cached_layout(
+    theory: Theory, metrics: Metrics | None = None, marked: frozenset[str] = frozenset()
+) -> Layout:
+    return layout(theory, metrics, marked)
 
 
 def _ports(lay: Layout) -> dict[tuple[int, str], float]:
@@ -202,19 +204,22 @@ def _edge(
         attrs += ['data-route="1"'] if on else [f'stroke-opacity="{FADED}"']
         attrs[3] = f'stroke-width="{EMPHASIS_WIDTH if on else "1.6"}"'
     path = f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
-    return path + (_number(pts, number) if number is not None else "")
+    return path + (_number(pts, number, r.reversed) if number is not None else "")
 
 
-def _number(pts: list[tuple[float, float]], number: int) -> str:
+def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> str:
     """The link's number in the key, on the straight end before its arrowhead.
 
-    A white plate keeps it legible over the lines it crosses; ports are spaced at least
-    ``Metrics.port_step`` apart, so numbers at neighbouring arrowheads do not touch.
+    A feedback edge (drawn right to left) has its number where it leaves the left side
+    of its source instead: before its arrowhead, on the right side of its target, the
+    number sat in the gap where the next column's numbers are, and they covered it
+    (issue 14: number 18 in Box 1). So every number is on the left of a box, beside
+    one of its ports; ports are ``Metrics.port_step`` apart, more than a number's
+    height, and a white plate keeps it legible over the lines it crosses.
     """
-    (x0, _y0), (x1, y1) = pts[-2], pts[-1]
-    leftward = x1 < x0  # a feedback edge arrives at the right side of its box
+    x1, y1 = pts[0] if feedback else pts[-1]
     w = text_width(str(number), FONT) + 4
-    x = x1 + 10 if leftward else x1 - 10 - w
+    x = x1 - 10 - w
     # A white plate, not a stroke halo: WeasyPrint ignores paint-order, and a halo
     # drawn over the glyphs hid them in the PDF.
     return (
@@ -234,13 +239,14 @@ INVERSE_WORD = {"weak": "high", "strong": "low"}
 
 def _node(
     box: Box, label: str, level: str | None, href: str | None, prefix: str,
-    inverse: bool = False,
+    inverse: bool = False, badge_row: float = 0.0,
 ) -> str:
     fill, stroke, width, weight = NODE_STYLE[box.kind]
     if level:
         stroke, width = MARK[level][0], "4"
     block = len(box.lines) * LINE
-    top = box.y + (box.h - block) / 2
+    row = badge_row if level else 0.0  # the layout made the box taller by this
+    top = box.y + (box.h - row - block) / 2
     spans = "".join(
         f'<tspan x="{_n(box.x + box.w / 2)}" y="{_n(top + LINE * (k + 0.76))}">{escape(s)}</tspan>'
         for k, s in enumerate(box.lines)
@@ -256,10 +262,14 @@ def _node(
         f'text-anchor="middle">{spans}</text>',
     ]
     if level:
-        # In the column gap beside the box, never over it: over the corner it covered
-        # "of" in "Sharedness of vision" (issue 14). COL_GAP leaves room for the badge.
+        # Never over the name: over the corner it covered "of" in "Sharedness of vision"
+        # (issue 14). In print, in a row of its own at the foot of the box; on the web,
+        # in the column gap beside the box (COL_GAP leaves room for it).
         word = INVERSE_WORD[level] if inverse else None
-        parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
+        if row:
+            parts.append(_badge(box.x + box.w - 3, box.y + box.h - row, level, word))
+        else:
+            parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
     parts.append("</g>")
     g = "".join(parts)
     return f"<a href={quoteattr(href)}>{g}</a>" if href else g
@@ -292,7 +302,9 @@ def svg(
             raise ValueError(f"highlight: unknown node {node!r}")
         if level not in HIGHLIGHTS:
             raise ValueError(f"highlight: {node!r}: level must be one of {HIGHLIGHTS}")
-    lay = _cached_layout(theory, metrics)
+    # Marks change the print layout only (a badge row); the web's layout stays cached.
+    marked = frozenset(highlight) if metrics is not None and metrics.badge_row else frozenset()
+    lay = _cached_layout(theory, metrics, marked)
     gap = lay.metrics.col_gap
     p = id_prefix
     levels = [lv for lv in HIGHLIGHTS if lv in highlight.values()]
@@ -357,8 +369,9 @@ def svg(
             href = node_href(node) if node_href else None
             inverse = theory.nodes[node].mechanism in MORE_IS_WORSE
             out.append(
-                _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse)
-            )
+                _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse,
+                      lay.metrics.badge_row)
+            )  # fmt: skip
     out.append("</g></g></svg>")
     return "".join(out)
 

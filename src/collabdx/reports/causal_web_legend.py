@@ -9,6 +9,8 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from collabdx.reports.causal_web_layout import FONT, text_width
+from collabdx.reports.causal_web_text import BADGE_FONT, BADGE_H
+from collabdx.reports.causal_web_text import badge_width as _word_width
 
 FONT_FAMILY = "Arial, Helvetica, Liberation Sans, sans-serif"
 TEXT = "#212b32"
@@ -31,7 +33,7 @@ def _n(v: float) -> str:
 
 
 def badge_width(level: str, word: str | None = None) -> float:
-    return text_width(word or MARK[level][1], 11, bold=True) + 10
+    return _word_width(word or MARK[level][1])
 
 
 def _badge(x_right: float, y: float, level: str, word: str | None = None) -> str:
@@ -39,10 +41,10 @@ def _badge(x_right: float, y: float, level: str, word: str | None = None) -> str
     word = word or default
     w = badge_width(level, word)
     return (
-        f'<rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" height="16" rx="3" '
-        f'fill="{colour}"/><text x="{_n(x_right - w / 2)}" y="{_n(y + 12)}" '
-        f'font-size="11" font-weight="bold" fill="#ffffff" text-anchor="middle">'
-        f"{word}</text>"
+        f'<g class="cw-badge"><rect x="{_n(x_right - w)}" y="{_n(y)}" width="{_n(w)}" '
+        f'height="{BADGE_H}" rx="3" fill="{colour}"/><text x="{_n(x_right - w / 2)}" '
+        f'y="{_n(y + BADGE_H * 0.75)}" font-size="{BADGE_FONT}" font-weight="bold" '
+        f'fill="#ffffff" text-anchor="middle">{word}</text></g>'
     )
 
 
@@ -85,7 +87,7 @@ def _legend_items(levels: list[str], prefix: str, route: bool) -> list[tuple[str
         )
         items.append((thick, "thick: route through a weak mechanism", 44.0))
     for level in levels:
-        badge_w = text_width(MARK[level][1], 11, bold=True) + 10
+        badge_w = badge_width(level)
         items.append(
             (
                 f'<rect x="2" y="1" width="30" height="16" rx="3" fill="#ffffff" '
