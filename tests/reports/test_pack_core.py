@@ -104,6 +104,29 @@ def test_no_annex_page_is_near_empty_except_a_section_end(pdf_texts, name):
             assert len(pages[n]) >= 300, (n + 1, pages[n][:80])
 
 
+# The header rows of the tables that give a figure's numbers. WeasyPrint repeats a
+# table's header on each page it runs onto, so a header on a page without its caption
+# is a table carried over from the page before.
+FIGURE_TABLE_HEADS = ("Question 1 2 3 4 5 Mean Answered", "Scale Mean 95% confidence interval")
+
+
+@pytest.mark.parametrize("name", ["pilot", "demo"])
+def test_a_figure_and_its_table_share_a_page_and_the_table_is_not_split(pdf_texts, name):
+    """Issue 14: charts were separated from their tables (figures 1 and 4 of the
+    annexes: Figure 4's table on the page after it, Figure 1's run onto the next)."""
+    pages = pdf_texts[name]
+    tables: dict[str, int] = {}
+    for n, t in enumerate(pages):
+        for m in re.finditer(r"Figure (\d+) as a table", t):
+            tables[m.group(1)] = n
+    assert {"1", "2", "4"} <= set(tables), sorted(tables)
+    for number, n in tables.items():
+        assert f"Figure {number}. " in pages[n], (number, n + 1)
+    for n, t in enumerate(pages):
+        heads = sum(t.count(h) for h in FIGURE_TABLE_HEADS)
+        assert heads <= len(re.findall(r"Figure \d+ as a table", t)), (n + 1, t[:80])
+
+
 def test_cards_are_deduplicated_ranked_and_carry_derived_questions(pilot_context_model):
     core = pack_view(pilot_context_model).core
     assert core is not None and 1 <= len(core.cards) <= 5
