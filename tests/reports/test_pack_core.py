@@ -127,6 +127,39 @@ def test_a_figure_and_its_table_share_a_page_and_the_table_is_not_split(pdf_text
         assert heads <= len(re.findall(r"Figure \d+ as a table", t)), (n + 1, t[:80])
 
 
+def pack_text(html: str) -> str:
+    """The words a reader sees: page text and the charts' SVG text, no markup or CSS."""
+    import html as htmllib
+
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+# The seed's citation and licence: a version and a DOI, not figures.
+NOT_FIGURES = re.compile(r"(CC BY|Attribution|licenses/by/)\s?4\.0|10\.3310")
+
+
+@pytest.mark.parametrize("model", ["pilot_context_model", "demo_model"])
+def test_every_decimal_in_the_pack_has_two_places(model, request):
+    """Issue 14, mixed decimal places. One rule, as collabdx.reports.fmt states it:
+    scores on the 1-5 scale (means, differences, intervals, and the band and rule
+    cut-offs they are read against) to two decimals; percentages whole. The pack said
+    "2.82, below 3.0", "mean 2.6" beside tables' "2.60", and bands "below 3" and
+    "below 3.0" for the same cut-off."""
+    text = NOT_FIGURES.sub(" ", pack_text(render_html(request.getfixturevalue(model))))
+    decimals = re.findall(r"(?<![\w.])\d+\.(\d+)(?![\w.]*\d)", text)
+    assert len(decimals) > 100  # the means, intervals and differences are all read
+    wrong = [
+        text[max(m.start() - 40, 0) : m.end() + 10]
+        for m in re.finditer(r"(?<![\w.])\d+\.(\d+)(?![\w.]*\d)", text)
+        if len(m.group(1)) != 2
+    ]
+    assert wrong == []
+    assert not re.search(r"\d\.\d+%", text)  # percentages are whole
+    for words in ("below 3 ", "below 3,", "below 3)", "below 4 "):
+        assert words not in text, words
+
+
 def test_cards_are_deduplicated_ranked_and_carry_derived_questions(pilot_context_model):
     core = pack_view(pilot_context_model).core
     assert core is not None and 1 <= len(core.cards) <= 5

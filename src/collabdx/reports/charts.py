@@ -287,8 +287,8 @@ class HeatRow:
 # a cell's colour never says something its band does not (issue 14). Colours are the
 # diverging scale's ends and centre.
 HEAT_BINS = (
-    (3.0, "below 3: needs attention"), (4.0, "3 to below 4: mixed"),
-    (99.0, "4 and above: strength"),
+    (3.0, "below 3.00: needs attention"), (4.0, "3.00 to below 4.00: mixed"),
+    (99.0, "4.00 and above: strength"),
 )  # fmt: skip
 HEAT_COLOUR = (0, 2, 4)  # index into KEYED_COLOURS / KEYED_TEXT for each bin
 
