@@ -160,6 +160,23 @@ def test_every_decimal_in_the_pack_has_two_places(model, request):
         assert words not in text, words
 
 
+@pytest.mark.parametrize("model", ["pilot_context_model", "demo_model"])
+def test_ioc_ics_and_pcn_are_spelled_out_at_first_use(model, request, pilot_responses):
+    """Issue 14: "IOC, ICS and PCN are never spelled out". Table 10's statements say
+    IOC; Table 2's collaboration types are ICS and PCN."""
+    text = pack_text(render_html(request.getfixturevalue(model)))
+    first = text.index("IOC")
+    assert re.match(r"IOCs? \[interorganisational collaborations?\]", text[first:])
+    assert text.count("[interorganisational collaboration") == 1
+    types = (("pcn", "PCN [primary care network]"), ("ics", "ICS [integrated care system]"))
+    for ctype, words in types:
+        ctx = CollaborationContext("Pilot", ctype, True, True, "planning")
+        page = pack_text(render_html(build_report(pilot_responses, context=ctx)))
+        abbr = words.split()[0]
+        assert page[page.index(abbr) :].startswith(words), ctype
+        assert page.count(words) == 1, ctype
+
+
 def test_cards_are_deduplicated_ranked_and_carry_derived_questions(pilot_context_model):
     core = pack_view(pilot_context_model).core
     assert core is not None and 1 <= len(core.cards) <= 5

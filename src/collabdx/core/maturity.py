@@ -4,8 +4,8 @@ Derived by collabdx: Table 11 asks people to "rate for each element according to
 which type of culture you perceive your organisation to have"; it gives no link
 to the survey. Which scale stands for which element is the instrument's data (its
 ``[[maturity]]`` table, ``Instrument.maturity``). We read a scale mean (1-5, higher
-is more favourable) as pathological below 3.00 (on the disagree side of "neither"), bureaucratic from
-3.00 to below 4.00, and generative from 4.00 ("agree") up. The result is offered
+is more favourable) as pathological below 3.00 (on the disagree side of "neither"),
+bureaucratic from 3.00 to below 4.00, and generative from 4.00 ("agree") up. The result is offered
 only as a prompt for the team's own rating, never as a rating.
 """
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_a
 from markupsafe import Markup
 
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
-from collabdx.reports.fmt import num, pct
+from collabdx.reports.fmt import num, pct, spell_out_first
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import CORE, Pack, pack_view
 
@@ -74,7 +74,7 @@ def render_pack(pack: Pack, **extra: Any) -> str:
         pack.sections = list(CORE) + pack.sections
         pack.number_annexes()
     template = environment().get_template("pack/document.jinja")
-    return template.render(pack=pack, css=pack_css(), web=False, **extra)
+    return spell_out_first(template.render(pack=pack, css=pack_css(), web=False, **extra))
 
 
 def render_html(model: ReportModel) -> str:
