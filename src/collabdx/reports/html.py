@@ -29,6 +29,8 @@ def register(env: Environment) -> Environment:
     """The filters and globals every pack template may use, in any environment."""
     env.filters["fmt"] = _fmt
     env.filters["pct"] = pct
+    # The rendered block is already escaped markup; the filter only adds constant words.
+    env.filters["spell_out_first"] = lambda html: Markup(spell_out_first(str(html)))  # noqa: S704
     env.globals["not_shown"] = NOT_SHOWN
     env.globals["disclosure_rule"] = rule_text
     return env
