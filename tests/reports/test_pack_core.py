@@ -239,6 +239,28 @@ def test_heatmap_colours_follow_the_scale_bands(value):
     assert charts._bin(value) == charts.HEAT_COLOUR[band]
 
 
+def test_heatmap_key_labels_do_not_run_into_the_next_swatch():
+    """The band labels, at two decimals ("3.00 to below 4.00: mixed"), each end before
+    the next entry's swatch (read back from the SVG, widths from Helvetica's advances)."""
+    import xml.etree.ElementTree as ET
+
+    from collabdx.reports.causal_web_text import text_width
+
+    svg = charts.heatmap(
+        [("Everyone", [charts.HeatRow("All", (3.2,))])], ["Initial trust"],
+        title="t", desc="d", id_prefix="h", hidden="Not shown",
+    )  # fmt: skip
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    swatches = [r for r in root.iter(f"{ns}rect") if r.get("width") == "12"][:3]
+    labels = [t for t in root.iter(f"{ns}text") if "below" in (t.text or "") or
+              "and above" in (t.text or "")][:3]  # fmt: skip
+    assert [t.text for t in labels] == [label for _u, label in charts.HEAT_BINS]
+    for label, nxt in zip(labels, swatches[1:], strict=False):
+        end = float(label.get("x", "0")) + text_width(label.text or "", 11)
+        assert end + 4 <= float(nxt.get("x", "0")), label.text
+
+
 def test_edges_read_whatever_the_number_of_their_source(pilot_context_model):
     assert edge_text("Overambitious aims", -1, "Initial faith", ("box1.1",)) == (
         "More overambitious aims → less initial faith (CMOC box1.1)"

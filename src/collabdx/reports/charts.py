@@ -314,7 +314,8 @@ def heatmap(
     n_rows = sum(len(rows) for _, rows in sections)
     height = top + cell_h * n_rows + head_h * len(sections) + 8
     entries = [(KEYED_COLOURS[HEAT_COLOUR[i]], label) for i, (_, label) in enumerate(HEAT_BINS)]
-    out = [_open(height, title, desc, id_prefix), _swatches(0, 2, entries, 130)]
+    # A step that fits the longest label ("3.00 to below 4.00: mixed", 11 px) and its swatch.
+    out = [_open(height, title, desc, id_prefix), _swatches(0, 2, entries, 175)]
     for j, col in enumerate(columns):
         lines = _wrap(col, 13)[:3]
         for i, line in enumerate(lines):
