@@ -130,6 +130,12 @@ def test_no_badge_or_number_covers_a_label_or_a_number(model, request):
     vision"."""
     figures = pack_view(request.getfixturevalue(model)).parts.causal
     for f in figures:
+        # Every number is drawn after every line, so no line runs over a number.
+        order = [
+            el.tag for el in ET.fromstring(str(f.svg)).iter()
+            if el.tag == f"{NS}path" or "cw-link-no" in (el.get("class") or "").split()
+        ]  # fmt: skip
+        assert order.index(f"{NS}g") > len(order) - 1 - order[::-1].index(f"{NS}path"), f.box
         d = drawn_labels(str(f.svg))
         assert len(d["number"]) == len(f.key), f.box  # every link's number is read back
         assert covered_labels(str(f.svg)) == [], f.box

@@ -175,7 +175,8 @@ def _path(pts: list[tuple[float, float]]) -> str:
 def _edge(
     lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str,
     emphasis: frozenset[tuple[str, str]] = frozenset(), number: int | None = None,
-) -> str:  # fmt: skip
+) -> tuple[str, str]:  # fmt: skip
+    """The edge's path, and its number's plate (drawn later, over every line)."""
     r = lay.routes[i]
     pts = _points(lay, i, r, ports)
     e = r.edge
@@ -204,7 +205,7 @@ def _edge(
         attrs += ['data-route="1"'] if on else [f'stroke-opacity="{FADED}"']
         attrs[3] = f'stroke-width="{EMPHASIS_WIDTH if on else "1.6"}"'
     path = f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
-    return path + (_number(pts, number, r.reversed) if number is not None else "")
+    return path, (_number(pts, number, r.reversed) if number is not None else "")
 
 
 def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> str:
@@ -356,13 +357,15 @@ def svg(
     out += _band_titles(lay, theory)
     order = sorted(range(len(lay.routes)), key=lambda i: theory.edges.index(lay.routes[i].edge))
     ports = _ports(lay)
-    out.append('<g class="cw-edges">')
-    out += [
+    edges = [
         _edge(lay, theory, i, ports, p, emphasis,
               theory.edges.index(lay.routes[i].edge) + 1 if numbered else None)
         for i in order
     ]  # fmt: skip
-    out.append('</g><g class="cw-nodes">')
+    # Numbers after all the lines: a later line drawn across a number half hid it.
+    out += ['<g class="cw-edges">', *(path for path, _ in edges), "</g>"]
+    out += ['<g class="cw-link-nos">', *(no for _, no in edges), "</g>"] if numbered else []
+    out.append('<g class="cw-nodes">')
     for node in theory.nodes:
         box = lay.boxes.get(node)
         if box is not None:
