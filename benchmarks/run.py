@@ -5,9 +5,12 @@
     .venv/bin/python -m benchmarks.run --only web --only report   # some parts only
     make bench                                    # the full run
 
-Five parts. ``ics``: the report page, research page and CSV export of a closed wave
-of 20,000 and 100,000 responses across 40 partners against a bare view, in one
-process with Django's test client (benchmarks/bench_ics.py; ``--ics-sizes``,
+Six parts. ``load``: 50 respondents walking the survey while facilitators download the
+pack PDF and exports, under ``collabdx serve`` itself (gunicorn and the tasks worker),
+p50/p95/p99 per request kind against a bare view (benchmarks/bench_load.py). ``ics``:
+the report page, research page and CSV export of a closed wave of 20,000 and
+100,000 responses across 40 partners against a bare view, in one process with
+Django's test client (benchmarks/bench_ics.py; ``--ics-sizes``,
 ``--ics-db sqlite --ics-db postgres``). ``pack``: ``collabdx report`` HTML and PDF
 against ``collabdx score``
 on the 21-respondent file (benchmarks/bench_pack.py). ``scoring``
@@ -47,7 +50,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_ics, bench_pack, bench_report, bench_web
+from benchmarks import bench_ics, bench_load, bench_pack, bench_report, bench_web
 from benchmarks.bench_scoring import REPO, SEED, TOLERANCE, Result, baseline_mb, bench
 
 DOC = REPO / "docs" / "benchmarks.md"
@@ -58,8 +61,9 @@ MARKERS = {
     "web": ("<!-- web-results:start -->", "<!-- web-results:end -->"),
     "pack": ("<!-- pack-results:start -->", "<!-- pack-results:end -->"),
     "ics": ("<!-- ics-results:start -->", "<!-- ics-results:end -->"),
+    "load": ("<!-- load-results:start -->", "<!-- load-results:end -->"),
 }
-PARTS = ("scoring", "report", "web", "pack", "ics")
+PARTS = ("scoring", "report", "web", "pack", "ics", "load")
 FULL, QUICK = [10_000, 100_000, 1_000_000], [10_000, 100_000]
 REPORT_FULL, REPORT_QUICK = [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000]
 # The research appendix's memory grows with n² (docs/benchmarks.md): 20k needs about
@@ -100,6 +104,11 @@ Each part rewrites only its own results section; the notes are written by hand.
 
 {MARKERS["ics"][0]}
 {MARKERS["ics"][1]}
+
+## Respondents while facilitators download (issue 15)
+
+{MARKERS["load"][0]}
+{MARKERS["load"][1]}
 """
 
 
@@ -349,6 +358,15 @@ def main(argv: list[str] | None = None) -> None:
         ics = bench_ics.bench(sizes, args.ics_db or ["sqlite"])
         done("ics", bench_ics.render(ics), watch)
         raw["ics"] = ics
+    if "load" in parts:
+        watch = LoadWatch()
+        load_profile = bench_load.QUICK if args.quick else bench_load.FULL
+        loaded = bench_load.bench(load_profile)
+        done("load", bench_load.render(loaded, load_profile), watch)
+        raw["load"] = bench_load.as_json(loaded)
+        errors = [e for r in loaded for e in r.errors()]
+        if errors:
+            raise SystemExit("load benchmark: unexpected replies:\n  " + "\n  ".join(errors[:20]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")

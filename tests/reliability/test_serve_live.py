@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from gunicorn.ctl.client import ControlClient
 
-from collabdx.cli import control_socket_path
+from collabdx.cli.serve import control_socket_path
 from tests.browser.server import Server, start_server
 
 

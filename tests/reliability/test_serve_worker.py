@@ -8,7 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from collabdx.cli_serve import worker_command
+from collabdx.cli.serve import worker_command
 from tests.browser.server import start_server
 
 

@@ -17,7 +17,7 @@ from collabdx.core.responses import ResponseSet
 from collabdx.reports.charts import KEYED_COLOURS
 from collabdx.reports.html import render_html
 from collabdx.reports.model import build_report
-from collabdx.reports.pack import CORE, SECTIONS
+from collabdx.reports.pack_sections import CORE, SECTIONS
 from collabdx.reports.sections import CollaborationContext
 from tests.reports.conftest import NORTHGATE
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from collabdx.reports.html import render_html
-from collabdx.reports.pack import CORE, SECTIONS
+from collabdx.reports.pack_sections import CORE, SECTIONS
 from collabdx.reports.pdf import html_to_pdf, local_only_fetcher, render_pdf
 
 pytest.importorskip("weasyprint")

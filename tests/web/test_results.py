@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from collabdx.core.instruments import load_instrument
+from collabdx.reports import trend_chart
 from collabdx.web.collab.models import ActionPlanItem, PartnerLink
-from collabdx.web.results import charts
 from collabdx.web.results.data import MixedInstrumentError, load_wave, wave_responses
 from tests.web.factories import (
     CollaborationFactory,
@@ -554,13 +554,13 @@ def test_trends_with_no_wave_over_k(owner_client, collab, wave):
 def test_chart_geometry_stays_in_the_plot_and_series_differ_beyond_colour():
     day = dt.date(2025, 1, 1)
     series = [
-        charts.SeriesIn(f"Scale {i}", (
-            charts.Point("W1", day, 1.0, (0.5, 1.5)),
-            charts.Point("W2", day + dt.timedelta(days=200), 5.0, (4.5, 5.6)),
+        trend_chart.SeriesIn(f"Scale {i}", (
+            trend_chart.Point("W1", day, 1.0, (0.5, 1.5)),
+            trend_chart.Point("W2", day + dt.timedelta(days=200), 5.0, (4.5, 5.6)),
         ))
         for i in range(7)
     ]  # fmt: skip
-    chart = charts.line_chart(series, [(1, day + dt.timedelta(days=50), "E")], [(day, "W1")])
+    chart = trend_chart.line_chart(series, [(1, day + dt.timedelta(days=50), "E")], [(day, "W1")])
     for s in chart.series:
         for p in s.points:
             assert chart.left <= p.x <= chart.right and chart.top <= p.y <= chart.bottom

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from collabdx.core.instrument_extras import DemoAnswer
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet, from_records
 
@@ -36,6 +37,23 @@ DEMO_PARTNERS = (
 )
 
 
+def _answer(
+    a: DemoAnswer, rng: np.random.Generator, leader: bool, partner: DemoPartner, p_index: int
+) -> object:
+    if a.kind == "leader_codes":
+        return int(a.values[0] if leader else a.values[1])
+    if a.kind == "partner_name":
+        # Some respondents leave the optional organisation blank.
+        return partner.name if rng.random() > 0.1 else ""
+    if a.kind == "weights":
+        return int(rng.choice(list(range(1, len(a.values) + 1)), p=list(a.values)))
+    if a.kind == "by_partner":
+        if p_index >= len(a.values):
+            raise ValueError(f"[[demo.answers]] {a.item}: no code for demo partner {p_index + 1}")
+        return int(a.values[p_index])
+    return int(a.values[0])  # "code": the same for everyone
+
+
 def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> ResponseSet:
     """About 65 synthetic readiness-v1 respondents across four fictional partners."""
     instrument = instrument or load_instrument("readiness", "1")
@@ -43,6 +61,9 @@ def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> Re
     factor = instrument.extras.demo_factors
     if factor is None:
         raise ValueError(f"{instrument.key} has no [demo] table: no demo data for it")
+    # What each respondent answers to the questions that are not scored: the
+    # instrument's ``[[demo.answers]]``, in order (each may draw from ``rng``).
+    answers = instrument.extras.demo_answers
     rng = np.random.default_rng(seed)
     records: list[dict[str, object]] = []
     ids: list[str] = []
@@ -54,16 +75,7 @@ def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> Re
                 "faith": 2.9 + partner.faith_shift + (0.5 if leader else 0) + rng.normal(0, 0.6),
             }
             rec: dict[str, object] = {
-                "Q1": 1 if leader else 2,
-                "Q2": int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2])),
-                # Some respondents leave the optional organisation blank.
-                "Q3": partner.name if rng.random() > 0.1 else "",
-                "Q4": int(rng.choice([1, 2, 3, 4], p=[0.05, 0.1, 0.25, 0.6])),
-                "Q5": int(rng.choice([1, 2, 3, 4], p=[0.1, 0.3, 0.4, 0.2])),
-                "Q12": 1 if p_index != 2 else 2,
-                "Q13": 1,
-                "Q19": int(rng.choice([1, 2, 3], p=[0.2, 0.3, 0.5])),
-                "Q23": 1,
+                a.item: _answer(a, rng, leader, partner, p_index) for a in answers
             }
             for item in instrument.scored_items:
                 if rng.random() < 0.04:  # a little item non-response
@@ -72,8 +84,7 @@ def demo_responses(seed: int = 2023, instrument: Instrument | None = None) -> Re
                 favourable = latent[factor[item.scale]] + rng.normal(0, 0.7)
                 keyed = int(np.clip(np.rint(favourable), 1, 5))
                 rec[item.id] = (6 - keyed) if item.reverse else keyed
-            # Capacity is the pilot's sore point (Chapter 7): pull Q17/Q18 down.
-            for q in ("Q17", "Q18"):
+            for q in instrument.extras.demo_lowered:
                 if q in rec:
                     rec[q] = max(1, int(rec[q]) - 1)  # type: ignore[call-overload]
             records.append(rec)

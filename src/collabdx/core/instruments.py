@@ -322,7 +322,7 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
     except DisclosureSpecError as exc:
         raise InstrumentError(str(exc)) from exc
     try:
-        extras = parse_extras(raw, scales)
+        extras = parse_extras(raw, scales, items)
     except InstrumentExtrasError as exc:
         raise InstrumentError(str(exc)) from exc
     return Instrument(

@@ -8,6 +8,9 @@ is missing when fewer than half of its items, rounded up, are answered.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -50,3 +53,31 @@ def scale_scores_from_keyed(keyed: pd.DataFrame, instrument: Instrument) -> pd.D
 def scale_scores(responses: ResponseSet) -> pd.DataFrame:
     """One row per respondent, one column per scale id; NaN where missing."""
     return scale_scores_from_keyed(keyed_items(responses), responses.instrument)
+
+
+def respondent_scale_scores(
+    instrument: Instrument, answers: Mapping[str, object]
+) -> dict[str, float | None]:
+    """One respondent's scale scores by the same rule as :func:`scale_scores` (values
+    read as ``responses.from_records`` reads them), None where too few are answered.
+
+    Why not ``scale_scores(from_records(...))``: the survey scores one submission
+    for the thank-you page, and building two data frames for one row cost about
+    0.9 ms of CPU per submit (issue 15, docs/benchmarks.md). The keyed values are
+    whole numbers, so the mean is the same float whichever order they are summed in.
+    """
+    keyed: dict[str, float] = {}
+    for item in instrument.scored_items:
+        value = answers.get(item.id)
+        if value is None or value == "":
+            continue
+        code = float(value)  # type: ignore[arg-type]
+        if math.isnan(code):
+            continue
+        keyed[item.id] = (item.max_code + 1) - code if item.reverse else code
+    out: dict[str, float | None] = {}
+    for scale_id, scale in instrument.scales.items():
+        values = [keyed[i] for i in scale.items if i in keyed]
+        enough = bool(values) and len(values) >= scale.min_answered
+        out[scale_id] = sum(values) / len(values) if enough else None
+    return out

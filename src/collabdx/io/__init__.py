@@ -2,8 +2,8 @@
 
 from collabdx.io.errors import MAX_PROBLEMS, Problem, ResponseImportError
 from collabdx.io.exporters import ExportFormat, codebook_path, export_responses
+from collabdx.io.import_summary import ImportResult, ImportSummary
 from collabdx.io.importers import read_responses
-from collabdx.io.results import ImportResult, ImportSummary
 from collabdx.io.safe import safe_cell, unsafe_cell
 
 __all__ = [

@@ -20,6 +20,7 @@ from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import from_records
 from collabdx.io.columns import CleanTable, classify, data_row_count, drop_personal
 from collabdx.io.errors import ProblemLog
+from collabdx.io.import_summary import ImportResult, ImportSummary
 from collabdx.io.plain import (
     HINTS,
     ID_COLUMN,
@@ -28,7 +29,6 @@ from collabdx.io.plain import (
     known_columns,
 )
 from collabdx.io.qualtrics import is_qualtrics, read_qualtrics
-from collabdx.io.results import ImportResult, ImportSummary
 from collabdx.io.rows import AnswerReader, IdRegistry, Progress, report_progress
 from collabdx.io.sources import Cell, is_blank_row, read_table
 from collabdx.io.vectorised import read_csv_vectorised

@@ -13,7 +13,7 @@ from collabdx.core.instruments import Instrument
 from collabdx.core.responses import from_records
 from collabdx.io.columns import CleanTable, classify, data_row_count, heading_text
 from collabdx.io.errors import ProblemLog
-from collabdx.io.results import ImportResult, ImportSummary
+from collabdx.io.import_summary import ImportResult, ImportSummary
 from collabdx.io.rows import AnswerReader, IdRegistry, Progress, report_progress
 from collabdx.io.sources import Cell, is_blank_row
 from collabdx.io.values import normalise, read_text_cell

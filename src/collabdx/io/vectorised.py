@@ -28,12 +28,12 @@ from collabdx.io import plain, qualtrics
 from collabdx.io.columnar import PARSE_ERRORS, Chunk, Column, read_chunks, read_rows
 from collabdx.io.columns import CleanTable, Columns, classify, heading_text, kept_columns
 from collabdx.io.errors import ProblemLog
-from collabdx.io.findings import Findings, clean_ids, duplicates, has_at
-from collabdx.io.results import ImportResult, ImportSummary
+from collabdx.io.import_summary import ImportResult, ImportSummary
 from collabdx.io.rows import PROGRESS_EVERY, Progress
 from collabdx.io.scan import CsvLayout, scan_csv
 from collabdx.io.sources import CSV_EXTENSIONS, column_letter
 from collabdx.io.values import ChoiceReader, ValueProblem, read_text_cell
+from collabdx.io.vectorised_problems import Findings, clean_ids, duplicates, has_at
 
 _EMPTY_ID = "respondent id is empty"
 _EMAIL_ID = "respondent id looks like an e-mail address; use anonymous ids"

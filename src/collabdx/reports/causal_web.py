@@ -17,7 +17,8 @@ import functools
 import itertools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
 
 from collabdx.core.theory import Theory
 from collabdx.reports.causal_web_layout import (
@@ -48,6 +49,7 @@ from collabdx.reports.causal_web_legend import (
     _n,
     badge_width,
 )
+from collabdx.reports.svg import el, join
 
 __all__ = ["HIGHLIGHTS", "SIGN_WORDS", "EdgeRow", "edge_rows", "svg"]
 
@@ -175,7 +177,7 @@ def _path(pts: list[tuple[float, float]]) -> str:
 def _edge(
     lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str,
     emphasis: frozenset[tuple[str, str]] = frozenset(), number: int | None = None,
-) -> tuple[str, str]:  # fmt: skip
+) -> tuple[Markup, Markup]:  # fmt: skip
     """The edge's path, and its number's plate (drawn later, over every line)."""
     r = lay.routes[i]
     pts = _points(lay, i, r, ports)
@@ -185,30 +187,29 @@ def _edge(
         f"{theory.nodes[e.source].label} {SIGN_WORDS[e.sign]} "
         f"{theory.nodes[e.target].label} (CMOC {', '.join(e.cmocs)})"
     )
-    attrs = [
-        f'd="{_path(pts)}"',
-        'fill="none"',
-        f'stroke="{POSITIVE if pos else NEGATIVE}"',
-        'stroke-width="1.6"',
-        f'marker-end="url(#{prefix}-arrow-{"pos" if pos else "neg"})"',
-        f'class="cw-edge cw-{"pos" if pos else "neg"}"',
-        f"data-from={quoteattr(e.source)}",
-        f"data-to={quoteattr(e.target)}",
-        f'data-sign="{e.sign}"',
-    ]
-    if not pos:
-        attrs.insert(4, f'stroke-dasharray="{DASH}"')
+    attrs: dict[str, object] = {
+        "d": _path(pts),
+        "fill": "none",
+        "stroke": POSITIVE if pos else NEGATIVE,
+        "stroke_width": "1.6",
+        "stroke_dasharray": None if pos else DASH,
+        "marker_end": f"url(#{prefix}-arrow-{'pos' if pos else 'neg'})",
+        "class_": f"cw-edge cw-{'pos' if pos else 'neg'}",
+        "data_from": e.source,
+        "data_to": e.target,
+        "data_sign": e.sign,
+    }
     if emphasis:
         # The report's overlay: routes through weak mechanisms are drawn thick, the
         # rest faded, so the route stands out by weight as well as by contrast.
         on = (e.source, e.target) in emphasis
-        attrs += ['data-route="1"'] if on else [f'stroke-opacity="{FADED}"']
-        attrs[3] = f'stroke-width="{EMPHASIS_WIDTH if on else "1.6"}"'
-    path = f"<path {' '.join(attrs)}><title>{escape(label)}</title></path>"
-    return path, (_number(pts, number, r.reversed) if number is not None else "")
+        attrs.update({"data_route": "1"} if on else {"stroke_opacity": FADED})
+        attrs["stroke_width"] = EMPHASIS_WIDTH if on else "1.6"
+    path = el("path", el("title", label), **attrs)
+    return path, (_number(pts, number, r.reversed) if number is not None else Markup(""))
 
 
-def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> str:
+def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> Markup:
     """The link's number in the key, on the straight end before its arrowhead.
 
     A feedback edge (drawn right to left) has its number where it leaves the left side
@@ -223,12 +224,14 @@ def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> str:
     x = x1 - 10 - w
     # A white plate, not a stroke halo: WeasyPrint ignores paint-order, and a halo
     # drawn over the glyphs hid them in the PDF.
-    return (
-        f'<g class="cw-link-no"><rect x="{_n(x)}" y="{_n(y1 - FONT * 0.55)}" '
-        f'width="{_n(w)}" height="{_n(FONT * 1.1)}" fill="#ffffff" fill-opacity="0.85"/>'
-        f'<text x="{_n(x + w / 2)}" y="{_n(y1 + FONT * 0.36)}" font-size="{FONT}" '
-        f'fill="{TEXT}" text-anchor="middle">{number}</text></g>'
-    )
+    return el(
+        "g",
+        el("rect", x=_n(x), y=_n(y1 - FONT * 0.55), width=_n(w), height=_n(FONT * 1.1),
+           fill="#ffffff", fill_opacity="0.85"),
+        el("text", str(number), x=_n(x + w / 2), y=_n(y1 + FONT * 0.36), font_size=FONT,
+           fill=TEXT, text_anchor="middle"),
+        class_="cw-link-no",
+    )  # fmt: skip
 
 
 # Mechanisms where more is worse: a low (unfavourable) score means a lot of it, so
@@ -241,27 +244,25 @@ INVERSE_WORD = {"weak": "high", "strong": "low"}
 def _node(
     box: Box, label: str, level: str | None, href: str | None, prefix: str,
     inverse: bool = False, badge_row: float = 0.0,
-) -> str:
+) -> Markup:
     fill, stroke, width, weight = NODE_STYLE[box.kind]
     if level:
         stroke, width = MARK[level][0], "4"
     block = len(box.lines) * LINE
     row = badge_row if level else 0.0  # the layout made the box taller by this
     top = box.y + (box.h - row - block) / 2
-    spans = "".join(
-        f'<tspan x="{_n(box.x + box.w / 2)}" y="{_n(top + LINE * (k + 0.76))}">{escape(s)}</tspan>'
+    spans = join(
+        el("tspan", s, x=_n(box.x + box.w / 2), y=_n(top + LINE * (k + 0.76)))
         for k, s in enumerate(box.lines)
     )
     parts = [
-        f'<g class="cw-node cw-{box.kind}" id={quoteattr(f"{prefix}-node-{box.id}")} '
-        f"data-node={quoteattr(box.id)}>",
-        f"<title>{escape(label)}"
-        f"{f' ({INVERSE_WORD[level] if inverse else level})' if level else ''}</title>",
-        f'<rect class="cw-box" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" '
-        f'height="{_n(box.h)}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>',
-        f'<text font-size="{FONT}" font-weight="{weight}" fill="{TEXT}" '
-        f'text-anchor="middle">{spans}</text>',
-    ]
+        el("title",
+           label + (f" ({INVERSE_WORD[level] if inverse else level})" if level else "")),
+        el("rect", class_="cw-box", x=_n(box.x), y=_n(box.y), width=_n(box.w),
+           height=_n(box.h), rx=4, fill=fill, stroke=stroke, stroke_width=width),
+        el("text", spans, font_size=FONT, font_weight=weight, fill=TEXT,
+           text_anchor="middle"),
+    ]  # fmt: skip
     if level:
         # Never over the name: over the corner it covered "of" in "Sharedness of vision"
         # (issue 14). In print, in a row of its own at the foot of the box; on the web,
@@ -271,9 +272,9 @@ def _node(
             parts.append(_badge(box.x + box.w - 3, box.y + box.h - row, level, word))
         else:
             parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
-    parts.append("</g>")
-    g = "".join(parts)
-    return f"<a href={quoteattr(href)}>{g}</a>" if href else g
+    g = el("g", *parts, class_=f"cw-node cw-{box.kind}", id=f"{prefix}-node-{box.id}",
+           data_node=box.id)  # fmt: skip
+    return el("a", g, href=href) if href else g
 
 
 def svg(
@@ -329,32 +330,20 @@ def svg(
         "Dashed orange arrows: more of one leads to less of the other. "
         "A table of every link accompanies the drawing."
     )
-    marker = (
-        '<marker id="{id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
-        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-        '<polygon points="0,0 10,5 0,10" fill="{colour}"/></marker>'
-    )
+    def marker(id_: str, colour: str) -> Markup:
+        return el("marker", el("polygon", points="0,0 10,5 0,10", fill=colour), id=id_,
+                  viewBox="0 0 10 10", refX=10, refY=5, markerWidth=9, markerHeight=9,
+                  markerUnits="userSpaceOnUse", orient="auto")  # fmt: skip
+
     # With links on the nodes the drawing is interactive, and an interactive element
     # inside role="img" is hidden from assistive technology (axe: nested-interactive),
     # so it becomes a labelled group; a static drawing stays an image.
     role = "group" if node_href is not None else "img"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
-        f'width="{_n(width)}" height="{_n(height)}" role="{role}" '
-        f'aria-labelledby="{p}-title" aria-describedby="{p}-desc" class="cdx-causal-web" '
-        f'font-family="{FONT_FAMILY}">',
-        f'<title id="{p}-title">Causal web of the programme theory</title>'
-        f'<desc id="{p}-desc">{escape(desc)}</desc>',
-        "<defs>",
-        marker.format(id=f"{p}-arrow-pos", colour=POSITIVE),
-        marker.format(id=f"{p}-arrow-neg", colour=NEGATIVE),
-        "</defs>",
-        f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
-        f'<g transform="translate({MARGIN} {_n(MARGIN + top)})">',
-        f'<g class="cw-legend" transform="translate({_n(legend_at[0])} {_n(legend_at[1])})">'
-        f"{legend}</g>",
-    ]
-    out += _band_titles(lay, theory)
+    drawing = [
+        el("g", legend, class_="cw-legend",
+           transform=f"translate({_n(legend_at[0])} {_n(legend_at[1])})"),
+    ]  # fmt: skip
+    drawing += _band_titles(lay, theory)
     order = sorted(range(len(lay.routes)), key=lambda i: theory.edges.index(lay.routes[i].edge))
     ports = _ports(lay)
     edges = [
@@ -362,36 +351,46 @@ def svg(
               theory.edges.index(lay.routes[i].edge) + 1 if numbered else None)
         for i in order
     ]  # fmt: skip
-    # Numbers after all the lines: a later line drawn across a number half hid it.
-    out += ['<g class="cw-edges">', *(path for path, _ in edges), "</g>"]
-    out += ['<g class="cw-link-nos">', *(no for _, no in edges), "</g>"] if numbered else []
-    out.append('<g class="cw-nodes">')
+    drawing.append(el("g", *(path for path, _ in edges), class_="cw-edges"))
+    if numbered:  # after all the lines: a later line drawn across a number half hid it
+        drawing.append(el("g", *(no for _, no in edges), class_="cw-link-nos"))
+    nodes = []
     for node in theory.nodes:
         box = lay.boxes.get(node)
         if box is not None:
             href = node_href(node) if node_href else None
             inverse = theory.nodes[node].mechanism in MORE_IS_WORSE
-            out.append(
+            nodes.append(
                 _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse,
                       lay.metrics.badge_row)
             )  # fmt: skip
-    out.append("</g></g></svg>")
-    return "".join(out)
+    drawing.append(el("g", *nodes, class_="cw-nodes"))
+    return str(el(
+        "svg",
+        el("title", "Causal web of the programme theory", id=f"{p}-title"),
+        el("desc", desc, id=f"{p}-desc"),
+        el("defs", marker(f"{p}-arrow-pos", POSITIVE), marker(f"{p}-arrow-neg", NEGATIVE)),
+        el("rect", x=0, y=0, width=_n(width), height=_n(height), fill="#ffffff"),
+        el("g", *drawing, transform=f"translate({MARGIN} {_n(MARGIN + top)})"),
+        xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {_n(width)} {_n(height)}",
+        width=_n(width), height=_n(height), role=role, aria_labelledby=f"{p}-title",
+        aria_describedby=f"{p}-desc", class_="cdx-causal-web", font_family=FONT_FAMILY,
+    ))  # fmt: skip
 
 
-def _band_titles(lay: Layout, theory: Theory) -> list[str]:
+def _band_titles(lay: Layout, theory: Theory) -> list[Markup]:
     """Each band's heading, and a label naming the node each trunk comes from."""
     out = [
-        f'<text x="{_n(GHOST_GAP * 0.5 + 12)}" y="{_n(band.top + LINE)}" '
-        f'font-size="{FONT + 2}" font-weight="bold" fill="{TEXT}">{escape(band.title)}</text>'
+        el("text", band.title, x=_n(GHOST_GAP * 0.5 + 12), y=_n(band.top + LINE),
+           font_size=FONT + 2, font_weight="bold", fill=TEXT)
         for band in lay.bands
         if band.title
-    ]
+    ]  # fmt: skip
     for node in dict.fromkeys(r.trunk_from for r in lay.routes if r.trunk_from):
         drop, channel = _trunk(lay, lay.boxes[str(node)])
         label = f"from {theory.nodes[str(node)].label}"
         out.append(
-            f'<text x="{_n(drop - 8)}" y="{_n(channel + LINE)}" font-size="{FONT}" '
-            f'fill="{TEXT}" text-anchor="end">{escape(label)}</text>'
-        )
+            el("text", label, x=_n(drop - 8), y=_n(channel + LINE), font_size=FONT, fill=TEXT,
+               text_anchor="end")
+        )  # fmt: skip
     return out

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
 from collabdx.reports.fmt import num
+from collabdx.reports.svg import el, join
 
 FONT = "Arial, Helvetica, Liberation Sans, sans-serif"
 TEXT = "#212b32"
@@ -31,10 +31,6 @@ WIDTH = 760.0
 KEYED_COLOURS = ("#e66101", "#fdb863", "#e8e8e8", "#b2abd2", "#5e3c99")
 KEYED_TEXT = ("#ffffff", TEXT, TEXT, TEXT, "#ffffff")
 KEYED_LABELS = ("1 least favourable", "2", "3 neutral", "4", "5 most favourable")
-
-
-def _esc(text: object) -> str:
-    return escape(str(text), {'"': "&quot;"})
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -51,38 +47,45 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _open(height: float, title: str, desc: str, id_prefix: str, width: float = WIDTH) -> str:
+def _f(value: float) -> str:
+    """A coordinate to one decimal place."""
+    return f"{value:.1f}"
+
+
+def _svg(
+    body: Sequence[Markup], height: float, title: str, desc: str, id_prefix: str,
+    width: float = WIDTH,
+) -> Markup:
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img" aria-labelledby="{tid} {did}" class="cdx-chart" focusable="false" '
-        f'font-family="{FONT}" preserveAspectRatio="xMinYMin meet">'
-        f'<title id="{tid}">{_esc(title)}</title><desc id="{did}">{_esc(desc)}</desc>'
-    )
+    return el(
+        "svg", el("title", title, id=tid), el("desc", desc, id=did), *body,
+        xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {width:.0f} {height:.0f}",
+        role="img", aria_labelledby=f"{tid} {did}", class_="cdx-chart", focusable="false",
+        font_family=FONT, preserveAspectRatio="xMinYMin meet",
+    )  # fmt: skip
 
 
-def _text(x: float, y: float, s: str, size: int = 12, fill: str = TEXT, **attrs: str) -> str:
+def _text(x: float, y: float, s: str, size: int = 12, fill: str = TEXT, **attrs: str) -> Markup:
     """An SVG text element; keyword attributes are written with dashes (text_anchor)."""
-    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{fill}"{extra}>{_esc(s)}</text>'
+    return el("text", s, x=_f(x), y=_f(y), font_size=size, fill=fill, **attrs)
 
 
-def _swatches(x: float, y: float, entries: Sequence[tuple[str, str]], step: float) -> str:
+def _swatches(x: float, y: float, entries: Sequence[tuple[str, str]], step: float) -> Markup:
     out = []
     for k, (colour, label) in enumerate(entries):
         lx = x + k * step
         out.append(
-            f'<rect x="{lx:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}" '
-            f'stroke="{MUTED}" stroke-width="0.5"/>' + _text(lx + 16, y + 10, label, 11)
-        )
-    return "".join(out)
+            el("rect", x=_f(lx), y=_f(y), width=12, height=12, fill=colour, stroke=MUTED,
+               stroke_width=0.5) + _text(lx + 16, y + 10, label, 11)
+        )  # fmt: skip
+    return join(out)
 
 
 # ---- Diverging stacked bars (one row per question) ------------------------------------
 
 
 @dataclass(frozen=True)
-class Distribution:
+class AnswerShares:
     """Shares (0–100) of keyed answers 1..5 for one question; None when not shown."""
 
     label: str
@@ -91,7 +94,7 @@ class Distribution:
 
 
 def diverging_bars(
-    rows: Sequence[Distribution], *, title: str, desc: str, id_prefix: str, hidden: str
+    rows: Sequence[AnswerShares], *, title: str, desc: str, id_prefix: str, hidden: str
 ) -> Markup:
     """Diverging stacked bars: neutral straddles the centre line, favourable answers
     (keyed 4–5) always extend to the right, unfavourable (1–2) to the left.
@@ -103,20 +106,18 @@ def diverging_bars(
     centre = label_w + bar_w / 2
     scale = bar_w / 200.0  # 100% either side of the centre
     entries = list(zip(KEYED_COLOURS, KEYED_LABELS, strict=True))
-    out = [_open(height, title, desc, id_prefix), _swatches(0, 4, entries, 140)]
+    out = [_swatches(0, 4, entries, 140)]
     out.append(_text(centre - 8, top - 12, "◀ unfavourable", 12, text_anchor="end"))
     out.append(_text(centre + 8, top - 12, "favourable ▶", 12))
     out.append(_text(WIDTH, top - 12, "answered", 11, text_anchor="end", fill=MUTED))
     # The centre line goes under the bars, so it never crosses a printed percentage.
     out.append(
-        f'<line x1="{centre:.1f}" y1="{top - 4:.1f}" x2="{centre:.1f}" '
-        f'y2="{top + sum(heights) + 4:.1f}" stroke="{TEXT}" stroke-width="1.5"/>'
-    )
+        el("line", x1=_f(centre), y1=_f(top - 4), x2=_f(centre), y2=_f(top + sum(heights) + 4),
+           stroke=TEXT, stroke_width=1.5)
+    )  # fmt: skip
     y = top
     for row, lines, h in zip(rows, wrapped, heights, strict=True):
-        out.append(
-            f'<line x1="0" y1="{y:.1f}" x2="{WIDTH:.0f}" y2="{y:.1f}" stroke="#d8dde0"/>'
-        )
+        out.append(el("line", x1=0, y1=_f(y), x2=f"{WIDTH:.0f}", y2=_f(y), stroke="#d8dde0"))
         for i, line in enumerate(lines):
             out.append(_text(0, y + 15 + line_h * i, line, 12))
         bar_y = y + (h - 22) / 2
@@ -137,9 +138,9 @@ def diverging_bars(
             if w <= 0:
                 continue
             out.append(
-                f'<rect x="{starts[k]:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="22" '
-                f'fill="{KEYED_COLOURS[k]}" stroke="#ffffff" stroke-width="0.5"/>'
-            )
+                el("rect", x=_f(starts[k]), y=_f(bar_y), width=_f(w), height=22,
+                   fill=KEYED_COLOURS[k], stroke="#ffffff", stroke_width=0.5)
+            )  # fmt: skip
             if w >= 22:
                 out.append(
                     _text(starts[k] + w / 2, bar_y + 15, f"{row.shares[k]:.0f}%", 11,
@@ -152,8 +153,7 @@ def diverging_bars(
             _text(centre + pct_at * scale, y + 20, f"{abs(pct_at)}%", 11, text_anchor="middle",
                   fill=MUTED)
         )  # fmt: skip
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+    return _svg(out, height, title, desc, id_prefix)
 
 
 # ---- Scale profile: means with 95% CIs over the bands ---------------------------------
@@ -164,6 +164,21 @@ class ProfileRow:
     label: str
     mean: float | None
     ci: tuple[float, float] | None
+
+
+def _whiskers(lo: float, hi: float, cy: float) -> Markup:
+    """A 95% confidence interval's line with an end bar at each bound."""
+    return el(
+        "path",
+        d=f"M{lo:.1f} {cy - 6:.1f} V{cy + 6:.1f} M{lo:.1f} {cy:.1f} H{hi:.1f} "
+        f"M{hi:.1f} {cy - 6:.1f} V{cy + 6:.1f}",
+        fill="none", stroke=TEXT, stroke_width=2,
+    )  # fmt: skip
+
+
+def _dot(cx: float, cy: float) -> Markup:
+    return el("circle", cx=_f(cx), cy=_f(cy), r=6, fill=KEYED_COLOURS[4], stroke="#ffffff",
+              stroke_width=1.5)  # fmt: skip
 
 
 BANDS = ((1.0, 3.0, "#fbe3d6", "Needs attention"), (3.0, 4.0, "#f3f3f3", "Mixed"),
@@ -182,19 +197,19 @@ def scale_profile(
     def x(v: float) -> float:
         return label_w + (min(max(v, 1.0), 5.0) - 1) / 4 * plot_w
 
-    out = [_open(height, title, desc, id_prefix)]
+    out: list[Markup] = []
     for lo, hi, fill, name in BANDS:
         out.append(
-            f'<rect x="{x(lo):.1f}" y="{top - 4:.1f}" width="{x(hi) - x(lo):.1f}" '
-            f'height="{bottom - top + 4:.1f}" fill="{fill}"/>'
+            el("rect", x=_f(x(lo)), y=_f(top - 4), width=_f(x(hi) - x(lo)),
+               height=_f(bottom - top + 4), fill=fill)
             + _text((x(lo) + x(hi)) / 2, top - 12, name, 11, text_anchor="middle")
-        )
+        )  # fmt: skip
     for v in range(1, 6):
         out.append(
-            f'<line x1="{x(v):.1f}" y1="{top - 4:.1f}" x2="{x(v):.1f}" y2="{bottom:.1f}" '
-            f'stroke="#ffffff" stroke-width="1.5"/>'
+            el("line", x1=_f(x(v)), y1=_f(top - 4), x2=_f(x(v)), y2=_f(bottom),
+               stroke="#ffffff", stroke_width=1.5)
             + _text(x(v), bottom + 16, str(v), 11, text_anchor="middle", fill=MUTED)
-        )
+        )  # fmt: skip
     for i, row in enumerate(rows):
         cy = top + row_h * i + row_h / 2
         out.append(_text(0, cy + 4, row.label, 12))
@@ -203,18 +218,12 @@ def scale_profile(
             continue
         if row.ci is not None:
             lo, hi = x(row.ci[0]), x(row.ci[1])
-            out.append(
-                f'<path d="M{lo:.1f} {cy - 6:.1f} V{cy + 6:.1f} M{lo:.1f} {cy:.1f} H{hi:.1f} '
-                f'M{hi:.1f} {cy - 6:.1f} V{cy + 6:.1f}" fill="none" stroke="{TEXT}" '
-                'stroke-width="2"/>'
-            )
+            out.append(_whiskers(lo, hi, cy))
         out.append(
-            f'<circle cx="{x(row.mean):.1f}" cy="{cy:.1f}" r="6" fill="{KEYED_COLOURS[4]}" '
-            f'stroke="#ffffff" stroke-width="1.5"/>'
+            _dot(x(row.mean), cy)
             + _text(label_w + plot_w + 10, cy + 4, num(row.mean), 12, font_weight="bold")
         )
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+    return _svg(out, height, title, desc, id_prefix)
 
 
 NARROW_WIDTH = 360.0
@@ -235,7 +244,7 @@ def scale_profile_narrow(
     def x(v: float) -> float:
         return left + (min(max(v, 1.0), 5.0) - 1) / 4 * plot_w
 
-    out = [_open(height, title, desc, id_prefix, width=NARROW_WIDTH)]
+    out: list[Markup] = []
     for lo, hi, _, name in BANDS:
         out.append(_text((x(lo) + x(hi)) / 2, 14, name, 11, text_anchor="middle"))
     for i, row in enumerate(rows):
@@ -244,33 +253,26 @@ def scale_profile_narrow(
         cy = y + 24
         for lo, hi, fill, _ in BANDS:
             out.append(
-                f'<rect x="{x(lo):.1f}" y="{cy - 10:.1f}" width="{x(hi) - x(lo):.1f}" '
-                f'height="20" fill="{fill}"/>'
-            )
+                el("rect", x=_f(x(lo)), y=_f(cy - 10), width=_f(x(hi) - x(lo)), height=20,
+                   fill=fill)
+            )  # fmt: skip
         for v in range(1, 6):
             out.append(
-                f'<line x1="{x(v):.1f}" y1="{cy - 10:.1f}" x2="{x(v):.1f}" y2="{cy + 10:.1f}" '
-                f'stroke="#ffffff" stroke-width="1.5"/>'
-            )
+                el("line", x1=_f(x(v)), y1=_f(cy - 10), x2=_f(x(v)), y2=_f(cy + 10),
+                   stroke="#ffffff", stroke_width=1.5)
+            )  # fmt: skip
         if row.mean is None:
             out.append(_text(left + 6, cy + 4, hidden, 11, fill=MUTED))
             continue
         if row.ci is not None:
             lo, hi = x(row.ci[0]), x(row.ci[1])
-            out.append(
-                f'<path d="M{lo:.1f} {cy - 6:.1f} V{cy + 6:.1f} M{lo:.1f} {cy:.1f} H{hi:.1f} '
-                f'M{hi:.1f} {cy - 6:.1f} V{cy + 6:.1f}" fill="none" stroke="{TEXT}" '
-                'stroke-width="2"/>'
-            )
+            out.append(_whiskers(lo, hi, cy))
         out.append(
-            f'<circle cx="{x(row.mean):.1f}" cy="{cy:.1f}" r="6" fill="{KEYED_COLOURS[4]}" '
-            f'stroke="#ffffff" stroke-width="1.5"/>'
-            + _text(right + 12, cy + 5, num(row.mean), 13, font_weight="bold")
+            _dot(x(row.mean), cy) + _text(right + 12, cy + 5, num(row.mean), 13, font_weight="bold")
         )
     for v in range(1, 6):
         out.append(_text(x(v), bottom + 14, str(v), 11, text_anchor="middle", fill=MUTED))
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+    return _svg(out, height, title, desc, id_prefix, width=NARROW_WIDTH)
 
 
 # ---- Heatmap: scale means by group -----------------------------------------------------
@@ -315,7 +317,7 @@ def heatmap(
     height = top + cell_h * n_rows + head_h * len(sections) + 8
     entries = [(KEYED_COLOURS[HEAT_COLOUR[i]], label) for i, (_, label) in enumerate(HEAT_BINS)]
     # A step that fits the longest label ("3.00 to below 4.00: mixed", 11 px) and its swatch.
-    out = [_open(height, title, desc, id_prefix), _swatches(0, 2, entries, 175)]
+    out = [_swatches(0, 2, entries, 175)]
     for j, col in enumerate(columns):
         lines = _wrap(col, 13)[:3]
         for i, line in enumerate(lines):
@@ -335,8 +337,8 @@ def heatmap(
                 out.append(_text(8, y + (20 if len(lines) == 1 else 13 + 13 * i), line, 11))
             if row.note:
                 out.append(
-                    f'<rect x="{label_w:.1f}" y="{y:.1f}" width="{WIDTH - label_w - 2:.1f}" '
-                    f'height="{cell_h - 2:.1f}" fill="#ffffff" stroke="#d8dde0"/>'
+                    el("rect", x=_f(label_w), y=_f(y), width=_f(WIDTH - label_w - 2),
+                       height=_f(cell_h - 2), fill="#ffffff", stroke="#d8dde0")
                     + _text((label_w + WIDTH) / 2, y + 20, row.note, 11, text_anchor="middle",
                             fill=MUTED)
                 )  # fmt: skip
@@ -346,19 +348,18 @@ def heatmap(
                 cx = label_w + cell_w * j
                 if value is None:
                     out.append(
-                        f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2:.1f}" '
-                        f'height="{cell_h - 2:.1f}" fill="#ffffff" stroke="#d8dde0"/>'
+                        el("rect", x=_f(cx), y=_f(y), width=_f(cell_w - 2),
+                           height=_f(cell_h - 2), fill="#ffffff", stroke="#d8dde0")
                         + _text(cx + cell_w / 2, y + 20, hidden, 10, text_anchor="middle",
                                 fill=MUTED)
                     )  # fmt: skip
                     continue
                 k = _bin(value)
                 out.append(
-                    f'<rect x="{cx:.1f}" y="{y:.1f}" width="{cell_w - 2:.1f}" '
-                    f'height="{cell_h - 2:.1f}" fill="{KEYED_COLOURS[k]}"/>'
+                    el("rect", x=_f(cx), y=_f(y), width=_f(cell_w - 2), height=_f(cell_h - 2),
+                       fill=KEYED_COLOURS[k])
                     + _text(cx + cell_w / 2, y + 20, num(value), 12, text_anchor="middle",
                             fill=KEYED_TEXT[k])
                 )  # fmt: skip
             y += cell_h
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
+    return _svg(out, height, title, desc, id_prefix)

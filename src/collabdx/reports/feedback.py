@@ -5,7 +5,6 @@ given with: its rules file (``core.rules.rules_for``) and its maturity links."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -14,7 +13,7 @@ import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.maturity import suggest_maturity
-from collabdx.core.responses import ResponseSet, from_records
+from collabdx.core.responses import ResponseSet
 from collabdx.core.rules import (
     Recommendation,
     evaluate_group,
@@ -22,13 +21,13 @@ from collabdx.core.rules import (
     rules_for,
     rules_path_for,
 )
-from collabdx.core.scoring import scale_scores
+from collabdx.core.scoring import respondent_scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.reports import pack_core
 
 
 @dataclass(frozen=True)
-class MaturityRow:
+class MaturitySuggestion:
     element_id: str
     element_name: str
     level: str
@@ -42,10 +41,10 @@ def _int_codes(codes: pd.DataFrame) -> pd.DataFrame:
 
 def maturity_rows(
     scale_means: dict[str, float | None], instrument: Instrument
-) -> tuple[MaturityRow, ...]:
+) -> tuple[MaturitySuggestion, ...]:
     theory = load_theory()
     return tuple(
-        MaturityRow(
+        MaturitySuggestion(
             s.element_id, theory.maturity_elements[s.element_id].name, s.level, s.basis, s.label
         )
         for s in suggest_maturity(scale_means, instrument.maturity)
@@ -54,7 +53,7 @@ def maturity_rows(
 
 def group_feedback(
     responses: ResponseSet, scores: pd.DataFrame, k: int
-) -> tuple[tuple[Recommendation, ...], tuple[MaturityRow, ...]]:
+) -> tuple[tuple[Recommendation, ...], tuple[MaturitySuggestion, ...]]:
     """Action statements and maturity starting points for a whole group (n ≥ k);
     no action statements when the instrument version has no rules."""
     theory = load_theory()
@@ -112,11 +111,7 @@ def personal_feedback(
     """Score one submission and choose its advice, by its own instrument version.
 
     The survey shows this right after submitting; presenters only format it."""
-    row = scale_scores(from_records(instrument, [dict(answers)])).iloc[0]
-    scores: dict[str, float | None] = {
-        scale_id: (None if math.isnan(float(row[scale_id])) else float(row[scale_id]))
-        for scale_id in instrument.scales
-    }
+    scores = respondent_scale_scores(instrument, answers)
     codes: dict[str, int | None] = {
         item.id: v if isinstance(v := answers.get(item.id), int) else None
         for item in instrument.choice_items

@@ -18,7 +18,8 @@ from markupsafe import Markup
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.reports.fmt import num, pct, spell_out_first
 from collabdx.reports.model import ReportModel
-from collabdx.reports.pack import CORE, Pack, pack_view
+from collabdx.reports.pack import Pack, pack_view
+from collabdx.reports.pack_sections import CORE
 
 
 def _fmt(x: float | None, places: int = 2) -> str:

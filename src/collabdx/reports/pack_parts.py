@@ -18,6 +18,7 @@ from collabdx.reports.causal_web_boxes import CausalFigure, figures
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
+from collabdx.reports.pack_figures import FigureNumbers
 from collabdx.reports.sections import NOT_RECORDED, CollaborationContext
 from collabdx.reports.trend_chart import Trends
 
@@ -83,7 +84,7 @@ class RouteRow:
 
 
 @dataclass(frozen=True)
-class MaturityRow:
+class MaturityWorkshopRow:
     element: str
     suggested: str
     basis: str
@@ -101,7 +102,7 @@ class Parts:
     causal_note: str = ""
     marks: list[MarkRow] = field(default_factory=list)
     routes: list[RouteRow] = field(default_factory=list)
-    maturity: list[MaturityRow] = field(default_factory=list)
+    maturity: list[MaturityWorkshopRow] = field(default_factory=list)
     maturity_note: str = ""
     ratings_available: bool = False
     trends: Trends | None = None
@@ -195,7 +196,7 @@ def _mark_word(m: Any, highlight: Any) -> str:
     return word.get(own, own)
 
 
-def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
+def _causal(model: ReportModel, theory: Any, parts: Parts, numbers: FigureNumbers) -> None:
     overlay = model.overlay
     if overlay is None:
         parts.causal_note = (
@@ -203,10 +204,11 @@ def _causal(model: ReportModel, theory: Any, parts: Parts, number: int) -> None:
             "its results cannot be laid over the causal web."
         )
         return
-    parts.causal_number = number
+    parts.causal_number = numbers.upcoming
     parts.causal = figures(
-        theory, dict(overlay.highlight), overlay.emphasised_edges, number
+        theory, dict(overlay.highlight), overlay.emphasised_edges, parts.causal_number
     )  # fmt: skip
+    numbers.take(len(parts.causal))
     for m in overlay.marks:
         parts.marks.append(
             MarkRow(m.scale_name, num(m.mean) if m.mean is not None else
@@ -243,7 +245,7 @@ def _maturity(model: ReportModel, parts: Parts) -> None:
         agreed = (row.agreed_level or "").capitalize()
         agreed = f"{agreed} ({row.agreed_on})" if agreed and row.agreed_on else agreed
         parts.maturity.append(
-            MaturityRow(row.element_name, (row.suggested_level or "None").capitalize(),
+            MaturityWorkshopRow(row.element_name, (row.suggested_level or "None").capitalize(),
                         row.suggested_basis, ratings, agreed or "Not recorded", row.rationale)
         )  # fmt: skip
 
@@ -279,8 +281,8 @@ def _methods(model: ReportModel) -> list[tuple[str, str]]:
     return methods
 
 
-def build(model: ReportModel, *, theory: Any = None, first_figure: int) -> Parts:
-    """Sections 4–8; figures are numbered on from ``first_figure``."""
+def build(model: ReportModel, *, theory: Any = None, numbers: FigureNumbers) -> Parts:
+    """Sections 4–8; their figures take their numbers from ``numbers``."""
     if theory is None:
         from collabdx.core.theory import load_theory
 
@@ -292,12 +294,10 @@ def build(model: ReportModel, *, theory: Any = None, first_figure: int) -> Parts
     if model.withheld:
         return parts
     parts.actions = _actions(model, theory)
-    number = first_figure
-    _causal(model, theory, parts, number)
-    number += len(parts.causal)
+    _causal(model, theory, parts, numbers)
     _maturity(model, parts)
     parts.trends = model.trends
     parts.trends_note = model.trends_note
     if model.trends is not None:
-        parts.trend_numbers = [number + i for i, _ in enumerate(model.trends.charts)]
+        parts.trend_numbers = [numbers.take() for _ in model.trends.charts]
     return parts

@@ -1,8 +1,7 @@
 """Trends across waves: geometry for the line chart, numbers in, coordinates out.
 
 Pure Python (no Django), so both the web trends page and the workshop pack (HTML
-and PDF, from the command line or the web) draw the same chart. Moved here from
-``web/results/charts.py``, which re-exports it.
+and PDF, from the command line or the web) draw the same chart.
 
 No markup here: the template ``pack/_trend_chart.jinja`` draws the SVG from
 these values with autoescaping on, so user text (wave names, event descriptions)

@@ -13,6 +13,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoad
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.reports.html import register as register_pack_filters
 from collabdx.web.dateinput import date_items
+from collabdx.web.template_cache import template_cache
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -46,6 +47,7 @@ def environment(**options: Any) -> Environment:
         extensions=["jinja2.ext.do"],
         **options,
     )
+    env.bytecode_cache = template_cache(env)  # a restart compiles nothing (issue 15)
     env.globals.update(
         url=url,
         static=static,

@@ -31,7 +31,7 @@ from collabdx.reports.model import ReportModel
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files
 from collabdx.web.results.data import load_wave
-from collabdx.web.results.pack import wave_pack_model
+from collabdx.web.results.pack_loading import wave_pack_model
 from collabdx.web.results.release import results_released
 
 MODEL = "model.pickle"

@@ -18,6 +18,7 @@ from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import ActionStatement
+from collabdx.reports import trend_chart
 from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
     EventRow,
@@ -28,7 +29,6 @@ from collabdx.reports.trend_chart import (
 )
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Event, Wave
 from collabdx.web.collab.presenters import wave_dates
-from collabdx.web.results import charts
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
 
@@ -109,11 +109,11 @@ def trend_charts(
                 if s is None or s.mean is None or not stat_visible(s.n, k):
                     cells.append(TableCell("Not asked" if s is None else NOT_SHOWN, "", ""))
                     continue
-                points.append(charts.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
+                points.append(trend_chart.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
                 cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
             table.append((name, cells))
             if sid in drawn and points:
-                series.append(charts.SeriesIn(name, tuple(points)))
+                series.append(trend_chart.SeriesIn(name, tuple(points)))
         defaults = [names[sid] for sid in names if sid in latest.trend_scales]
         default_note = (
             f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
@@ -122,7 +122,9 @@ def trend_charts(
             else "Unless you choose, the chart shows every scale."
         )
         chart = (
-            charts.line_chart(series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group])
+            trend_chart.line_chart(
+                series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group]
+            )
             if series
             else None
         )

@@ -26,7 +26,7 @@ from collabdx.io.exporters import tidy_table
 from collabdx.io.statfiles import StatFormat, labelled_frame, statfile_bytes
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.results.data import WaveData
-from collabdx.web.results.research import _attachment, _filename, _gate
+from collabdx.web.results.research_views import _attachment, _filename, _gate
 from collabdx.web.security.events import Kind, record
 
 STAT_TYPES = {"sav": "application/x-spss-sav", "dta": "application/x-stata-dta"}

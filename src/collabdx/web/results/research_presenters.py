@@ -33,7 +33,7 @@ FLOOR_CEILING = th.FLOOR_CEILING_PCT.value
 
 
 @dataclass(frozen=True)
-class Cell:
+class StatCell:
     text: str
     flag: bool = False  # beyond a threshold: shown in bold with the reason in the caption
     caution: bool = False  # a small-sample caution applies (the † mark)
@@ -47,20 +47,20 @@ class ReliabilityRow:
     items: str
     applicable: bool  # has item statistics further down (two or more questions)
     computed: bool  # has an alpha; otherwise ``note`` says why not
-    n: Cell
+    n: StatCell
     alpha: str
     omega: str
     spearman_brown: str
-    floor: Cell
-    ceiling: Cell
+    floor: StatCell
+    ceiling: StatCell
     note: str
 
 
 @dataclass(frozen=True)
-class ItemRow:
+class ItemStatsRow:
     item_id: str
     text: str
-    cells: list[Cell]  # n, missing, mean, SD, floor, ceiling, item-total r, alpha if deleted
+    cells: list[StatCell]  # n, missing, mean, SD, floor, ceiling, item-total r, alpha if deleted
     flags: str
 
 
@@ -80,7 +80,7 @@ class ScaleDetail:
     items: str
     n: int
     note: str
-    rows: list[ItemRow]
+    rows: list[ItemStatsRow]
     correlations: Correlations | None
     coverage: str = ""
 
@@ -88,9 +88,9 @@ class ScaleDetail:
 @dataclass(frozen=True)
 class AgreementRow:
     scale: str
-    rwg: list[Cell]  # one per group of the section; "" when that group is not shown
-    icc1: Cell
-    icc2: Cell
+    rwg: list[StatCell]  # one per group of the section; "" when that group is not shown
+    icc1: StatCell
+    icc2: StatCell
     test: str  # "F(2, 60) = 4.12, p = .021"
     reading: str
 
@@ -110,11 +110,11 @@ class AgreementSection:
 @dataclass(frozen=True)
 class ComparisonRow:
     scale: str
-    n: Cell
+    n: StatCell
     means: str
     difference: str
     p: str
-    holm: Cell
+    holm: StatCell
     bh: str
     cliff: str
     size: str
@@ -172,15 +172,15 @@ class ResearchPage:
     references: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _share(x: float | None) -> Cell:
-    return Cell(pct(x), flag=x is not None and x > FLOOR_CEILING)
+def _share(x: float | None) -> StatCell:
+    return StatCell(pct(x), flag=x is not None and x > FLOOR_CEILING)
 
 
 def reliability_row(r: ScaleReliability) -> ReliabilityRow:
     return ReliabilityRow(
         r.scale_id, r.name, str(len(r.items)), r.applicable,
         r.alpha is not None and r.alpha.value is not None,
-        Cell(str(r.n_complete), caution=r.warning is not None),
+        StatCell(str(r.n_complete), caution=r.warning is not None),
         stat_text(r.alpha) if r.alpha and r.alpha.value is not None else DASH,
         stat_text(r.omega) if r.omega is not None else DASH,
         stat_text(r.spearman_brown) if r.spearman_brown is not None else DASH,
@@ -195,11 +195,11 @@ def scale_detail(r: ScaleReliability) -> ScaleDetail:
     low = th.ITEM_TOTAL_MIN.value
     for i in r.item_stats:
         r_it = i.corrected_item_total
-        rows.append(ItemRow(i.item_id, i.text, [
-            Cell(str(i.n_answered)), Cell(pct(i.missing_pct)), Cell(num(i.mean)),
-            Cell(num(i.sd)), Cell(pct(i.floor_pct)), Cell(pct(i.ceiling_pct)),
-            Cell(num(r_it), flag=r_it is not None and r_it < low),
-            Cell(num(i.alpha_if_deleted)),
+        rows.append(ItemStatsRow(i.item_id, i.text, [
+            StatCell(str(i.n_answered)), StatCell(pct(i.missing_pct)), StatCell(num(i.mean)),
+            StatCell(num(i.sd)), StatCell(pct(i.floor_pct)), StatCell(pct(i.ceiling_pct)),
+            StatCell(num(r_it), flag=r_it is not None and r_it < low),
+            StatCell(num(i.alpha_if_deleted)),
         ], "; ".join(i.flags)))  # fmt: skip
     corr = None
     if r.correlations is not None:
@@ -220,9 +220,10 @@ def agreement_section(a: AgreementResult) -> AgreementSection:
     for s in a.scales:
         by_group = {g.group: g.rwg for g in s.rwg}
         cells = [
-            Cell(num(st.value), flag=st.value is not None and st.value < th.RWG_ACCEPTABLE.value,
-                 caution=st.warning is not None, sub=f"n = {st.n}")
-            if st is not None else Cell("")
+            StatCell(num(st.value),
+                     flag=st.value is not None and st.value < th.RWG_ACCEPTABLE.value,
+                     caution=st.warning is not None, sub=f"n = {st.n}")
+            if st is not None else StatCell("")
             for st in (by_group.get(g) for g in a.groups)
         ]  # fmt: skip
         test = (
@@ -239,10 +240,10 @@ def agreement_section(a: AgreementResult) -> AgreementSection:
     )  # fmt: skip
 
 
-def _icc(stat: Stat | None) -> Cell:
+def _icc(stat: Stat | None) -> StatCell:
     if stat is None:
-        return Cell(DASH)
-    return Cell(icc_text(stat), caution=stat.warning is not None)
+        return StatCell(DASH)
+    return StatCell(icc_text(stat), caution=stat.warning is not None)
 
 
 def _p_phrase(p: float | None) -> str:
@@ -256,9 +257,9 @@ def comparison_section(f: ComparisonFamily) -> ComparisonSection:
     pairs: dict[str, list[ComparisonRow]] = {}
     for c in f.comparisons:
         pairs.setdefault(f"{c.group_a} − {c.group_b}", []).append(ComparisonRow(
-            c.scale_name, Cell(f"{c.n_a}, {c.n_b}", caution=c.warning is not None),
+            c.scale_name, StatCell(f"{c.n_a}, {c.n_b}", caution=c.warning is not None),
             f"{num(c.mean_a)}, {num(c.mean_b)}", stat_text(c.difference), p_text(c.p),
-            Cell(p_text(c.p_holm), flag=c.p_holm is not None and c.p_holm < 0.05),
+            StatCell(p_text(c.p_holm), flag=c.p_holm is not None and c.p_holm < 0.05),
             p_text(c.p_bh), stat_text(c.cliff), c.magnitude,
         ))  # fmt: skip
     return ComparisonSection(

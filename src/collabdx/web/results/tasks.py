@@ -22,7 +22,7 @@ def render_pack_pdf(wave_pk: int, stamp: str) -> str:
     from collabdx.reports.pdf import html_to_pdf
     from collabdx.web.collab.models import Wave
     from collabdx.web.results.data import MixedInstrumentError, load_wave
-    from collabdx.web.results.pack import wave_pack_model
+    from collabdx.web.results.pack_loading import wave_pack_model
 
     k = settings.MIN_GROUP_SIZE
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.results import pack_views, research, research_files, views
+from collabdx.web.results import pack_views, research_files, research_views, views
 
 app_name = "results"
 
@@ -13,11 +13,11 @@ urlpatterns = [
     path("<int:pk>/waves/<int:wave_pk>/export.<str:fmt>", views.export, name="export"),
     path("<int:pk>/waves/<int:wave_pk>/export/<str:fmt>/", pack_views.export_status,
          name="export_status"),
-    path("<int:pk>/waves/<int:wave_pk>/research/", research.research, name="research"),
-    path(
-        "<int:pk>/waves/<int:wave_pk>/research.json", research.research_json, name="research_json"
-    ),
-    path("<int:pk>/waves/<int:wave_pk>/research.zip", research.research_long, name="research_long"),
+    path("<int:pk>/waves/<int:wave_pk>/research/", research_views.research, name="research"),
+    path("<int:pk>/waves/<int:wave_pk>/research.json", research_views.research_json,
+         name="research_json"),
+    path("<int:pk>/waves/<int:wave_pk>/research.zip", research_views.research_long,
+         name="research_long"),
     path("<int:pk>/waves/<int:wave_pk>/research.sav", research_files.research_sav,
          name="research_sav"),
     path("<int:pk>/waves/<int:wave_pk>/research.dta", research_files.research_dta,

@@ -34,7 +34,7 @@ from collabdx.web.forms import error_list
 from collabdx.web.results import model_cache, pack_views, presenters, refusals, services
 from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
-from collabdx.web.results.pack import DEMO_BANNER
+from collabdx.web.results.pack_loading import DEMO_BANNER
 from collabdx.web.results.release import release_date, results_released
 from collabdx.web.security.events import Kind, record
 

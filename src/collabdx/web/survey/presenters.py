@@ -108,7 +108,7 @@ def score_text(value: float) -> str:
 
 
 @dataclass(frozen=True)
-class ScaleRow:
+class PersonalScaleRow:
     name: str
     score: str
     band_id: str
@@ -149,7 +149,7 @@ class ActionGroup:
 @dataclass(frozen=True)
 class FeedbackView:
     instrument: Instrument
-    scales: tuple[ScaleRow, ...]
+    scales: tuple[PersonalScaleRow, ...]
     band_note: str
     actions: tuple[ActionRow, ...]
     rules_apply: bool
@@ -178,7 +178,7 @@ def feedback_view(payload: object) -> FeedbackView | None:
         value = float(raw) if isinstance(raw, int | float) else None
         band = band_for(value)
         scales.append(
-            ScaleRow(
+            PersonalScaleRow(
                 name=scale.name,
                 score=score_text(value) if value is not None and band else "Not enough answers",
                 band_id=band.id if band else "none",

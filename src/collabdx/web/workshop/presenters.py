@@ -22,7 +22,7 @@ from collabdx.core.rating_disclosure import rating_split
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
-from collabdx.reports.feedback import MaturityRow, maturity_rows
+from collabdx.reports.feedback import MaturitySuggestion, maturity_rows
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
 from collabdx.web.results.data import MixedInstrumentError, load_wave
@@ -70,7 +70,7 @@ def element_texts() -> list[ElementText]:
 
 
 @dataclass(frozen=True)
-class Distribution:
+class RatingDistribution:
     """How one element's private ratings in one closed round may be shown.
 
     ``kind``: "counts" (at least one level's count shown), "not_shown" (nothing of
@@ -104,18 +104,18 @@ def split_room(counts: Sequence[int | None]) -> bool | None:
     return None if not total else max(shown) < SPLIT_AGREEMENT * total
 
 
-def distribution(levels: Iterable[str], k: int) -> Distribution:
+def distribution(levels: Iterable[str], k: int) -> RatingDistribution:
     """The shown form of one element's ratings (``levels``: one level per rating);
     what may be shown is ``core.rating_disclosure.rating_split``'s decision."""
     split = rating_split(levels, k)
     if split.under_k:
-        return Distribution(
+        return RatingDistribution(
             "not_shown", None, summary=NOT_SHOWN,
             explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
         )  # fmt: skip
     n = split.n
     if split.withheld:
-        return Distribution(
+        return RatingDistribution(
             "not_shown", n, summary=NOT_SHOWN,
             explanation=(
                 f"{n} people rated this element. How many chose each level is not shown: "
@@ -124,13 +124,13 @@ def distribution(levels: Iterable[str], k: int) -> Distribution:
         )  # fmt: skip
     shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in split.counts)
     summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
-    return Distribution(
+    return RatingDistribution(
         "counts", n, shown, summary, f"{n} people rated this element.",
         split_room([c for _, c in shown]),
     )  # fmt: skip
 
 
-NO_ROUND = Distribution(
+NO_ROUND = RatingDistribution(
     "no_round", None, summary="No round closed yet",
     explanation="Private ratings are shown here once a rating round has closed.",
 )  # fmt: skip
@@ -142,7 +142,7 @@ NO_ROUND = Distribution(
 @dataclass(frozen=True)
 class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
-    rows: dict[str, MaturityRow] = field(default_factory=dict)
+    rows: dict[str, MaturitySuggestion] = field(default_factory=dict)
     still_open: bool = False  # no suggestion from an open wave (results.release)
     # Elements the wave's instrument links to a scale (its ``[[maturity]]`` table).
     linked: frozenset[str] = frozenset()
@@ -229,8 +229,8 @@ class EarlierAgreement:
 @dataclass(frozen=True)
 class ElementSummary:
     element: ElementText
-    distribution: Distribution
-    suggestion: MaturityRow | None
+    distribution: RatingDistribution
+    suggestion: MaturitySuggestion | None
     suggestion_short: str
     suggestion_note: str
     agreement: MaturityAgreement | None

@@ -32,7 +32,7 @@ from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import refusals, services
 from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
-from collabdx.web.results.pack import DEMO_BANNER
+from collabdx.web.results.pack_loading import DEMO_BANNER
 from collabdx.web.results.release import results_released
 from collabdx.web.results.research_presenters import research_page
 from collabdx.web.security.events import Kind, record

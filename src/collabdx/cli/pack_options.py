@@ -1,4 +1,4 @@
-"""Helpers for ``collabdx report`` (the workshop pack), kept out of ``cli.py``."""
+"""Helpers for ``collabdx report`` (the workshop pack): its context options and atomic writes."""
 
 from __future__ import annotations
 
