@@ -56,6 +56,30 @@ def test_collabdx_score_does_not_import_the_heavy_libraries():
     assert result.stdout.strip() == "[]"
 
 
+def test_every_web_app_has_a_place_in_the_layers_contract():
+    """The Django apps depend one way (pyproject.toml's layers contract, checked by
+    lint-imports, which sees imports inside functions too). A new app must take a
+    layer, or it could import any app and be imported by any. ``security`` is the
+    project's infrastructure (sign-in, sessions, the security log), used by every app,
+    and stays outside the layers."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = [
+        c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
+    ]
+    assert len(layers) == 1
+    layered = {
+        name.strip().removeprefix("collabdx.web.")
+        for layer in layers[0]["layers"]
+        for name in layer.split("|")
+    }
+    apps = {p.parent.name for p in (root / "src" / "collabdx" / "web").glob("*/apps.py")}
+    assert apps - {"security"} == layered
+    assert layers[0]["layers"][-1] == "collabdx.web.collab"  # the base app, at the bottom
+
+
 def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_path):
     """The workshop pack of the 21-respondent pilot needs t, F and normal quantiles
     (``scipy.special``) and fits nothing with ``scipy.optimize``: importing scipy.stats

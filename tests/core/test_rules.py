@@ -211,7 +211,7 @@ def test_scale_rule_for_one_respondent(rules, theory):
     # initial_faith 2.75 < 3.0 -> low-initial-faith: t10.07, t10.17, t10.18.
     recs = evaluate_respondent(rules, theory, {}, {"initial_faith": 2.75, "initial_trust": 3.0})
     assert ids(recs) == ["t10.07", "t10.17", "t10.18"]
-    assert recs[0].evidence == ("Your initial faith score is 2.75, below 3.0 (Q15-Q18, Q20-Q22)",)
+    assert recs[0].evidence == ("Your initial faith score is 2.75, below 3.00 (Q15-Q18, Q20-Q22)",)
 
 
 def test_blank_and_free_text_answers_never_fire(rules, theory):
@@ -308,7 +308,7 @@ def test_scale_rule_for_a_group_uses_the_mean(rules, theory):
     recs = evaluate_group(rules, theory, group(6), scores, min_group_size=5)
     assert ids(recs) == ["t10.07", "t10.09"]
     assert recs[0].evidence == (
-        "The group's average initial trust score is 2.58, below 3.0 (Q6-Q11)",
+        "The group's average initial trust score is 2.58, below 3.00 (Q6-Q11)",
     )
 
 
@@ -425,12 +425,12 @@ def test_path_and_cmocs_come_from_the_theory_given():
 @pytest.mark.parametrize(
     ("mean", "level", "basis"),
     [
-        (2.99, "pathological", "Initial trust mean 2.99 (below 3.0)"),
-        (3.0, "bureaucratic", "Initial trust mean 3.0 (3.0 to below 4.0)"),
-        (3.99, "bureaucratic", "Initial trust mean 3.99 (3.0 to below 4.0)"),
-        (4.0, "generative", "Initial trust mean 4.0 (4.0 or above)"),
-        (1.0, "pathological", "Initial trust mean 1.0 (below 3.0)"),
-        (5.0, "generative", "Initial trust mean 5.0 (4.0 or above)"),
+        (2.99, "pathological", "Initial trust mean 2.99 (below 3.00)"),
+        (3.0, "bureaucratic", "Initial trust mean 3.00 (3.00 to below 4.00)"),
+        (3.99, "bureaucratic", "Initial trust mean 3.99 (3.00 to below 4.00)"),
+        (4.0, "generative", "Initial trust mean 4.00 (4.00 or above)"),
+        (1.0, "pathological", "Initial trust mean 1.00 (below 3.00)"),
+        (5.0, "generative", "Initial trust mean 5.00 (4.00 or above)"),
     ],
 )
 def test_maturity_boundaries(mean, level, basis):
@@ -458,7 +458,7 @@ def test_maturity_covers_only_elements_with_a_survey_basis():
         ("clarity_of_vision", "bureaucratic"),
         ("shared_vision", "generative"),
     ]
-    assert out[0].basis == "Initial trust mean 2.6 (below 3.0)"
+    assert out[0].basis == "Initial trust mean 2.60 (below 3.00)"
 
 
 def test_maturity_element_ids_exist_in_the_theory(theory):
@@ -470,8 +470,10 @@ def test_maturity_element_ids_exist_in_the_theory(theory):
 def test_scores_just_below_a_boundary_never_print_as_the_boundary():
     # 2.996 is below 3.0, so it must not read "3.0 (below 3.0)".
     assert format_score(2.996) == "2.99"
+    # Always two places, as the tables print means (issue 14: "mean 2.6", "below 3.0").
+    assert (format_score(2.6), format_score(3), format_score(5.0)) == ("2.60", "3.00", "5.00")
     assert suggest_maturity({"shared_vision": 2.996}, READINESS.maturity)[0].basis == (
-        "Shared vision mean 2.99 (below 3.0)"
+        "Shared vision mean 2.99 (below 3.00)"
     )
     # Floating-point noise on an exact boundary: 3 - 4e-16 is read as 3.0.
     (noisy,) = suggest_maturity({"shared_vision": 2.9999999999999996}, READINESS.maturity)

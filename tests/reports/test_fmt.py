@@ -69,3 +69,18 @@ def test_no_module_defines_its_own_number_or_date_formatting():
         if name in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_abbreviations_are_spelled_out_at_first_use_only_in_prose():
+    from collabdx.reports.fmt import spell_out_first
+
+    html = (
+        '<title>IOC</title><p class="IOC">Two IOCs, the IOC and an ICS.</p>'
+        "<svg><text>PCN</text></svg><textarea>PCN</textarea><p>PCN, PCN; ICSs</p>"
+    )
+    assert spell_out_first(html) == (
+        '<title>IOC</title><p class="IOC">Two IOCs [interorganisational collaborations], '
+        "the IOC and an ICS [integrated care system].</p>"
+        "<svg><text>PCN</text></svg><textarea>PCN</textarea>"
+        "<p>PCN [primary care network], PCN; ICSs</p>"
+    )

@@ -103,7 +103,7 @@ class World:
 def build_world(n_responses: int = 6, *, released: bool = False) -> World:
     """Two collaborations with their facilitators; ``wave`` is open (its survey link
     works) unless ``released``, which closes it after the responses are in, so its
-    results pages show figures (results.release)."""
+    results pages show figures (Wave.results_released)."""
     owner = UserFactory(username="owner")
     cofac = UserFactory(username="cofac")
     viewer = UserFactory(username="viewer")

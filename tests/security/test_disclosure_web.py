@@ -21,7 +21,7 @@ from collabdx.reports.model import build_report
 from collabdx.web.collab.models import Partner, PartnerLink
 from collabdx.web.collab.presenters import wave_counts
 from collabdx.web.collab.services import close_wave
-from collabdx.web.results.data import load_wave
+from collabdx.web.survey.wave_data import load_wave
 from tests.security.conftest import build_world, full_answers, varied_answers
 from tests.security.test_disclosure_properties import feasible_values
 from tests.web.factories import PartnerFactory, ResponseFactory

@@ -35,7 +35,7 @@ def fetch_all():
     for role in ("other", "viewer", "cofac", "owner"):
         clients[role] = Client()
         clients[role].force_login(getattr(w, role))
-    # Results pages show figures only once the wave closes (results.release): fetch
+    # Results pages show figures only once the wave closes (Wave.results_released): fetch
     # every other page while it is open (the survey answers), then those.
     later = [(n, role) for n, role in PAGES if n.startswith("results:")]
     for name, role in [p for p in PAGES if p not in later]:

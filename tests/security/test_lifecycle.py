@@ -180,7 +180,7 @@ def archive_of(w: World) -> zipfile.ZipFile:
 def test_export_everything_holds_the_collaboration_and_no_secrets():
     w = build_world()
     respondent_traces(w)
-    close_wave(w.wave)  # an open wave's responses are not released (results.release)
+    close_wave(w.wave)  # an open wave's responses are not released (Wave.results_released)
     zf = archive_of(w)
     names = set(zf.namelist())
     assert {"README.txt", "collaboration.json"} <= names

@@ -76,7 +76,7 @@ def wave(collab):
 @pytest.fixture
 def closed_wave(collab):
     """Like ``wave`` but closed last week: results are shown only once a wave has
-    closed (``results.release``), so tests that read results use this one. Its
+    closed (``Wave.results_released``), so tests that read results use this one. Its
     responses are made by factories, as if submitted while it was open."""
     from collabdx.web.collab.models import PartnerLink
 

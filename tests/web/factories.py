@@ -52,7 +52,7 @@ class WaveFactory(factory.django.DjangoModelFactory):
     closes_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
 
     class Params:
-        # Results are shown only once a wave has closed (results.release).
+        # Results are shown only once a wave has closed (Wave.results_released).
         closed = factory.Trait(
             opens_on=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=28)),
             closes_on=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7)),

@@ -3,8 +3,7 @@
 import pytest
 
 from collabdx.core.demo import DEMO_PARTNERS
-from collabdx.web.collab.demo import load_demo
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.demo import load_demo
 from collabdx.web.survey.models import Response
 from collabdx.web.survey.services import wave_is_open
 
@@ -18,7 +17,7 @@ def test_load_demo_builds_two_closed_waves_of_synthetic_responses_and_an_open_on
     *waves, open_wave = list(collab.waves.all())
     assert len(waves) == 2
     # Results show only for closed waves, so the demo's results must be closed ...
-    assert all(results_released(w) for w in waves)
+    assert all(w.results_released() for w in waves)
     # ... and the open one lets someone try the survey, with nothing to difference.
     assert wave_is_open(open_wave) and not Response.objects.filter(wave=open_wave).exists()
     per_wave = sum(p.size for p in DEMO_PARTNERS)

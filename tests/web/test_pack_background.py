@@ -20,9 +20,9 @@ from collabdx.reports.pack import pack_view
 from collabdx.reports.pdf import html_to_pdf
 from collabdx.web.collab.lifecycle import purge_expired
 from collabdx.web.results import pack_files
-from collabdx.web.results.data import load_wave
 from collabdx.web.results.pack_loading import wave_pack_model
 from collabdx.web.security.models import SecurityEvent
+from collabdx.web.survey.wave_data import load_wave
 from collabdx.web.workshop.models import MaturityAgreement
 from tests.web.test_report_pack import pdf_url
 from tests.web.test_results import add, body, partners

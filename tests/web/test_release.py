@@ -1,4 +1,4 @@
-"""Results are shown only once a wave has closed (``results.release``).
+"""Results are shown only once a wave has closed (``Wave.results_released``).
 
 While a wave is open, each new response moves the figures, and reading them
 before and after one more response gives that person's answers away. So the
@@ -18,7 +18,6 @@ import zipfile
 import pytest
 
 from collabdx.web.collab.services import close_wave
-from collabdx.web.results.release import release_date, results_released
 from tests.web.factories import ResponseFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +36,11 @@ def fill(wave, n: int = 6) -> None:
 
 def test_released_from_the_day_after_the_closing_date():
     wave = WaveFactory(opens_on=dt.date(2026, 3, 2), closes_on=dt.date(2026, 3, 20))
-    assert not results_released(wave, today=dt.date(2026, 3, 1))  # not open yet
-    assert not results_released(wave, today=dt.date(2026, 3, 10))
-    assert not results_released(wave, today=dt.date(2026, 3, 20))  # last day to answer
-    assert results_released(wave, today=dt.date(2026, 3, 21))
-    assert release_date(wave) == dt.date(2026, 3, 21)
+    assert not wave.results_released(dt.date(2026, 3, 1))  # not open yet
+    assert not wave.results_released(dt.date(2026, 3, 10))
+    assert not wave.results_released(dt.date(2026, 3, 20))  # last day to answer
+    assert wave.results_released(dt.date(2026, 3, 21))
+    assert wave.release_date == dt.date(2026, 3, 21)
 
 
 def test_open_wave_report_says_when_results_come(owner_client, collab, wave):

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from collabdx.web.collab.lifecycle import purge_expired
-from collabdx.web.results import data, model_cache, pack_files
+from collabdx.web.results import model_cache, pack_files
+from collabdx.web.survey import wave_data as data
 from collabdx.web.workshop.models import MaturityAgreement
 from tests.web.test_results import add, partners, report_url
 

@@ -29,7 +29,7 @@ def pdf_url(collab, wave) -> str:
 
 @pytest.fixture
 def wave(closed_wave):
-    """Results are shown only for closed waves (results.release); see test_release.py."""
+    """Results are shown only for closed waves (Wave.results_released); see test_release.py."""
     return closed_wave
 
 
@@ -191,3 +191,12 @@ def test_trends_appear_from_the_second_wave(owner_client, collab):
     # The first wave's pack has nothing earlier to compare with.
     html = owner_client.get(report_url(collab, first)).content.decode()
     assert '<svg class="cdx-res-chart"' not in html
+
+
+def test_report_page_spells_out_ioc_at_first_use(owner_client, collab, fifteen):
+    """Issue 14: IOC (in Table 10's statements) spelled out where the page first uses it."""
+    html = owner_client.get(report_url(collab, fifteen)).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1]).split())
+    first = text.index("IOC")
+    assert re.match(r"IOCs? \[interorganisational collaborations?\]", text[first:])
+    assert text.count("[interorganisational collaboration") == 1

@@ -21,7 +21,7 @@ from collabdx.core.instruments import load_instrument
 from collabdx.core.psychometrics import result_to_dict, run_psychometrics
 from collabdx.reports.research import SEED, WEB_BOOTSTRAP_B, prepared_responses
 from collabdx.web.collab.models import PartnerLink
-from collabdx.web.results.data import load_wave
+from collabdx.web.survey.wave_data import load_wave
 from tests.web.factories import PartnerFactory, ResponseFactory, WaveFactory
 from tests.web.test_results import body, partners
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from collabdx.core.instruments import load_instrument
 from collabdx.reports import trend_chart
 from collabdx.web.collab.models import ActionPlanItem, PartnerLink
-from collabdx.web.results.data import MixedInstrumentError, load_wave, wave_responses
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave, wave_responses
 from tests.web.factories import (
     CollaborationFactory,
     EventFactory,
@@ -83,7 +83,7 @@ def body(response) -> bytes:
 
 @pytest.fixture
 def wave(closed_wave):
-    """Results are shown only for closed waves (results.release); see test_release.py."""
+    """Results are shown only for closed waves (Wave.results_released); see test_release.py."""
     return closed_wave
 
 

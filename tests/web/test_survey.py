@@ -751,3 +751,16 @@ def _journey_with_an_address(client: Client, link: PartnerLink) -> None:
     r = Client().get(f"/s/{link.token}/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="TestBrowser")
     assert r.status_code == 200
     assert Client().get("/s/unknown/", REMOTE_ADDR="203.0.113.7").status_code == 404
+
+
+def test_feedback_spells_out_ioc_at_first_use(client, link):
+    """Issue 14: personal feedback said "IOC" and never what it stands for. Q13 = 1
+    (mandated) selects Table 10's statements on mandated IOCs."""
+    answer_pages(client, link.token, READINESS, ANSWERS, len(READINESS.blocks))
+    key = draft_key_on_check_page(client, link.token)
+    client.post(f"/s/{link.token}/submit/", {"draft": key})
+    html = client.get(f"/s/{link.token}/thank-you/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1]).split())
+    first = text.index("IOC")
+    assert re.match(r"IOCs? \[interorganisational collaborations?\]", text[first:])
+    assert text.count("[interorganisational collaboration") == 1

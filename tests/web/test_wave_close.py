@@ -4,7 +4,7 @@ Before, "Close this wave now" moved the closing date to yesterday and the openin
 with it: a wave opened and closed on 5 December read "4 December to 4 December"
 everywhere, and a wave planned for 5 December to 31 January became 4 December too.
 Now the planned dates stay and ``closed_on`` records the day it was closed; results
-are released from that day (``results.release``), answers are refused from then on.
+are released from that day (``Wave.results_released``), answers are refused from then on.
 Closing needs a confirmation page (GET shows it, POST does it).
 """
 
@@ -22,7 +22,6 @@ from collabdx.web.collab.lifecycle import delete_after
 from collabdx.web.collab.models import PartnerLink, Wave
 from collabdx.web.collab.services import close_wave
 from collabdx.web.results.presenters import wave_day
-from collabdx.web.results.release import release_date, results_released
 from collabdx.web.survey.services import wave_is_open
 from tests.web.factories import ResponseFactory, WaveFactory
 
@@ -53,17 +52,17 @@ def test_closing_early_keeps_the_planned_dates_and_records_the_day(planned):
 
 
 def test_results_are_released_from_the_day_it_is_closed(planned):
-    assert not results_released(planned, TODAY)
+    assert not planned.results_released(TODAY)
     close_wave(planned, today=TODAY)
-    assert results_released(planned, TODAY)
-    assert release_date(planned) == TODAY
+    assert planned.results_released(TODAY)
+    assert planned.release_date == TODAY
     assert not wave_is_open(planned, TODAY)
     # A wave that runs its course is released the day after it closes, as before.
     natural = WaveFactory(collaboration=planned.collaboration, opens_on=TODAY,
                           closes_on=TODAY + dt.timedelta(days=3))  # fmt: skip
-    assert release_date(natural) == TODAY + dt.timedelta(days=4)
-    assert not results_released(natural, TODAY + dt.timedelta(days=3))
-    assert results_released(natural, TODAY + dt.timedelta(days=4))
+    assert natural.release_date == TODAY + dt.timedelta(days=4)
+    assert not natural.results_released(TODAY + dt.timedelta(days=3))
+    assert natural.results_released(TODAY + dt.timedelta(days=4))
 
 
 def test_closing_twice_changes_nothing(planned):

@@ -21,8 +21,8 @@ import pytest
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.reports.html import render_html
 from collabdx.web.collab.models import ActionPlanItem, PartnerLink
-from collabdx.web.results.data import load_wave
 from collabdx.web.results.pack_loading import wave_pack_model
+from collabdx.web.survey.wave_data import load_wave
 from collabdx.web.workshop import services
 from tests.web.factories import ResponseFactory, WaveFactory
 

@@ -407,7 +407,7 @@ def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner
     for i in range(5):  # Q5 and Q4 differ: no response is an exact repeat
         answers = {"Q14": 5, "Q5": 1 + i % 4, "Q4": 1 + i // 4}
         ResponseFactory(wave=wave, partner=partner, answers=answers)
-    # Open: nothing from the survey, however many have answered (results.release).
+    # Open: nothing from the survey, however many have answered (Wave.results_released).
     html = owner_client.get(facilitate_url(wave)).content.decode()
     assert "Perceived legitimacy mean" not in html
     assert "None yet: shown once the wave has closed." in text(
@@ -416,7 +416,7 @@ def test_suggested_level_only_with_k_survey_responses_once_the_wave_closes(owner
     close_wave(wave)
     html = owner_client.get(facilitate_url(wave)).content.decode()
     legit = text(section(html, "perceived_legitimacy"))
-    assert "Generative : Perceived legitimacy mean 5.0 (4.0 or above)." in legit
+    assert "Generative : Perceived legitimacy mean 5.00 (4.00 or above)." in legit
     assert "A starting point for discussion, not a rating." in legit
     # Table 11 elements with no survey questions say so.
     assert "the survey has no questions on this element" in text(section(html, "confidence"))

@@ -14,7 +14,7 @@ from collabdx.core.maturity import is_weak, linked_statements
 from collabdx.core.theory import load_theory
 from collabdx.reports import pack_core
 from collabdx.web.collab.models import ActionPlanItem, Membership
-from collabdx.web.results.presenters import action_name
+from collabdx.web.collab.presenters import action_name
 from collabdx.web.workshop import services
 from collabdx.web.workshop.models import MaturityRating
 from tests.web.factories import ResponseFactory, UserFactory

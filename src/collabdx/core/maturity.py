@@ -4,8 +4,8 @@ Derived by collabdx: Table 11 asks people to "rate for each element according to
 which type of culture you perceive your organisation to have"; it gives no link
 to the survey. Which scale stands for which element is the instrument's data (its
 ``[[maturity]]`` table, ``Instrument.maturity``). We read a scale mean (1-5, higher
-is more favourable) as pathological below 3.0 (on the disagree side of "neither"), bureaucratic from
-3.0 to below 4.0, and generative from 4.0 ("agree") up. The result is offered
+is more favourable) as pathological below 3.00 (on the disagree side of "neither"),
+bureaucratic from 3.00 to below 4.00, and generative from 4.00 ("agree") up. The result is offered
 only as a prompt for the team's own rating, never as a rating.
 """
 
@@ -50,11 +50,12 @@ def below(value: float, threshold: float) -> bool:
 
 
 def format_score(value: float) -> str:
-    """Up to two decimals, truncated rather than rounded so that a score below a
-    threshold never prints as the threshold (2.996 -> "2.99", not "3.00")."""
+    """Two decimals, as every score and cut-off on the 1-5 scale is printed (issue 14:
+    "2.82, below 3.0" and "mean 2.6" mixed decimal places with the tables' "2.60");
+    truncated rather than rounded so that a score below a threshold never prints as
+    the threshold (2.996 -> "2.99", not "3.00")."""
     truncated = math.floor(_clean(value) * 100 + 1e-6) / 100
-    text = f"{truncated:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+    return f"{truncated:.2f}"
 
 
 def maturity_level(mean: float) -> Level:

@@ -36,14 +36,15 @@ class Band:
 
 
 # Heuristic cut-points on the 1–5 keyed scale (issue 2). Not validated thresholds.
+# Written to two decimals, as the means they are compared with are (issue 14).
 BANDS = (
-    Band("attention", "Needs attention", "Mean below 3.0: on balance unfavourable."),
-    Band("mixed", "Mixed", "Mean from 3.0 to below 4.0: neither clearly favourable nor not."),
-    Band("strength", "Strength", "Mean 4.0 or above: on balance favourable."),
+    Band("attention", "Needs attention", "Mean below 3.00: on balance unfavourable."),
+    Band("mixed", "Mixed", "Mean from 3.00 to below 4.00: neither clearly favourable nor not."),
+    Band("strength", "Strength", "Mean 4.00 or above: on balance favourable."),
 )
 BAND_NOTE = (
-    "Bands are a rule of thumb for reading the 1–5 scores (below 3.0; 3.0 to below 4.0; "
-    "4.0 and above). They are not validated cut-offs."
+    "Bands are a rule of thumb for reading the 1–5 scores (below 3.00; 3.00 to below "
+    "4.00; 4.00 and above). They are not validated cut-offs."
 )
 
 

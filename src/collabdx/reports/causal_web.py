@@ -88,8 +88,10 @@ def edge_rows(theory: Theory) -> list[EdgeRow]:
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
-    return layout(theory, metrics)
+def _cached_layout(
+    theory: Theory, metrics: Metrics | None = None, marked: frozenset[str] = frozenset()
+) -> Layout:
+    return layout(theory, metrics, marked)
 
 
 def _ports(lay: Layout) -> dict[tuple[int, str], float]:
@@ -175,7 +177,8 @@ def _path(pts: list[tuple[float, float]]) -> str:
 def _edge(
     lay: Layout, theory: Theory, i: int, ports: Mapping[tuple[int, str], float], prefix: str,
     emphasis: frozenset[tuple[str, str]] = frozenset(), number: int | None = None,
-) -> Markup:  # fmt: skip
+) -> tuple[Markup, Markup]:  # fmt: skip
+    """The edge's path, and its number's plate (drawn later, over every line)."""
     r = lay.routes[i]
     pts = _points(lay, i, r, ports)
     e = r.edge
@@ -203,19 +206,22 @@ def _edge(
         attrs.update({"data_route": "1"} if on else {"stroke_opacity": FADED})
         attrs["stroke_width"] = EMPHASIS_WIDTH if on else "1.6"
     path = el("path", el("title", label), **attrs)
-    return path + _number(pts, number) if number is not None else path
+    return path, (_number(pts, number, r.reversed) if number is not None else Markup(""))
 
 
-def _number(pts: list[tuple[float, float]], number: int) -> Markup:
+def _number(pts: list[tuple[float, float]], number: int, feedback: bool) -> Markup:
     """The link's number in the key, on the straight end before its arrowhead.
 
-    A white plate keeps it legible over the lines it crosses; ports are spaced at least
-    ``Metrics.port_step`` apart, so numbers at neighbouring arrowheads do not touch.
+    A feedback edge (drawn right to left) has its number where it leaves the left side
+    of its source instead: before its arrowhead, on the right side of its target, the
+    number sat in the gap where the next column's numbers are, and they covered it
+    (issue 14: number 18 in Box 1). So every number is on the left of a box, beside
+    one of its ports; ports are ``Metrics.port_step`` apart, more than a number's
+    height, and a white plate keeps it legible over the lines it crosses.
     """
-    (x0, _y0), (x1, y1) = pts[-2], pts[-1]
-    leftward = x1 < x0  # a feedback edge arrives at the right side of its box
+    x1, y1 = pts[0] if feedback else pts[-1]
     w = text_width(str(number), FONT) + 4
-    x = x1 + 10 if leftward else x1 - 10 - w
+    x = x1 - 10 - w
     # A white plate, not a stroke halo: WeasyPrint ignores paint-order, and a halo
     # drawn over the glyphs hid them in the PDF.
     return el(
@@ -237,13 +243,14 @@ INVERSE_WORD = {"weak": "high", "strong": "low"}
 
 def _node(
     box: Box, label: str, level: str | None, href: str | None, prefix: str,
-    inverse: bool = False,
+    inverse: bool = False, badge_row: float = 0.0,
 ) -> Markup:
     fill, stroke, width, weight = NODE_STYLE[box.kind]
     if level:
         stroke, width = MARK[level][0], "4"
     block = len(box.lines) * LINE
-    top = box.y + (box.h - block) / 2
+    row = badge_row if level else 0.0  # the layout made the box taller by this
+    top = box.y + (box.h - row - block) / 2
     spans = join(
         el("tspan", s, x=_n(box.x + box.w / 2), y=_n(top + LINE * (k + 0.76)))
         for k, s in enumerate(box.lines)
@@ -257,10 +264,14 @@ def _node(
            text_anchor="middle"),
     ]  # fmt: skip
     if level:
-        # In the column gap beside the box, never over it: over the corner it covered
-        # "of" in "Sharedness of vision" (issue 14). COL_GAP leaves room for the badge.
+        # Never over the name: over the corner it covered "of" in "Sharedness of vision"
+        # (issue 14). In print, in a row of its own at the foot of the box; on the web,
+        # in the column gap beside the box (COL_GAP leaves room for it).
         word = INVERSE_WORD[level] if inverse else None
-        parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
+        if row:
+            parts.append(_badge(box.x + box.w - 3, box.y + box.h - row, level, word))
+        else:
+            parts.append(_badge(box.x + box.w + 1 + badge_width(level, word), box.y, level, word))
     g = el("g", *parts, class_=f"cw-node cw-{box.kind}", id=f"{prefix}-node-{box.id}",
            data_node=box.id)  # fmt: skip
     return el("a", g, href=href) if href else g
@@ -293,7 +304,9 @@ def svg(
             raise ValueError(f"highlight: unknown node {node!r}")
         if level not in HIGHLIGHTS:
             raise ValueError(f"highlight: {node!r}: level must be one of {HIGHLIGHTS}")
-    lay = _cached_layout(theory, metrics)
+    # Marks change the print layout only (a badge row); the web's layout stays cached.
+    marked = frozenset(highlight) if metrics is not None and metrics.badge_row else frozenset()
+    lay = _cached_layout(theory, metrics, marked)
     gap = lay.metrics.col_gap
     p = id_prefix
     levels = [lv for lv in HIGHLIGHTS if lv in highlight.values()]
@@ -338,7 +351,9 @@ def svg(
               theory.edges.index(lay.routes[i].edge) + 1 if numbered else None)
         for i in order
     ]  # fmt: skip
-    drawing.append(el("g", *edges, class_="cw-edges"))
+    drawing.append(el("g", *(path for path, _ in edges), class_="cw-edges"))
+    if numbered:  # after all the lines: a later line drawn across a number half hid it
+        drawing.append(el("g", *(no for _, no in edges), class_="cw-link-nos"))
     nodes = []
     for node in theory.nodes:
         box = lay.boxes.get(node)
@@ -346,8 +361,9 @@ def svg(
             href = node_href(node) if node_href else None
             inverse = theory.nodes[node].mechanism in MORE_IS_WORSE
             nodes.append(
-                _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse)
-            )
+                _node(box, theory.nodes[node].label, highlight.get(node), href, p, inverse,
+                      lay.metrics.badge_row)
+            )  # fmt: skip
     drawing.append(el("g", *nodes, class_="cw-nodes"))
     return str(el(
         "svg",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from collabdx.core.theory import Theory
 from collabdx.core.theory_model import Edge
-from collabdx.reports.causal_web_text import FONT, PREFIXES, text_width, wrap
+from collabdx.reports.causal_web_text import BADGE_H, FONT, PREFIXES, text_width, wrap
 
 __all__ = ["FONT", "PREFIXES", "PRINT", "Layout", "Metrics", "layout", "text_width", "wrap"]
 
@@ -47,7 +47,6 @@ CENTRE_PULL = 0.08
 MIN_WIDTH = 640  # from the trunk's drop point in band 2 to the band's first column
 
 
-
 @dataclass(frozen=True)
 class Metrics:
     """Box width, column gap and port spacing of one drawing.
@@ -55,15 +54,18 @@ class Metrics:
     The whole web (web page, explorer) uses the defaults. The print figures of one Box
     each (issue 14) use narrower boxes and gaps, so ten columns fit A4 landscape with
     node text at 7 pt or more, and wider port spacing, so each link's number fits
-    beside its arrowhead.
+    beside its arrowhead. ``badge_row``, if not 0, is the height a marked box gains to
+    hold its badge inside it: print's column gaps hold the links' numbers, and a badge
+    there covered them (issue 14); the web page puts badges in its wider gaps.
     """
 
     node_w: float = NODE_W
     col_gap: float = COL_GAP
     port_step: float = PORT_STEP
+    badge_row: float = 0.0
 
 
-PRINT = Metrics(node_w=102, col_gap=44, port_step=15)
+PRINT = Metrics(node_w=102, col_gap=44, port_step=15, badge_row=BADGE_H + 2)
 
 BAND_TITLES = ("Collaborative functioning (Box 1)", "Collaborative performance (Box 2)")
 
@@ -263,8 +265,10 @@ def _coordinates(layers: list[list[str]], boxes: dict[str, Box], rounds: int = 4
             _place_column(items, wanted)
 
 
-def layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
+def layout(theory: Theory, metrics: Metrics | None = None, marked: Iterable[str] = ()) -> Layout:
+    """Boxes and routes of the web; ``marked`` nodes get a badge row if metrics say so."""
     m = metrics or Metrics()
+    badged = frozenset(marked) if m.badge_row else frozenset()
     used = [n for n in theory.nodes if any(n in (e.source, e.target) for e in theory.edges)]
     band = _bands(theory, used)
     succ: dict[str, list[str]] = {n: [] for n in used}
@@ -298,9 +302,8 @@ def layout(theory: Theory, metrics: Metrics | None = None) -> Layout:
         for node in order:
             kind = _kind(theory, node)
             lines = wrap(theory.nodes[node].label, m.node_w - 2 * PAD_X, bold=kind == "mechanism")
-            boxes[node] = Box(
-                node, b, layer[node], len(lines) * LINE + 2 * PAD_Y, lines=lines, kind=kind
-            )
+            h = len(lines) * LINE + 2 * PAD_Y + (m.badge_row if node in badged else 0.0)
+            boxes[node] = Box(node, b, layer[node], h, lines=lines, kind=kind)
         routes += _routes(theory, band, b, back, boxes)
         layers: list[list[str]] = [
             [] for _ in range(max(x.layer for x in boxes.values() if x.band == b) + 1)

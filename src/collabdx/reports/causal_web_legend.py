@@ -9,6 +9,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from collabdx.reports.causal_web_layout import FONT, text_width
+from collabdx.reports.causal_web_text import BADGE_FONT, BADGE_H
+from collabdx.reports.causal_web_text import badge_width as _word_width
 from collabdx.reports.svg import el, join
 
 FONT_FAMILY = "Arial, Helvetica, Liberation Sans, sans-serif"
@@ -32,7 +34,7 @@ def _n(v: float) -> str:
 
 
 def badge_width(level: str, word: str | None = None) -> float:
-    return text_width(word or MARK[level][1], 11, bold=True) + 10
+    return _word_width(word or MARK[level][1])
 
 
 def _badge(x_right: float, y: float, level: str, word: str | None = None) -> Markup:
@@ -40,10 +42,13 @@ def _badge(x_right: float, y: float, level: str, word: str | None = None) -> Mar
     word = word or default
     w = badge_width(level, word)
     return el(
-        "rect", x=_n(x_right - w), y=_n(y), width=_n(w), height=16, rx=3, fill=colour
-    ) + el(
-        "text", word, x=_n(x_right - w / 2), y=_n(y + 12), font_size=11, font_weight="bold",
-        fill="#ffffff", text_anchor="middle",
+        "g",
+        el("rect", x=_n(x_right - w), y=_n(y), width=_n(w), height=BADGE_H, rx=3, fill=colour),
+        el(
+            "text", word, x=_n(x_right - w / 2), y=_n(y + BADGE_H * 0.75), font_size=BADGE_FONT,
+            font_weight="bold", fill="#ffffff", text_anchor="middle",
+        ),
+        class_="cw-badge",
     )  # fmt: skip
 
 
@@ -87,7 +92,7 @@ def _legend_items(
         thick = el("line", x1=0, y1=9, x2=34, y2=9, stroke=TEXT, stroke_width=EMPHASIS_WIDTH)
         items.append((thick, "thick: route through a weak mechanism", 44.0))
     for level in levels:
-        badge_w = text_width(MARK[level][1], 11, bold=True) + 10
+        badge_w = badge_width(level)
         items.append(
             (
                 el("rect", x=2, y=1, width=30, height=16, rx=3, fill="#ffffff",

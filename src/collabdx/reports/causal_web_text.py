@@ -7,6 +7,10 @@ and wrapping is the same on every machine.
 from __future__ import annotations
 
 FONT = 13  # node text, in SVG user units (causal_web_layout sizes boxes around it)
+# A "weak"/"strong" badge: as large as the node text, which prints at 7 pt on A4; at
+# 11 units Box 1's badges printed at 6.0 pt (issue 14). Height is the badge's box.
+BADGE_FONT = 13
+BADGE_H = 18
 
 # Advance widths of Helvetica/Arial (Liberation Sans is metric-compatible) per 1000
 # em, for wrapping labels without a font library. Unknown characters count as wide.
@@ -27,6 +31,10 @@ _WIDTHS = {
 def text_width(text: str, size: float, bold: bool = False) -> float:
     em = sum(_WIDTHS.get(ch, 556) for ch in text) / 1000
     return em * size * (1.08 if bold else 1.0)
+
+
+def badge_width(word: str) -> float:
+    return text_width(word, BADGE_FONT, bold=True) + 10
 
 
 PREFIXES = ("intra", "inter", "multi")  # where a long compound may break, hyphenated

@@ -289,8 +289,8 @@ class HeatRow:
 # a cell's colour never says something its band does not (issue 14). Colours are the
 # diverging scale's ends and centre.
 HEAT_BINS = (
-    (3.0, "below 3: needs attention"), (4.0, "3 to below 4: mixed"),
-    (99.0, "4 and above: strength"),
+    (3.0, "below 3.00: needs attention"), (4.0, "3.00 to below 4.00: mixed"),
+    (99.0, "4.00 and above: strength"),
 )  # fmt: skip
 HEAT_COLOUR = (0, 2, 4)  # index into KEYED_COLOURS / KEYED_TEXT for each bin
 
@@ -316,7 +316,8 @@ def heatmap(
     n_rows = sum(len(rows) for _, rows in sections)
     height = top + cell_h * n_rows + head_h * len(sections) + 8
     entries = [(KEYED_COLOURS[HEAT_COLOUR[i]], label) for i, (_, label) in enumerate(HEAT_BINS)]
-    out = [_swatches(0, 2, entries, 130)]
+    # A step that fits the longest label ("3.00 to below 4.00: mixed", 11 px) and its swatch.
+    out = [_swatches(0, 2, entries, 175)]
     for j, col in enumerate(columns):
         lines = _wrap(col, 13)[:3]
         for i, line in enumerate(lines):

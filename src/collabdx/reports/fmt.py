@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 MINUS = "\u2212"
@@ -72,3 +73,48 @@ def instrument_label(title: str, version: str, derived: bool) -> str:
     """How every page and file names an instrument version."""
     label = f"{title}, version {version}"
     return label + " (derived from the report, not validated)" if derived else label
+
+
+# The seed's abbreviations that reach a reader (Table 10's statements say "IOC"; Table
+# 2's collaboration types "ICS" and "PCN"): spelled out at first use (issue 14).
+ABBREVIATIONS = {
+    "IOC": ("interorganisational collaboration", "interorganisational collaborations"),
+    "ICS": ("integrated care system", "integrated care systems"),
+    "PCN": ("primary care network", "primary care networks"),
+}
+# Text in these elements is not read as prose (or is the reader's own input).
+_NOT_PROSE = ("style", "script", "title", "textarea", "svg")
+
+
+def spell_out_first(html: str) -> str:
+    """``html`` with the first use of each abbreviation in its text spelled out.
+
+    "IOC" becomes "IOC [interorganisational collaboration]", "IOCs" the plural, in
+    square brackets because the first use is often inside a statement quoted word
+    for word from the report. Only text between tags changes, never a tag or an
+    attribute, and nothing inside ``_NOT_PROSE`` elements.
+    """
+    seen: set[str] = set()
+    word = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")(s?)\b")
+    skip = ""  # the element being skipped, up to its end tag (a <style> holds no tags)
+    out = []
+    for part in re.split(r"(<[^>]*>)", html):
+        tag = re.match(r"<(/?)([a-zA-Z][\w-]*)", part)
+        if tag:
+            name = tag.group(2).lower()
+            if skip and tag.group(1) and name == skip:
+                skip = ""
+            elif not skip and name in _NOT_PROSE and not tag.group(1) and part[-2:] != "/>":
+                skip = name
+        elif part and not part.startswith("<") and not skip and len(seen) < len(ABBREVIATIONS):
+
+            def expand(m: re.Match[str]) -> str:
+                if m.group(1) in seen:
+                    return m.group(0)
+                seen.add(m.group(1))
+                one, many = ABBREVIATIONS[m.group(1)]
+                return f"{m.group(0)} [{many if m.group(2) else one}]"
+
+            part = word.sub(expand, part)
+        out.append(part)
+    return "".join(out)

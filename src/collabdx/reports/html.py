@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_a
 from markupsafe import Markup
 
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
-from collabdx.reports.fmt import num, pct
+from collabdx.reports.fmt import num, pct, spell_out_first
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack import Pack, pack_view
 from collabdx.reports.pack_sections import CORE
@@ -30,6 +30,8 @@ def register(env: Environment) -> Environment:
     """The filters and globals every pack template may use, in any environment."""
     env.filters["fmt"] = _fmt
     env.filters["pct"] = pct
+    # The rendered block is already escaped markup; the filter only adds constant words.
+    env.filters["spell_out_first"] = lambda html: Markup(spell_out_first(str(html)))  # noqa: S704
     env.globals["not_shown"] = NOT_SHOWN
     env.globals["disclosure_rule"] = rule_text
     return env
@@ -75,7 +77,7 @@ def render_pack(pack: Pack, **extra: Any) -> str:
         pack.sections = list(CORE) + pack.sections
         pack.number_annexes()
     template = environment().get_template("pack/document.jinja")
-    return template.render(pack=pack, css=pack_css(), web=False, **extra)
+    return spell_out_first(template.render(pack=pack, css=pack_css(), web=False, **extra))
 
 
 def render_html(model: ReportModel) -> str:

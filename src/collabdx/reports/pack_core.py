@@ -53,7 +53,7 @@ SELECTION_RULES = (
     (
         "Scale rules",
         "A rule on a whole scale selects a statement when the group's mean score on that scale "
-        "is below the threshold the rule names (for example 3.0).",
+        "is below the threshold the rule names (for example 3.00).",
     ),
     (
         "Context conditions",

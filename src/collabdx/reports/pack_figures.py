@@ -87,7 +87,8 @@ def profile_figures(
     profile_desc = (
         "Dot plot of each scale's mean score on a 1 to 5 scale, higher is more favourable, "
         "with whiskers for its 95% confidence interval, drawn over three bands: needs "
-        "attention (below 3), mixed (3 to below 4) and strength (4 and above). The table "
+        "attention (below 3.00), mixed (3.00 to below 4.00) and strength (4.00 and above). "
+        "The table "
         "after the chart gives the same figures."
     )
     profile_rows = [
@@ -173,7 +174,8 @@ def heatmap(model: ReportModel, numbers: FigureNumbers, k: int) -> Figure:
     desc = (
         "Heatmap of each scale's mean score (1 to 5, higher is more favourable) for everyone "
         "and for each group of respondents by organisation, role and staff group. Every cell "
-        "prints its mean; the colour repeats its band (below 3, 3 to below 4, 4 and above). "
+        "prints its mean; the colour repeats its band (below 3.00, 3.00 to below 4.00, "
+        "4.00 and above). "
         "Groups that are not shown "
         f"(a group needs at least {k} people) have no figures. The tables after the chart "
         "give the same means."

@@ -33,7 +33,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DERIVED = (
     "The scoring rule: which items are scored, the reverse keying, scale scores as the "
     "mean of answered items (the report gives the survey's blocks but no scoring rule).",
-    "The bands (below 3.0, 3.0 to below 4.0, 4.0 and above): a reading aid, not "
+    "The bands (below 3.00, 3.00 to below 4.00, 4.00 and above): a reading aid, not "
     "validated cut-offs.",
     "The rules that select Table 10 action statements from the answers, the split of "
     "each statement into if / then / because, and its links to the CMOCs and mechanisms.",

@@ -308,7 +308,7 @@ REQUEST_BODY_MAX_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # No page takes a file but one: refuse file parts outright rather than spool them to
-# disk. The exception, a wave's answers collected elsewhere (collab/upload_views.py),
+# disk. The exception, a wave's answers collected elsewhere (survey/upload_views.py),
 # reads one file into memory up to this size; its request body may be this much
 # larger than REQUEST_BODY_MAX_SIZE (collabdx.web.security.bodysize).
 FILE_UPLOAD_HANDLERS = ["collabdx.web.security.uploads.RefuseFilesHandler"]

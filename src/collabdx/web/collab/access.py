@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from collabdx.web.collab.models import Collaboration, Membership, Wave
+from collabdx.web.security.events import Kind, record
 
 
 class Role(StrEnum):
@@ -90,8 +91,6 @@ def can(request: HttpRequest, collab: Collaboration, action: Action | str) -> bo
 
 
 def _refuse(request: HttpRequest, collab: Collaboration, action: Action) -> None:
-    from collabdx.web.security.events import Kind, record
-
     role = role_in(request, collab)
     record(
         Kind.ACCESS_REFUSED, request=request, collaboration=collab,

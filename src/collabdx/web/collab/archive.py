@@ -10,7 +10,7 @@ The archive is what a facilitator could see in the service, gathered in one file
 * ``responses/<wave>.csv`` and ``.json``: each wave's responses as the results
   page's export makes them: shuffled, with fresh random ids, formula-safe,
   k-anonymous over organisation and descriptors (``core.microdata``), and nothing
-  at all for a wave under k responses or a wave still open (see ``results.release``);
+  at all for a wave under k responses or a wave still open (see ``Wave.results_released``);
 * ``README.txt``: what is in the archive and what is deliberately not.
 
 Deliberately left out: passwords and two-factor secrets, the survey and rating
@@ -31,9 +31,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from collabdx.core.disclosure import NOT_SHOWN
-from collabdx.core.theory import load_theory
-from collabdx.web.collab import lifecycle, presenters
+from collabdx.web.collab import hooks, lifecycle, presenters
 from collabdx.web.collab.models import Collaboration, Wave
 from collabdx.web.security.events import LABELS
 
@@ -65,87 +63,26 @@ def _members(collab: Collaboration, role: str) -> list[str]:
     return sorted(m.user.get_username() for m in collab.memberships.filter(role=role))
 
 
-def _date(day: dt.date | None) -> str | None:
+def iso_date(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
 def _wave_record(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:
-    from collabdx.web.results.data import MixedInstrumentError
-    from collabdx.web.results.release import release_date
-    from collabdx.web.results.services import (
-        ExportRefused,
-        NotReleased,
-        export_filename,
-        export_wave,
-    )
-    from collabdx.web.workshop.models import MaturityAgreement, RatingRound
-    from collabdx.web.workshop.presenters import LEVEL_LABELS, distribution
-
     counts = presenters.wave_counts(wave, k)
     record: dict[str, Any] = {
         "name": wave.name,
         "instrument_id": wave.instrument_id,
         "instrument_version": wave.instrument_version,
-        "opens_on": _date(wave.opens_on),
-        "closes_on": _date(wave.closes_on),  # as planned
-        "closed_early_on": _date(wave.closed_on) if wave.closed_on else None,
+        "opens_on": iso_date(wave.opens_on),
+        "closes_on": iso_date(wave.closes_on),  # as planned
+        "closed_early_on": iso_date(wave.closed_on) if wave.closed_on else None,
         "responses": counts.summary,
-        "responses_deleted_from": _date(lifecycle.delete_after(wave)),
-        "response_files": [],
+        "responses_deleted_from": iso_date(lifecycle.delete_after(wave)),
     }
-    for fmt in ("csv", "json"):
-        try:
-            file = export_wave(wave, fmt, k)
-        except NotReleased:
-            record["response_note"] = (
-                "No file: the wave is still open; its responses are released from "
-                f"{_date(release_date(wave))}."
-            )
-            break
-        except ExportRefused:
-            record["response_note"] = (
-                f"No file: {NOT_SHOWN.lower()}; results need at least {k} responses."
-            )
-            break
-        except MixedInstrumentError as exc:
-            record["response_note"] = f"No file: {exc}"
-            break
-        name = "responses/" + export_filename(wave.collaboration, wave, fmt)
-        files[name] = file.data
-        record["response_files"].append(name)
-    elements = load_theory().maturity_elements
-    rounds = []
-    for rnd in RatingRound.objects.filter(wave=wave).order_by("number"):
-        entry: dict[str, Any] = {
-            "round": rnd.number,
-            "opened_on": _date(rnd.opened_on),
-            "closed_on": _date(rnd.closed_on),
-            "ratings_received": rnd.ratings.count(),
-        }
-        if rnd.is_open:  # nothing about the levels while people are still rating
-            entry["elements"] = "Shown once the round has closed."
-        else:
-            ratings = [r for r in rnd.ratings.values_list("ratings", flat=True)
-                       if isinstance(r, dict)]  # fmt: skip
-            entry["elements"] = [
-                {
-                    "element": e.name,
-                    "shown": distribution([r[e.id] for r in ratings if e.id in r], k).summary,
-                }
-                for e in elements.values()
-            ]
-        rounds.append(entry)
-    record["maturity_ratings"] = {"rounds": rounds}
-    record["maturity_agreed"] = [
-        {
-            "element": elements[a.element_id].name if a.element_id in elements else a.element_id,
-            "level": LEVEL_LABELS.get(a.agreed_level, a.agreed_level),
-            "rationale": a.rationale,
-            "actions": a.actions,
-            "recorded_on": _date(a.recorded_on),
-        }
-        for a in MaturityAgreement.objects.filter(wave=wave).order_by("element_id")
-    ]
+    # The response files (results) and the maturity ratings (workshop): each app
+    # adds what it holds, under the same disclosure control as its pages.
+    for part in hooks.archive_parts():
+        record.update(part(wave, k, files))
     return record
 
 
@@ -160,7 +97,7 @@ def collaboration_record(collab: Collaboration, k: int, files: dict[str, bytes])
             "mandated": collab.mandated,
             "cross_sector": collab.cross_sector,
             "life_cycle_stage": presenters.stage_name(collab.life_cycle_stage),
-            "created_on": _date(collab.created_on),
+            "created_on": iso_date(collab.created_on),
             "demo": collab.is_demo,
             "owner": collab.owner.get_username(),
             "co_facilitators": _members(collab, "cofacilitator"),
@@ -180,7 +117,7 @@ def collaboration_record(collab: Collaboration, k: int, files: dict[str, bytes])
         "waves": [_wave_record(w, k, files) for w in collab.waves.all()],
         "events": [
             {
-                "date": _date(e.happened_on),
+                "date": iso_date(e.happened_on),
                 "kind": e.get_kind_display(),
                 "description": e.description,
             }
@@ -190,7 +127,7 @@ def collaboration_record(collab: Collaboration, k: int, files: dict[str, bytes])
             {
                 "action_id": i.action_id,
                 "owner": i.owner_name,
-                "due_on": _date(i.due_on),
+                "due_on": iso_date(i.due_on),
                 "status": i.get_status_display(),
                 "note": i.note,
                 "adopted_in": i.adopted_in.name if i.adopted_in else None,

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from collabdx.core.instruments import available, load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.web.collab.models import Event
 from collabdx.web.dateinput import DateInputField
 
 
@@ -153,8 +154,6 @@ class WaveForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    from collabdx.web.collab.models import Event
-
     happened_on = DateInputField(what="date of the event")
     kind = forms.ChoiceField(
         choices=Event.KINDS, widget=forms.RadioSelect,

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from collabdx.web.collab import hooks
 from collabdx.web.collab.models import Wave
+from collabdx.web.security import session_records, throttle
+from collabdx.web.security.models import SecurityEvent
 
 
 def retention_days() -> int:
@@ -50,14 +53,14 @@ def expired_waves(today: dt.date) -> list[Wave]:
 @dataclass(frozen=True)
 class Purged:
     waves: int
-    responses: int
-    receipts: int
-    drafts: int
-    ratings: int
-    rating_receipts: int
-    expired_drafts: int
-    throttle_counters: int
-    sessions: int
+    responses: int = 0
+    receipts: int = 0
+    drafts: int = 0
+    ratings: int = 0
+    rating_receipts: int = 0
+    expired_drafts: int = 0
+    throttle_counters: int = 0
+    sessions: int = 0
     session_records: int = 0
     security_events: int = 0
     addresses: int = 0  # e-mail invitations' addresses of waves past their closing date
@@ -72,65 +75,53 @@ class Purged:
 
 
 def purge_expired(today: dt.date | None = None, now: dt.datetime | None = None) -> Purged:
-    """Delete everything past its retention date, in one transaction."""
-    from collabdx.web.invitations.models import Invitation
-    from collabdx.web.invitations.services import forget_addresses_of_closed_waves
-    from collabdx.web.results.pack_files import delete_packs
-    from collabdx.web.security import session_records, throttle
-    from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
-    from collabdx.web.survey.services import purge_expired_drafts
-    from collabdx.web.workshop.models import MaturityRating, RatingReceipt
+    """Delete everything past its retention date, in one transaction.
 
+    Each app built on this one deletes its own respondents' data (``hooks.Purger``,
+    registered in its ``AppConfig.ready()``: survey responses, receipts and drafts;
+    workshop ratings; e-mail invitations), inside this transaction; files on disk
+    (kept packs) go once it has committed."""
     today = today or timezone.localdate()
+    counts: dict[str, int] = {}
+    held: set[int] = set()
+
+    def add(part: hooks.Purge) -> None:
+        held.update(part.held)
+        for name, n in part.counts.items():
+            counts[name] = counts.get(name, 0) + n
+
     with transaction.atomic():
-        waves = expired_waves(today)
-        ids = [w.pk for w in waves]
-        held = _waves_holding_data(ids)
-        responses, _ = Response.objects.filter(wave_id__in=ids).delete()
-        receipts, _ = SubmissionReceipt.objects.filter(wave_id__in=ids).delete()
-        drafts, _ = Draft.objects.filter(link__wave_id__in=ids).delete()
-        ratings, _ = MaturityRating.objects.filter(wave_id__in=ids).delete()
-        rating_receipts, _ = RatingReceipt.objects.filter(wave_id__in=ids).delete()
-        expired_drafts = purge_expired_drafts(today)
+        ids = [w.pk for w in expired_waves(today)]
+        for purge in hooks.purgers():
+            add(purge(ids, today))
         counters = throttle.purge_expired(now)
         # Expired sessions still hold a respondent's feedback or a draft's key until
         # deleted (Django leaves that to `clearsessions`): delete them here too.
         sessions, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
         records = session_records.purge_expired(today)
         events = purge_security_events(now or timezone.now())
-        # A wave that closed on its planned date (no click on "Close") keeps its
-        # addresses until this daily run; its invitations go with its responses.
-        addresses = forget_addresses_of_closed_waves(today)
-        Invitation.objects.filter(wave_id__in=ids).delete()
-    # Kept workshop pack PDFs and exports hold the wave's figures: they go with its responses.
-    packs = delete_packs(ids)
+    for purge_files in hooks.file_purgers():
+        add(purge_files(ids))
     return Purged(
-        waves=len(held), responses=responses, receipts=receipts, drafts=drafts,
-        ratings=ratings, rating_receipts=rating_receipts, expired_drafts=expired_drafts,
-        throttle_counters=counters, sessions=sessions, session_records=records,
-        security_events=events, addresses=addresses, packs=packs,
+        waves=len(held), throttle_counters=counters, sessions=sessions,
+        session_records=records, security_events=events, **counts,
     )  # fmt: skip
 
 
 def purge_security_events(now: dt.datetime) -> int:
     """Security log events are kept for the retention period, counted from when they
     happened (they are about facilitators' accounts, never about respondents)."""
-    from collabdx.web.security.models import SecurityEvent
-
     cutoff = now - dt.timedelta(days=retention_days())
     deleted, _ = SecurityEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
 
 
-def _waves_holding_data(ids: list[int]) -> set[int]:
-    """Which of these waves still hold respondents' data (so a re-run reports 0)."""
-    from collabdx.web.survey.models import Draft, Response, SubmissionReceipt
-    from collabdx.web.workshop.models import MaturityRating, RatingReceipt
-
+def waves_holding(ids: list[int], *where: tuple[type[models.Model], str]) -> frozenset[int]:
+    """Which of these waves still hold rows of these models (``(model, wave id field)``),
+    so a purger can say which waves it found data in."""
     held: set[int] = set()
-    for model, field in (
-        (Response, "wave_id"), (SubmissionReceipt, "wave_id"), (Draft, "link__wave_id"),
-        (MaturityRating, "wave_id"), (RatingReceipt, "wave_id"),
-    ):  # fmt: skip
-        held.update(model.objects.filter(**{f"{field}__in": ids}).values_list(field, flat=True))
-    return held
+    for model, field in where:
+        held.update(
+            model._default_manager.filter(**{f"{field}__in": ids}).values_list(field, flat=True)
+        )
+    return frozenset(held)

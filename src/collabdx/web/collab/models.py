@@ -113,7 +113,7 @@ class Wave(models.Model):
     maturity_token = models.CharField(max_length=64, unique=True, default=new_token)
     created_on = models.DateField(auto_now_add=True)
     # How its responses came in: through the partner links, or uploaded from a file
-    # collected elsewhere (collab/upload.py; the format the importer recognised).
+    # collected elsewhere (survey/upload.py; the format the importer recognised).
     ONLINE = "online"
     COLLECTED = [
         (ONLINE, "Online, through the partner links"),
@@ -143,6 +143,60 @@ class Wave(models.Model):
         if self.closed_on is not None:
             return self.closed_on <= day
         return day > self.closes_on
+
+    # A wave's state, asked the same way everywhere: ``today`` defaults to the date now.
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        """Taking answers today: opened, not past its planned close, not closed early."""
+        return self.is_open_on(today or dt.date.today())
+
+    def is_closed(self, today: dt.date | None = None) -> bool:
+        """No longer taking answers (early close or planned date passed); a wave that
+        has not opened yet is neither open nor closed."""
+        return self.has_closed_by(today or dt.date.today())
+
+    def is_not_open_yet(self, today: dt.date | None = None) -> bool:
+        """Before its opening date, and not closed (it may be closed before it opens)."""
+        today = today or dt.date.today()
+        return not self.is_closed(today) and today < self.opens_on
+
+    @property
+    def closed_before_opening(self) -> bool:
+        return self.closed_on is not None and self.closed_on < self.opens_on
+
+    def results_released(self, today: dt.date | None = None) -> bool:
+        """Whether figures from this wave's responses may be shown: once it has closed.
+
+        While a wave is open, every new submission changes the figures. A facilitator
+        who reads the report before and after one more response can subtract the two
+        and recover that respondent's scale scores (means times counts), however large
+        the group. Disclosure control on a single report cannot stop that, so no
+        figure from an open wave is shown anywhere: not the report, its PDF, the
+        exports, the research section or the trends. Response counts (under the usual
+        minimum group size) are still shown, because a facilitator needs them to chase
+        responses and they say nothing about what anyone answered. A wave cannot be
+        reopened, so once released the figures never change.
+        """
+        return self.is_closed(today)
+
+    @property
+    def release_date(self) -> dt.date:
+        """The first day on which the wave's results are shown: the day it was closed
+        early (the links stop taking answers at that moment), else the day after its
+        planned closing date."""
+        if self.closed_on is not None:
+            return self.closed_on
+        return self.closes_on + dt.timedelta(days=1)
+
+    def earlier_waves(self, *, including_this: bool = False) -> list[Wave]:
+        """The collaboration's waves before this one (and this one, if asked), oldest
+        first: the waves' own order, opening date then creation."""
+        same_day = {"pk__lte" if including_this else "pk__lt": self.pk}
+        return list(
+            Wave.objects.filter(collaboration_id=self.collaboration_id)
+            .filter(Q(opens_on__lt=self.opens_on) | Q(opens_on=self.opens_on, **same_day))
+            .order_by("opens_on", "pk")
+        )
 
 
 class PartnerLink(models.Model):

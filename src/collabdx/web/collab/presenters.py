@@ -15,9 +15,11 @@ from collabdx.core.data_quality import QualityCheck
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.instruments import load_instrument
 from collabdx.core.theory import load_theory
+from collabdx.core.theory_model import ActionStatement
 from collabdx.core.wave_counts import closed_wave_counts, open_wave_counts
 from collabdx.reports import fmt
 from collabdx.reports.fmt import long_date, short_date
+from collabdx.web.collab import hooks
 from collabdx.web.collab.models import Collaboration, Wave
 
 
@@ -68,10 +70,9 @@ def details_rows(
 
 
 def wave_status(wave: Wave, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    if wave.has_closed_by(today):
+    if wave.is_closed(today):
         return "Closed"
-    if today < wave.opens_on:
+    if wave.is_not_open_yet(today):
         return "Not open yet"
     return "Open"
 
@@ -87,7 +88,7 @@ def wave_dates(wave: Wave, *, short: bool = False) -> str:
     if wave.closed_on is None:
         return f"{opens} to {closes}"
     closed = _day(wave.closed_on, short)
-    if wave.closed_on < wave.opens_on:
+    if wave.closed_before_opening:
         if short:
             return f"Closed {closed}, before it opened"
         return f"closed on {closed} before it opened (it was planned for {opens} to {closes})"
@@ -131,11 +132,8 @@ class WaveCounts:
 
 
 def wave_counts(wave: Wave, k: int, today: dt.date | None = None) -> WaveCounts:
-    from collabdx.web.results.data import used_partner_counts
-    from collabdx.web.results.release import results_released
-
-    counts, quality = used_partner_counts(wave)
-    if results_released(wave, today):
+    counts, quality = hooks.partner_counts(wave)
+    if wave.results_released(today):
         closed = closed_wave_counts(counts, k)
         per = {n: NOT_SHOWN if c is None else str(c) for n, c in closed.per_partner.items()}
         summary = NOT_SHOWN if closed.total is None else str(closed.total)
@@ -176,3 +174,16 @@ def upload_value_rows(values: list[tuple[str, int]], k: int) -> list[dict[str, s
         {"value": value or "No organisation given", "count": str(n) if n >= k else NOT_SHOWN}
         for value, n in values
     ]
+
+
+NAME_CHARS = 100
+
+
+def action_name(st: ActionStatement) -> str:
+    """A plan item's name: the statement's "if" clause, which says what is done,
+    cut at a word to at most ``NAME_CHARS`` characters. The theme ("IOC task") is
+    shared by several statements, so it cannot name one (issue 14)."""
+    text = f"If {st.if_text}".strip()
+    if len(text) <= NAME_CHARS:
+        return text
+    return text[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

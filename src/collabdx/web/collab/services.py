@@ -7,14 +7,14 @@ returns what it created, so a failure part-way leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
 
 from collabdx.core.instruments import load_instrument
+from collabdx.web.collab import hooks
 from collabdx.web.collab.models import (
     ActionPlanItem,
     Collaboration,
@@ -24,6 +24,7 @@ from collabdx.web.collab.models import (
     PartnerLink,
     Wave,
 )
+from collabdx.web.security.events import Kind, record
 
 
 class ServiceError(ValueError):
@@ -99,8 +100,6 @@ def add_member(
     collab: Collaboration, user: AbstractBaseUser, role: str, request: HttpRequest | None = None
 ) -> Membership:
     """Give another facilitator access as a co-facilitator or a viewer."""
-    from collabdx.web.security.events import Kind, record
-
     if role not in dict(Membership.ROLES):
         raise ServiceError("Choose co-facilitator or viewer")
     if user.pk == collab.owner_id:
@@ -120,8 +119,6 @@ def add_member(
 @transaction.atomic
 def change_role(member: Membership, role: str, request: HttpRequest | None = None) -> bool:
     """Change a member's role; False when it already was that role (nothing written)."""
-    from collabdx.web.security.events import Kind, record
-
     if role not in dict(Membership.ROLES):
         raise ServiceError("Choose co-facilitator or viewer")
     if member.role == role:
@@ -138,8 +135,6 @@ def change_role(member: Membership, role: str, request: HttpRequest | None = Non
 def remove_member(member: Membership, request: HttpRequest | None = None) -> None:
     """Take a member's access away. Their open sessions lose it at their next request:
     ``access`` reads the membership from the database every time."""
-    from collabdx.web.security.events import Kind, record
-
     name, collab = member.user.get_username(), member.collaboration
     member.delete()
     record(Kind.MEMBER_REMOVED, request=request, collaboration=collab, detail=name)
@@ -179,116 +174,21 @@ def close_wave(
     wave: Wave, today: dt.date | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Close ``wave`` now: its links stop taking answers and its results are released
-    (``results.release``), and the addresses of its e-mail invitations are deleted
+    (``Wave.results_released``), and the addresses of its e-mail invitations are deleted
     (the privacy notice promises it). The planned dates stay as they were;
     ``closed_on`` records the day. True if this call closed it (and the security log
     says so); False if it had closed already (a second click, or its planned closing
     date has passed), and then nothing changes."""
-    from collabdx.web.security.events import Kind, record
-
     today = today or dt.date.today()
     locked = Wave.objects.select_for_update().get(pk=wave.pk)
-    if locked.has_closed_by(today):
+    if locked.is_closed(today):
         wave.closed_on = locked.closed_on
         return False
     record(Kind.WAVE_CLOSED, request=request, collaboration=wave.collaboration, detail=wave.name)
     wave.closed_on = locked.closed_on = today
     locked.save(update_fields=["closed_on"])
-    from collabdx.web.invitations.services import forget_addresses
-
-    forget_addresses(locked)
+    hooks.wave_closed(locked)  # invitations forget their addresses (collab/hooks.py)
     return True
-
-
-@dataclass(frozen=True)
-class Imported:
-    """Responses stored from a file; the wave is closed (``closed_now``: by this call)."""
-
-    stored: int
-    left_out: int
-    closed_now: bool
-
-
-@dataclass(frozen=True)
-class ImportRefused:
-    """Nothing was stored, because ``reason`` (a sentence for the facilitator)."""
-
-    reason: str
-
-
-ImportOutcome = Imported | ImportRefused
-
-
-@transaction.atomic
-def import_responses(
-    wave: Wave,
-    *,
-    instrument_id: str,
-    instrument_version: str,
-    collected: str,
-    rows: Sequence[tuple[str, Mapping[str, int]]],
-    mapping: Mapping[str, int | None],
-    today: dt.date | None = None,
-    request: HttpRequest | None = None,
-) -> ImportOutcome:
-    """Store answers collected elsewhere (``rows``: the file's organisation value and
-    answer codes, already validated by the importer) in ``wave``, then close it.
-
-    Why all-or-nothing in one transaction with the wave locked: a wave holds one
-    population. Mixing online answers with a file's would count people twice, and a
-    wave left open after an upload would let new answers be compared with the
-    uploaded ones; so a wave with any response refuses, and the upload closes it.
-    ``mapping`` sends each organisation value to a partner's id, or to None (leave
-    those responses out: the facilitator chose so explicitly). Responses record the
-    wave's instrument id and version, and the date of the upload only."""
-    from collabdx.web.security.events import Kind, record
-    from collabdx.web.survey.models import Response
-
-    today = today or dt.date.today()
-    locked = Wave.objects.select_for_update().get(pk=wave.pk)
-    if (instrument_id, instrument_version) != (locked.instrument_id, locked.instrument_version):
-        return ImportRefused(
-            f"The file was read as {instrument_id} version {instrument_version}, but "
-            f"{locked.name} uses {locked.instrument_id} version {locked.instrument_version}."
-        )
-    if Response.objects.filter(wave=locked).exists():
-        return ImportRefused(
-            f"{locked.name} already has responses collected online. Answers from a file "
-            "go into a wave of their own: open a new wave and upload the file there."
-        )
-    if collected not in dict(Wave.COLLECTED) or collected == Wave.ONLINE:
-        return ImportRefused(f"Unknown kind of file: {collected}.")
-    partners = {p.pk: p for p in locked.collaboration.partners.all()}
-    unmapped = sorted({org for org, _ in rows if org not in mapping})
-    if unmapped:
-        return ImportRefused("Choose a partner, or to leave them out, for every organisation.")
-    if any(pk is not None and pk not in partners for pk in mapping.values()):
-        return ImportRefused("Choose one of this collaboration's partners.")
-    kept = [(partners[pk], answers) for org, answers in rows if (pk := mapping[org]) is not None]
-    if not kept:
-        return ImportRefused(
-            "Every response would be left out. Choose a partner for at least one organisation."
-        )
-    Response.objects.bulk_create(
-        Response(
-            wave=locked,
-            partner=partner,
-            instrument_id=instrument_id,
-            instrument_version=instrument_version,
-            answers=dict(answers),
-            submitted_on=today,
-        )
-        for partner, answers in kept
-    )
-    locked.collected = collected
-    locked.save(update_fields=["collected"])
-    record(
-        Kind.RESPONSES_UPLOADED, request=request, collaboration=locked.collaboration,
-        detail=f"{locked.name}: {len(kept)} responses from a file ({collected})",
-    )  # fmt: skip
-    closed_now = close_wave(locked, today, request=request)
-    wave.collected, wave.closed_on = locked.collected, locked.closed_on
-    return Imported(stored=len(kept), left_out=len(rows) - len(kept), closed_now=closed_now)
 
 
 @transaction.atomic
@@ -339,7 +239,5 @@ def delete_collaboration(collab: Collaboration, request: HttpRequest | None = No
 
     Its security log goes with it, so the deletion is recorded on the owner's own
     account log instead."""
-    from collabdx.web.security.events import Kind, record
-
     record(Kind.COLLABORATION_DELETED, request=request, user=collab.owner, detail=collab.name)
     collab.delete()

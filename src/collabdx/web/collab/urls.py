@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collabdx.web.collab import access_views, setup, upload_views, views
+from collabdx.web.collab import access_views, setup, views
 
 app_name = "collab"
 
@@ -25,15 +25,4 @@ urlpatterns = [
     path("<int:pk>/waves/new/", views.wave_new, name="wave_new"),
     path("<int:pk>/waves/<int:wave_pk>/", views.wave_detail, name="wave"),
     path("<int:pk>/waves/<int:wave_pk>/close/", views.wave_close, name="wave_close"),
-    path(
-        "<int:pk>/waves/<int:wave_pk>/upload/", upload_views.wave_upload, name="wave_upload"
-    ),
-    path(
-        "<int:pk>/waves/<int:wave_pk>/upload/confirm/", upload_views.wave_upload_confirm,
-        name="wave_upload_confirm",
-    ),
-    path(
-        "<int:pk>/waves/<int:wave_pk>/upload/cancel/", upload_views.wave_upload_cancel,
-        name="wave_upload_cancel",
-    ),
 ]

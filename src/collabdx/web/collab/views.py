@@ -26,7 +26,6 @@ from collabdx.web.collab.access import Action, can, collaboration_for, role_in, 
 from collabdx.web.collab.forms import EventForm, PartnerForm, WaveForm
 from collabdx.web.collab.models import Collaboration
 from collabdx.web.forms import error_list
-from collabdx.web.results.release import release_date, results_released
 from collabdx.web.security.events import Kind, record
 
 
@@ -159,8 +158,8 @@ def wave_detail(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "runs": runs,
             "delete_after": lifecycle.delete_after(wave),
             "retention_days": lifecycle.retention_days(),
-            "released": results_released(wave),
-            "release_date": release_date(wave),
+            "released": wave.results_released(),
+            "release_date": wave.release_date,
             "collected": wave.get_collected_display() if wave.collected != wave.ONLINE else "",
             # Answers collected elsewhere go only into a wave with none yet (upload_views).
             "may_upload": can(request, wave.collaboration, Action.OWN)

@@ -63,7 +63,7 @@ class NobodyToRemind:
 
 
 def _closed(wave: Wave, today: dt.date | None) -> bool:
-    return wave.has_closed_by(today or dt.date.today())
+    return wave.is_closed(today)
 
 
 def _start(mailing: Mailing, base_url: str) -> None:

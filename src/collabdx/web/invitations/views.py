@@ -17,15 +17,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from collabdx.web.collab import hooks
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Partner, Wave
-from collabdx.web.collab.presenters import qr_svg, wave_status
+from collabdx.web.collab.presenters import qr_svg
 from collabdx.web.forms import error_list
 from collabdx.web.invitations import presenters, services
 from collabdx.web.invitations.forms import CodesForm, InviteForm
 from collabdx.web.invitations.models import Invitation
-from collabdx.web.results.data import used_partner_counts
-from collabdx.web.results.release import results_released
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -39,17 +38,17 @@ def _partners(wave: Wave) -> list[Partner]:
 
 
 def _closed(wave: Wave) -> bool:
-    return wave_status(wave) == "Closed"
+    return wave.is_closed()
 
 
 @login_required
 @require_safe
 def manage(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk, Action.RUN)
-    counts, _quality = used_partner_counts(wave)
+    counts, _quality = hooks.partner_counts(wave)
     k = settings.MIN_GROUP_SIZE
     rows, overall = presenters.rates(
-        counts, presenters.invited_counts(wave), k, released=results_released(wave)
+        counts, presenters.invited_counts(wave), k, released=wave.results_released()
     )
     mailings = presenters.mailing_rows(wave)
     return render(

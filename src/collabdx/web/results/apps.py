@@ -34,3 +34,12 @@ class ResultsConfig(AppConfig):
         from collabdx.web.collab.models import Wave
 
         post_save.connect(_wave_saved, sender=Wave, dispatch_uid="results.wave_closed")
+        # What the base app asks of results (collab/hooks.py): collab never imports us.
+        from collabdx.web.collab import hooks
+        from collabdx.web.results import archive, model_cache, retention
+
+        hooks.register(
+            file_purger=retention.purge_expired_files,
+            archive_part=archive.wave_response_files,
+            survey_selection=model_cache.survey_selection,
+        )

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from collabdx.core.rules_model import Recommendation
 from collabdx.reports.model import ReportModel
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files
-from collabdx.web.results.data import load_wave
 from collabdx.web.results.pack_loading import wave_pack_model
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
 MODEL = "model.pickle"
 
@@ -108,7 +108,21 @@ def pack_model(wave: Wave, k: int) -> ReportModel:
     """``wave_pack_model(wave, load_wave(wave), k)``, from the kept file when the wave is
     released and nothing it is drawn from has changed. Raises what ``load_wave`` raises
     (a mixed-version wave is never kept)."""
-    if not results_released(wave):
+    if not wave.results_released():
         return wave_pack_model(wave, load_wave(wave), k)
     stamp = model_stamp(wave, k)
     return kept(wave.pk, stamp) or draw(wave, k, stamp)
+
+
+def survey_selection(wave: Wave) -> tuple[Recommendation, ...] | None:
+    """The statements ``wave``'s survey selected, from the same kept model as its report
+    page; None when its report shows none: before the results are released, when too few
+    answered, or when the wave mixes instrument versions. The workshop's actions page
+    asks for this through ``collab.hooks`` (workshop sits below results)."""
+    if not wave.results_released():
+        return None
+    try:
+        model = pack_model(wave, settings.MIN_GROUP_SIZE)
+    except MixedInstrumentError:
+        return None
+    return None if model.withheld else tuple(model.recommendations)

@@ -20,8 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from collabdx.reports.model import ReportModel
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import model_cache, pack_files, prepared, refusals
-from collabdx.web.results.data import MixedInstrumentError
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.wave_data import MixedInstrumentError
 
 
 def is_large(wave: Wave) -> bool:
@@ -54,7 +53,7 @@ def model_or_page(request: HttpRequest, wave: Wave, *, what: str, page_url: str,
     """The model to show, or the page instead: not released yet, a problem (mixed
     survey versions), being prepared, or broken (with "Try again", a POST to
     ``page_url``). ``what`` names the page in the status page ("group report")."""
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409 if download else 200)
     k = settings.MIN_GROUP_SIZE
     stamp = model_cache.model_stamp(wave, k)

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db.models import Count
 
 from collabdx.web.collab.models import Wave
+from collabdx.web.survey.models import Response
+from collabdx.web.workshop.models import MaturityAgreement
 
 # A queued marker older than this is taken as a task that died with its worker.
 STALE_AFTER_SECONDS = 15 * 60
@@ -58,9 +60,6 @@ def code_release() -> str:
 
 def pack_stamp(wave: Wave, k: int) -> str:
     """The hash of everything ``wave``'s pack is drawn from (a handful of small queries)."""
-    from collabdx.web.survey.models import Response
-    from collabdx.web.workshop.models import MaturityAgreement
-
     collab = wave.collaboration
     waves = list(
         Wave.objects.filter(collaboration_id=collab.pk)

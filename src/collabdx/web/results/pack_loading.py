@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Q
-
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
 from collabdx.core.theory import load_theory
@@ -36,8 +34,7 @@ from collabdx.reports.sections import (
 from collabdx.reports.trend_chart import Trends
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
 from collabdx.web.results import presenters
-from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.wave_data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.workshop import presenters as workshop
 from collabdx.web.workshop import rounds
 from collabdx.web.workshop.models import MaturityAgreement
@@ -95,20 +92,12 @@ def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
     return MaturityGrid(True, note, tuple(rows))
 
 
-def _earlier_or_this(wave: Wave) -> list[Wave]:
-    return list(
-        Wave.objects.filter(collaboration_id=wave.collaboration_id)
-        .filter(Q(opens_on__lt=wave.opens_on) | Q(opens_on=wave.opens_on, pk__lte=wave.pk))
-        .order_by("opens_on", "pk")
-    )
-
-
 def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
     """Trends of this wave's survey over the waves up to and including this one, with
     the events up to its closing date; None with fewer than two usable waves."""
     usable: list[presenters.WaveStats] = []
     skipped: list[presenters.SkippedWave] = []
-    for w in _earlier_or_this(wave):
+    for w in wave.earlier_waves(including_this=True):
         try:
             rs = responses if w.pk == wave.pk else load_wave(w).responses
         except MixedInstrumentError:
@@ -133,7 +122,7 @@ def earlier_wave(wave: Wave) -> EarlierWave | None:
 
     Its responses are passed only once its results are released (as its own report
     page requires); the report model then applies the k rule to both waves."""
-    earlier = _earlier_or_this(wave)[:-1]
+    earlier = wave.earlier_waves()
     if not earlier:
         return None
     prev = earlier[-1]
@@ -151,7 +140,7 @@ def earlier_wave(wave: Wave) -> EarlierWave | None:
         for i in items
     )  # fmt: skip
     responses = None
-    if results_released(prev):
+    if prev.results_released():
         try:
             responses = load_wave(prev).responses
         except MixedInstrumentError:

@@ -25,17 +25,17 @@ from collabdx.io.exporters import FORMATS
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import model_cache, model_gate, pack_files, prepared, refusals, services
-from collabdx.web.results.data import MixedInstrumentError, load_wave
-from collabdx.web.results.release import results_released
 from collabdx.web.results.tasks import render_export, render_pack_pdf
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.models import Response
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
 
 def _refusal(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     """The same refusals, in the same order, as when the PDF was drawn in the request,
     decided without reading the responses where the kept model already knows, and left
     to the task (which keeps its reason) for a large wave whose model is not kept yet."""
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     k = settings.MIN_GROUP_SIZE
     model = model_cache.kept(wave.pk, model_cache.model_stamp(wave, k))
@@ -113,15 +113,13 @@ def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpRespon
 
 def is_large(wave: Wave) -> bool:
     """Exports of a wave this size are made by the background worker."""
-    from collabdx.web.survey.models import Response
-
     return Response.objects.filter(wave=wave).count() >= settings.BACKGROUND_EXPORT_ROWS
 
 
 def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | prepared.State:
     """A refusal page, or the export's state (queueing its task if needed)."""
     k = settings.MIN_GROUP_SIZE
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     stamp = pack_files.pack_stamp(wave, k)
     state = prepared.ensure(wave.pk, stamp, f"export.{fmt}",

@@ -17,7 +17,6 @@ from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
 from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
-from collabdx.core.theory_model import ActionStatement
 from collabdx.reports import trend_chart
 from collabdx.reports.fmt import ci, long_date, num
 from collabdx.reports.trend_chart import (
@@ -28,7 +27,7 @@ from collabdx.reports.trend_chart import (
     TrendScale,
 )
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Event, Wave
-from collabdx.web.collab.presenters import wave_dates
+from collabdx.web.collab.presenters import action_name, wave_dates
 
 __all__ = ["EventRow", "SkippedWave", "TableCell", "TrendChart", "TrendScale", "WaveStats"]
 
@@ -173,19 +172,6 @@ class PlanRow:
 
 
 STATUS_TAGS = {"not_started": "grey", "in_progress": "blue", "done": "green", "dropped": "red"}
-
-
-NAME_CHARS = 100
-
-
-def action_name(st: ActionStatement) -> str:
-    """A plan item's name: the statement's "if" clause, which says what is done,
-    cut at a word to at most ``NAME_CHARS`` characters. The theme ("IOC task") is
-    shared by several statements, so it cannot name one (issue 14)."""
-    text = f"If {st.if_text}".strip()
-    if len(text) <= NAME_CHARS:
-        return text
-    return text[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def plan_rows(collab: Collaboration, items: Iterable[ActionPlanItem]) -> list[PlanRow]:

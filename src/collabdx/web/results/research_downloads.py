@@ -24,12 +24,11 @@ from collabdx.io.statfiles import StatFormat
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import pack_files, pack_views, prepared, refusals
-from collabdx.web.results.data import WaveData
-from collabdx.web.results.release import results_released
 from collabdx.web.results.research_files import STAT_TYPES, stat_download
 from collabdx.web.results.research_views import _attachment, _filename, _gate, long_zip
 from collabdx.web.results.tasks import RESEARCH_FILES, render_research_file
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.wave_data import WaveData
 
 CONTENT_TYPES = {"zip": "application/zip", **STAT_TYPES}
 SUFFIXES = {"zip": "-long.zip", "sav": "-responses.sav", "dta": "-responses.dta"}
@@ -50,7 +49,7 @@ def research_file(data: WaveData, fmt: str, k: int) -> bytes:
 def _state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | prepared.State:
     """A refusal page, or the state of the kept file (queueing its task if needed)."""
     k = settings.MIN_GROUP_SIZE
-    if not results_released(wave):
+    if not wave.results_released():
         return refusals.not_released(request, wave, 409)
     stamp = pack_files.pack_stamp(wave, k)
     state = prepared.ensure(wave.pk, stamp, f"research.{fmt}",

@@ -24,9 +24,9 @@ from collabdx.io.codebook import build_codebook, disclosure_section
 from collabdx.io.exporters import tidy_table
 from collabdx.io.statfiles import StatFormat, labelled_frame, statfile_bytes
 from collabdx.web.collab.access import Action, wave_for
-from collabdx.web.results.data import WaveData
 from collabdx.web.results.research_views import _attachment, _filename, _gate
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.wave_data import WaveData
 
 STAT_TYPES = {"sav": "application/x-spss-sav", "dta": "application/x-stata-dta"}
 

@@ -30,26 +30,16 @@ from collabdx.reports.research_more import research_more
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.results import model_gate, refusals, services
-from collabdx.web.results.data import MixedInstrumentError, WaveData, load_wave
 from collabdx.web.results.pack_loading import DEMO_BANNER
-from collabdx.web.results.release import results_released
 from collabdx.web.results.research_presenters import research_page
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.wave_data import WaveData
 
 
 def _gate(request: HttpRequest, wave: Wave, *, download: bool) -> WaveData | HttpResponse:
-    """The wave's data, or the page to show instead of any figure. A download asked
-    for too early is a 409, as the group report's downloads are; the page is a 200."""
-    if not results_released(wave):
-        return refusals.not_released(request, wave, 409 if download else 200)
-    try:
-        data = load_wave(wave)
-    except MixedInstrumentError as exc:
-        return refusals.problem(request, wave, str(exc))
-    k = settings.MIN_GROUP_SIZE
-    if data.responses.n < k:
-        return refusals.too_few(request, wave, k)
-    return data
+    """A download asked for too early is a 409, as the group report's downloads are;
+    the page is a 200."""
+    return refusals.released_data(request, wave, status=409 if download else 200)
 
 
 def _filename(wave: Wave, suffix: str) -> str:

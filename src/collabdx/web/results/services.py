@@ -19,8 +19,7 @@ from collabdx.core.theory import load_theory
 from collabdx.io.exporters import ExportFormat, export_responses
 from collabdx.web.collab import services as collab_services
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
-from collabdx.web.results.data import load_wave
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.wave_data import load_wave
 
 CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -64,7 +63,7 @@ def export_wave(wave: Wave, fmt: ExportFormat, k: int) -> ExportFile:
     """
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
-    if not results_released(wave):
+    if not wave.results_released():
         raise NotReleased(wave.name)
     data = load_wave(wave)
     if data.responses.n < k:

@@ -25,15 +25,14 @@ def build_report_model(wave_pk: int, stamp: str) -> str:
 
     def work() -> str:
         from collabdx.web.collab.models import Wave
-        from collabdx.web.results.data import MixedInstrumentError
-        from collabdx.web.results.release import results_released
+        from collabdx.web.survey.wave_data import MixedInstrumentError
 
         k = settings.MIN_GROUP_SIZE
         try:
             wave = Wave.objects.select_related("collaboration").get(pk=wave_pk)
         except Wave.DoesNotExist:
             return "gone"
-        if not results_released(wave):
+        if not wave.results_released():
             return "not released"  # an open wave's model is never kept
         if model_cache.model_stamp(wave, k) != stamp:
             return "stale"
@@ -66,7 +65,7 @@ def render_pack_pdf(wave_pk: int, stamp: str) -> str:
         from collabdx.reports.pdf import html_to_pdf
         from collabdx.web.collab.models import Wave
         from collabdx.web.results import model_cache
-        from collabdx.web.results.data import MixedInstrumentError
+        from collabdx.web.survey.wave_data import MixedInstrumentError
 
         k = settings.MIN_GROUP_SIZE
         try:
@@ -102,7 +101,7 @@ def render_export(wave_pk: int, fmt: str, stamp: str) -> str:
     def work() -> str:
         from collabdx.web.collab.models import Wave
         from collabdx.web.results import services
-        from collabdx.web.results.data import MixedInstrumentError
+        from collabdx.web.survey.wave_data import MixedInstrumentError
 
         k = settings.MIN_GROUP_SIZE
         try:
@@ -135,9 +134,8 @@ def render_research_file(wave_pk: int, fmt: str, stamp: str) -> str:
 
     def work() -> str:
         from collabdx.web.collab.models import Wave
-        from collabdx.web.results.data import MixedInstrumentError, load_wave
-        from collabdx.web.results.release import results_released
         from collabdx.web.results.research_downloads import research_file
+        from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
         k = settings.MIN_GROUP_SIZE
         if fmt not in RESEARCH_FILES:
@@ -148,7 +146,7 @@ def render_research_file(wave_pk: int, fmt: str, stamp: str) -> str:
             return "gone"
         if pack_files.pack_stamp(wave, k) != stamp:
             return "stale"
-        if not results_released(wave):
+        if not wave.results_released():
             pack_files.fail(wave_pk, stamp, kind, "refused")
             return "refused"
         try:

@@ -32,11 +32,10 @@ from collabdx.web.collab.presenters import wave_dates
 from collabdx.web.collab.services import ServiceError
 from collabdx.web.forms import error_list
 from collabdx.web.results import model_gate, pack_views, presenters, refusals, services
-from collabdx.web.results.data import MixedInstrumentError, load_wave
 from collabdx.web.results.forms import AdoptForm, PlanItemForm
 from collabdx.web.results.pack_loading import DEMO_BANNER
-from collabdx.web.results.release import release_date, results_released
 from collabdx.web.security.events import Kind, record
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 
 
 def _pack_context(request: HttpRequest, wave: Wave, model: ReportModel) -> dict[str, object]:
@@ -144,10 +143,10 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
     usable: list[presenters.WaveStats] = []
     skipped: list[presenters.SkippedWave] = []
     for wave in collab.waves.all():
-        if not results_released(wave):
+        if not wave.results_released():
             skipped.append(presenters.SkippedWave(
                 wave.name, "still open; its results appear from "
-                f"{long_date(release_date(wave))}"
+                f"{long_date(wave.release_date)}"
             ))  # fmt: skip
             continue
         try:

@@ -97,7 +97,7 @@ class TooLarge(HttpResponse):
             super().close()
 
 
-# The file upload of answers collected elsewhere (collab/upload_views.py) is the one
+# The file upload of answers collected elsewhere (survey/upload_views.py) is the one
 # body that may hold a file: it gets the upload limit plus room for the form around it.
 UPLOAD_URL = "collab:wave_upload"
 FORM_ROOM = 64 * 1024

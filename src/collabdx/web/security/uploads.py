@@ -30,7 +30,7 @@ class RefuseFilesHandler(FileUploadHandler):
 
 class LimitedMemoryUpload(FileUploadHandler):
     """Take one file into memory, up to ``limit`` bytes, for the one view that reads a
-    file (answers collected elsewhere: collab/upload_views.py).
+    file (answers collected elsewhere: survey/upload_views.py).
 
     The file is never written to disk: the view parses the bytes and lets them go.
     Past ``limit`` the rest of the file is read and thrown away (the request body

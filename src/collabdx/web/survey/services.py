@@ -113,7 +113,7 @@ def today() -> dt.date:
 
 
 def wave_is_open(wave: Wave, on: dt.date | None = None) -> bool:
-    return wave.is_open_on(on or today())
+    return wave.is_open(on or today())
 
 
 def instrument_for(wave: Wave) -> Instrument:

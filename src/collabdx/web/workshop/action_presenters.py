@@ -20,7 +20,7 @@ from collabdx.core.theory_model import ActionStatement, MaturityElement
 from collabdx.reports import pack_core
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import ActionPlanItem, Wave
-from collabdx.web.results.presenters import action_name
+from collabdx.web.collab.presenters import action_name
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 __all__ = [
@@ -35,7 +35,7 @@ LEVEL_LABELS = dict(LEVEL_CHOICES)
 @dataclass(frozen=True)
 class OfferedAction:
     id: str
-    name: str  # results.presenters.action_name
+    name: str  # collab.presenters.action_name
     task: str  # the Table 10 theme
     if_text: str
     then_text: str

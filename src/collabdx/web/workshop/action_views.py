@@ -8,7 +8,6 @@ form reads well on a phone and its errors link to the right box.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,13 +16,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from collabdx.core.rules_model import Recommendation
+from collabdx.web.collab import hooks
 from collabdx.web.collab.access import wave_for
-from collabdx.web.collab.models import Wave
 from collabdx.web.forms import error_list
-from collabdx.web.results import model_cache
-from collabdx.web.results.data import MixedInstrumentError
-from collabdx.web.results.release import results_released
 from collabdx.web.workshop import action_presenters as ap
 from collabdx.web.workshop import services
 from collabdx.web.workshop.forms import AdoptActionForm
@@ -34,7 +29,7 @@ from collabdx.web.workshop.forms import AdoptActionForm
 @require_GET
 def actions(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     wave = wave_for(request, pk, wave_pk)
-    selected = _selected(wave)
+    selected = hooks.survey_selection(wave)
     so_far = ap.weak_elements(wave, selected or ())
     return render(
         request,
@@ -49,19 +44,6 @@ def actions(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "survey_shown": selected is not None,
         },
     )
-
-
-def _selected(wave: Wave) -> tuple[Recommendation, ...] | None:
-    """The statements the wave's survey selected, from the same kept model as its report
-    page; None when its report shows none: before the results are released, or when
-    too few answered."""
-    if not results_released(wave):
-        return None
-    try:
-        model = model_cache.pack_model(wave, settings.MIN_GROUP_SIZE)
-    except MixedInstrumentError:
-        return None
-    return None if model.withheld else tuple(model.recommendations)
 
 
 @never_cache

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
 
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
@@ -25,8 +24,7 @@ from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturitySuggestion, maturity_rows
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import Wave
-from collabdx.web.results.data import MixedInstrumentError, load_wave
-from collabdx.web.results.release import results_released
+from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
 
 LEVEL_LABELS: dict[str, str] = dict(LEVEL_CHOICES)
@@ -143,7 +141,7 @@ NO_ROUND = RatingDistribution(
 class SurveySuggestions:
     enough: bool  # at least k survey responses in this wave
     rows: dict[str, MaturitySuggestion] = field(default_factory=dict)
-    still_open: bool = False  # no suggestion from an open wave (results.release)
+    still_open: bool = False  # no suggestion from an open wave (Wave.results_released)
     # Elements the wave's instrument links to a scale (its ``[[maturity]]`` table).
     linked: frozenset[str] = frozenset()
 
@@ -155,7 +153,7 @@ def survey_suggestions(wave: Wave, k: int) -> SurveySuggestions:
     nothing is suggested while the wave is open: a level read before and after one
     more submission would hint at that person's answers.
     """
-    if not results_released(wave):
+    if not wave.results_released():
         return SurveySuggestions(False, still_open=True)
     try:
         # The responses the results use: the data-quality check applies here too.
@@ -203,15 +201,6 @@ def suggestion_note(suggestions: SurveySuggestions, element_id: str, k: int) -> 
 # --- agreed levels, this wave and earlier ones ---------------------------------------
 
 
-def earlier_waves(wave: Wave) -> list[Wave]:
-    """The collaboration's waves before this one, oldest first (the waves' own order)."""
-    return list(
-        Wave.objects.filter(collaboration_id=wave.collaboration_id)
-        .filter(Q(opens_on__lt=wave.opens_on) | Q(opens_on=wave.opens_on, pk__lt=wave.pk))
-        .order_by("opens_on", "pk")
-    )
-
-
 def agreements_by_wave(waves: Sequence[Wave]) -> dict[tuple[int, str], MaturityAgreement]:
     rows = MaturityAgreement.objects.filter(wave__in=[w.pk for w in waves])
     return {(a.wave_id, a.element_id): a for a in rows}
@@ -247,7 +236,7 @@ def element_summaries(
     ``ratings`` are those of one *closed* rating round (``workshop.rounds``), or None
     when no round has closed: an open round's ratings never reach this function."""
     suggestions = survey_suggestions(wave, k)
-    before = earlier_waves(wave)
+    before = wave.earlier_waves()
     agreed = agreements_by_wave([*before, wave])
     out = []
     for element in element_texts():

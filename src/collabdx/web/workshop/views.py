@@ -26,7 +26,6 @@ from collabdx.web.collab.access import wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.collab.presenters import qr_svg
 from collabdx.web.forms import error_list
-from collabdx.web.results.release import results_released
 from collabdx.web.workshop import presenters, rounds, services
 from collabdx.web.workshop.forms import FORM_TOKEN_RE, AgreementForm, RatingForm, new_form_token
 from collabdx.web.workshop.models import RatingRound
@@ -190,7 +189,7 @@ def facilitate(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "rounds": round_list,
             "open_round": next((r for r in round_list if r.is_open), None),
             "shown_round": shown_view,
-            "survey_open": not results_released(wave),
+            "survey_open": not wave.results_released(),
             "summaries": summaries,
             "earlier_waves": before,
             "forms": forms,

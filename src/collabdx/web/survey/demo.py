@@ -12,6 +12,7 @@ from django.db import transaction
 from collabdx.core.demo import DEMO_PARTNERS, demo_responses
 from collabdx.web.collab import services
 from collabdx.web.collab.models import Collaboration
+from collabdx.web.survey.models import Response
 
 DEMO_USERNAME = "demo"
 DEMO_NAME = "Demo: Riverside Mental Health Provider Collaborative"
@@ -32,8 +33,6 @@ def _answers(rs, row: int) -> dict[str, object]:
 def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collaboration:
     """(Re)create the demo collaboration: two closed waves about three months apart with
     synthetic responses, an open third wave with none yet, and events."""
-    from collabdx.web.survey.models import Response
-
     today = today or dt.date.today()
     Collaboration.objects.filter(owner=owner, is_demo=True).delete()
     collab = services.create_collaboration(
@@ -48,7 +47,7 @@ def load_demo(owner: AbstractBaseUser, today: dt.date | None = None) -> Collabor
     )
     partners = {p.name: p for p in collab.partners.all()}
     # Two closed waves with results, then an open one with no responses yet: results
-    # are only shown once a wave closes (results.release), and the open wave's links
+    # are only shown once a wave closes (Wave.results_released), and the open wave's links
     # let someone trying the demo answer the survey.
     starts = [today - dt.timedelta(days=120), today - dt.timedelta(days=35)]
     for n, (start, seed) in enumerate(zip(starts, (2023, 2024), strict=True), start=1):

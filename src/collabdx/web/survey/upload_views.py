@@ -1,8 +1,8 @@
 """Answers collected elsewhere: upload a file into a wave, confirm, and the wave closes.
 
-Three steps: the upload page parses the file (``collab.upload``) and keeps the parsed
+Three steps: the upload page parses the file (``upload.py``) and keeps the parsed
 values only; the confirm page maps the file's organisation values to partners and
-stores the responses (``services.import_responses``); cancel forgets them. Only the
+stores the responses (``upload_services.import_responses``); cancel forgets them. Only the
 collaboration's owner may do this (``Action.OWN``): it writes a whole wave's answers
 at once (docs/security.md, "Answers collected elsewhere").
 
@@ -28,12 +28,13 @@ from collabdx.core.data_quality import Row, check_quality
 from collabdx.core.instruments import load_instrument
 from collabdx.io import ResponseImportError
 from collabdx.reports.quality import quality_text
-from collabdx.web.collab import presenters, services, upload
+from collabdx.web.collab import presenters
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.forms import OrganisationMappingForm
 from collabdx.web.collab.models import Wave
 from collabdx.web.forms import error_list
 from collabdx.web.security.uploads import LimitedMemoryUpload
+from collabdx.web.survey import upload, upload_services
 from collabdx.web.survey.models import Response
 
 FIELD = "file"
@@ -59,7 +60,7 @@ def _render_upload(
 ) -> HttpResponse:
     return render(
         request,
-        "collab/wave_upload.jinja",
+        "survey/wave_upload.jinja",
         {
             "collab": wave.collaboration,
             "wave": wave,
@@ -135,7 +136,7 @@ def wave_upload_confirm(request: HttpRequest, pk: int, wave_pk: int) -> HttpResp
         partners=partners,
     )
     if request.method == "POST" and form.is_valid():
-        outcome = services.import_responses(
+        outcome = upload_services.import_responses(
             wave,
             instrument_id=parsed.instrument_id,
             instrument_version=parsed.instrument_version,
@@ -144,7 +145,7 @@ def wave_upload_confirm(request: HttpRequest, pk: int, wave_pk: int) -> HttpResp
             mapping=form.mapping(),
             request=request,
         )
-        if isinstance(outcome, services.Imported):
+        if isinstance(outcome, upload_services.Imported):
             upload.forget(request.session, wave.pk)
             left = f" Left out {outcome.left_out} as you chose." if outcome.left_out else ""
             messages.success(
@@ -160,7 +161,7 @@ def wave_upload_confirm(request: HttpRequest, pk: int, wave_pk: int) -> HttpResp
     k = settings.MIN_GROUP_SIZE
     return render(
         request,
-        "collab/wave_upload_confirm.jinja",
+        "survey/wave_upload_confirm.jinja",
         {
             "collab": wave.collaboration,
             "wave": wave,

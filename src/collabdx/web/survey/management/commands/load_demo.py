@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from collabdx.web.collab.demo import DEMO_USERNAME, demo_user, load_demo
+from collabdx.web.survey.demo import DEMO_USERNAME, demo_user, load_demo
 
 DEMO_PASSWORD = "demo-collabdx-2023"  # noqa: S105 - a local demo account, refused in production
 
