@@ -8,11 +8,17 @@ next request queueing the same failing task again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.tasks import task
 
 from collabdx.web.results import pack_files
 from collabdx.web.results.prepared import run_guarded
+
+if TYPE_CHECKING:
+    from collabdx.web.collab.models import Wave
 
 RESEARCH_FILES = ("zip", "sav", "dta")  # the row-level research downloads
 
@@ -48,23 +54,27 @@ def build_report_model(wave_pk: int, stamp: str) -> str:
     return run_guarded(wave_pk, stamp, model_cache.MODEL, "group report", work)
 
 
-@task()
-def render_pack_pdf(wave_pk: int, stamp: str) -> str:
-    """Draw the workshop pack PDF of a wave and keep it under ``stamp``.
+class Refuse(Exception):
+    """Nothing may be made under this stamp (too few, not released): ``reason`` is kept
+    for the status page and ``outcome`` is the task's result."""
 
-    The model comes from ``model_cache`` (kept by the report page or drawn here and
-    kept for it). The stamp is checked again before and after drawing: if the wave's
-    data changed meanwhile, nothing is kept under the old stamp (the next request
-    queues a new task). Under k, or for a mixed-version wave, nothing is drawn and the
-    reason is kept for the status page. Returns what happened, for the result row.
-    """
+    def __init__(self, outcome: str, reason: str = "refused") -> None:
+        super().__init__(reason)
+        self.outcome, self.reason = outcome, reason
+
+
+def keep_file(wave_pk: int, stamp: str, kind: str, what: str,
+              make: Callable[[Wave, int], bytes]) -> str:
+    """Make one kept file of a wave with ``make(wave, k)`` and keep it under ``stamp``.
+
+    The stamp is checked before and after making: if the wave's data changed meanwhile,
+    nothing is kept under the old stamp (the next request queues a new task). A mixed-
+    version wave or a ``Refuse`` leaves its reason for the status page. Returns what
+    happened, for the result row; ``run_guarded`` turns an unexpected error into the
+    "could not be made" page."""
 
     def work() -> str:
-        from collabdx.reports.html import render_pack
-        from collabdx.reports.pack import pack_view
-        from collabdx.reports.pdf import html_to_pdf
         from collabdx.web.collab.models import Wave
-        from collabdx.web.results import model_cache
         from collabdx.web.survey.wave_data import MixedInstrumentError
 
         k = settings.MIN_GROUP_SIZE
@@ -75,92 +85,72 @@ def render_pack_pdf(wave_pk: int, stamp: str) -> str:
         if pack_files.pack_stamp(wave, k) != stamp:
             return "stale"
         try:
-            model = model_cache.pack_model(wave, k)
+            body = make(wave, k)
         except MixedInstrumentError as exc:
-            pack_files.fail(wave_pk, stamp, pack_files.PACK, str(exc))
+            pack_files.fail(wave_pk, stamp, kind, str(exc))
             return "mixed"
-        if model.withheld:
-            pack_files.fail(wave_pk, stamp, pack_files.PACK, "refused")
-            return "too few"
-        pdf = html_to_pdf(render_pack(pack_view(model)))
+        except Refuse as refusal:
+            pack_files.fail(wave_pk, stamp, kind, refusal.reason)
+            return refusal.outcome
         if pack_files.pack_stamp(wave, k) != stamp:
             return "stale"
-        pack_files.store(wave_pk, stamp, pdf)
+        pack_files.store(wave_pk, stamp, body, kind)
         return "stored"
 
-    return run_guarded(wave_pk, stamp, pack_files.PACK, "workshop pack (PDF)", work)
+    return run_guarded(wave_pk, stamp, kind, what, work)
+
+
+@task()
+def render_pack_pdf(wave_pk: int, stamp: str) -> str:
+    """Draw the workshop pack PDF of a wave and keep it under ``stamp``. The model comes
+    from ``model_cache`` (kept by the report page, or drawn here and kept for it)."""
+
+    def make(wave: Wave, k: int) -> bytes:
+        from collabdx.reports.html import render_pack
+        from collabdx.reports.pack import pack_view
+        from collabdx.reports.pdf import html_to_pdf
+        from collabdx.web.results import model_cache
+
+        model = model_cache.pack_model(wave, k)
+        if model.withheld:
+            raise Refuse("too few")
+        return html_to_pdf(render_pack(pack_view(model)))
+
+    return keep_file(wave_pk, stamp, pack_files.PACK, "workshop pack (PDF)", make)
 
 
 @task()
 def render_export(wave_pk: int, fmt: str, stamp: str) -> str:
     """Make a large wave's export (``services.export_wave``: the same k-anonymous rows,
-    in random order with random ids, as the request made) and keep it under ``stamp``.
-    A refusal is kept as the reason, for the status page to show."""
-    kind = f"export.{fmt}"
+    in random order with random ids, as the request made) and keep it under ``stamp``."""
 
-    def work() -> str:
-        from collabdx.web.collab.models import Wave
+    def make(wave: Wave, k: int) -> bytes:
         from collabdx.web.results import services
-        from collabdx.web.survey.wave_data import MixedInstrumentError
 
-        k = settings.MIN_GROUP_SIZE
         try:
-            wave = Wave.objects.select_related("collaboration").get(pk=wave_pk)
-        except Wave.DoesNotExist:
-            return "gone"
-        if pack_files.pack_stamp(wave, k) != stamp:
-            return "stale"
-        try:
-            file = services.export_wave(wave, fmt, k)  # type: ignore[arg-type]
-        except MixedInstrumentError as exc:
-            pack_files.fail(wave_pk, stamp, kind, str(exc))
-            return "mixed"
+            return services.export_wave(wave, fmt, k).data  # type: ignore[arg-type]
         except (services.NotReleased, services.ExportRefused):
-            pack_files.fail(wave_pk, stamp, kind, "refused")
-            return "refused"
-        if pack_files.pack_stamp(wave, k) != stamp:
-            return "stale"
-        pack_files.store(wave_pk, stamp, file.data, kind)
-        return "stored"
+            raise Refuse("refused") from None
 
-    return run_guarded(wave_pk, stamp, kind, f"{fmt.upper()} export", work)
+    return keep_file(wave_pk, stamp, f"export.{fmt}", f"{fmt.upper()} export", make)
 
 
 @task()
 def render_research_file(wave_pk: int, fmt: str, stamp: str) -> str:
     """Make a large wave's row-level research download (the long format's ZIP, SPSS,
     Stata) exactly as the request makes a small wave's, and keep it under ``stamp``."""
-    kind = f"research.{fmt}"
+    if fmt not in RESEARCH_FILES:
+        return "unknown"
 
-    def work() -> str:
-        from collabdx.web.collab.models import Wave
+    def make(wave: Wave, k: int) -> bytes:
         from collabdx.web.results.research_downloads import research_file
-        from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
+        from collabdx.web.survey.wave_data import load_wave
 
-        k = settings.MIN_GROUP_SIZE
-        if fmt not in RESEARCH_FILES:
-            return "unknown"
-        try:
-            wave = Wave.objects.select_related("collaboration").get(pk=wave_pk)
-        except Wave.DoesNotExist:
-            return "gone"
-        if pack_files.pack_stamp(wave, k) != stamp:
-            return "stale"
         if not wave.results_released():
-            pack_files.fail(wave_pk, stamp, kind, "refused")
-            return "refused"
-        try:
-            data = load_wave(wave)
-        except MixedInstrumentError as exc:
-            pack_files.fail(wave_pk, stamp, kind, str(exc))
-            return "mixed"
+            raise Refuse("refused")
+        data = load_wave(wave)
         if data.responses.n < k:
-            pack_files.fail(wave_pk, stamp, kind, "refused")
-            return "refused"
-        body = research_file(data, fmt, k)
-        if pack_files.pack_stamp(wave, k) != stamp:
-            return "stale"
-        pack_files.store(wave_pk, stamp, body, kind)
-        return "stored"
+            raise Refuse("refused")
+        return research_file(data, fmt, k)
 
-    return run_guarded(wave_pk, stamp, kind, f"research data ({fmt.upper()})", work)
+    return keep_file(wave_pk, stamp, f"research.{fmt}", f"research data ({fmt.upper()})", make)
