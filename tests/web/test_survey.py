@@ -197,6 +197,8 @@ def test_optional_text_can_be_cleared(client, link):
         {"Q1": "3"},  # Q1 has codes 1 and 2 only
         {"Q1": "0"},
         {"Q1": "one"},
+        {"Q1": "01"},  # a padded code is not what the radio sends
+        {"Q1": "²"},  # a digit to str.isdigit, not to int()
         {"Q99": "1"},  # no such item
         {"Q6": "4"},  # an item from another page
     ],

@@ -11,17 +11,21 @@ mistake: ``tampered`` reports it and the view answers 400 without saving anythin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 
+from collabdx.core.answers import check_answers
 from collabdx.core.instruments import Block, Instrument, Item
 
 TEXT_MAX_LENGTH = 200
 # Fields a page may post besides its items.
 ALLOWED_EXTRA_FIELDS = frozenset({"csrfmiddlewaretoken"})
+# A code exactly as the radio sends it: ASCII digits, no padding (" 3", "03" are not codes).
+_CODE_TEXT = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def short_text(text: str, limit: int = 80) -> str:
@@ -30,6 +34,17 @@ def short_text(text: str, limit: int = 80) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(")
     return cut + "…"
+
+
+def _as_posted(instrument: Instrument, key: str, value: object) -> object:
+    """A posted value as the instrument would hold it: a choice's code as an int
+    when the text is exactly that number (what the radio sends), otherwise as sent,
+    so anything else is a code the item does not have."""
+    item = instrument.items.get(key)
+    is_choice = item is not None and item.type == "choice"
+    if is_choice and isinstance(value, str) and _CODE_TEXT.fullmatch(value):
+        return int(value)
+    return value
 
 
 def required_message(item: Item) -> str:
@@ -82,20 +97,22 @@ class PageForm(forms.Form):
         return cleaned
 
     def tampered(self) -> list[str]:
-        """Problems no honest use of the page can cause (each means: answer 400)."""
-        problems: list[str] = []
+        """Problems no honest use of the page can cause (each means: answer 400).
+
+        Which fields belong on the page and which codes an item has is the
+        instrument's decision (``core.answers``); the form adds only what is about
+        HTTP: extra form fields and a field sent twice.
+        """
         data = self.data
         keys = list(data.keys())
-        for key in keys:
-            if key not in self.fields and key not in ALLOWED_EXTRA_FIELDS:
-                problems.append(f"unknown field {key!r}")
+        posted = {key: _as_posted(self.instrument, key, data.get(key)) for key in keys}
+        posted = {k: v for k, v in posted.items() if k not in ALLOWED_EXTRA_FIELDS}
+        checked = check_answers(self.instrument, posted, block=self.block)
+        problems = [p.message for p in checked.problems]
         if isinstance(data, QueryDict):
             for key in keys:
                 if len(data.getlist(key)) > 1:
                     problems.append(f"{key!r} sent more than once")
-        for name in self.fields:
-            if self.has_error(name, "invalid_choice"):
-                problems.append(f"{name!r} has no such answer code")
         return problems
 
     def cleaned_answers(self) -> dict[str, int | str | None]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from collabdx.core.answers import check_answers
 from collabdx.core.instruments import Block, Instrument, load_instrument
 from collabdx.web.collab.models import PartnerLink, Wave
 from collabdx.web.invitations import services as invitations
@@ -126,48 +127,20 @@ def instrument_for(wave: Wave) -> Instrument:
 
 def check_page_answers(instrument: Instrument, block: Block, answers: Mapping[str, Answer]) -> None:
     """Every answer belongs to this block and fits its item; raises InvalidAnswers."""
-    for item_id, value in answers.items():
-        if item_id not in block.items:
-            raise InvalidAnswers(f"{item_id!r} is not on the page {block.id!r}")
-        if value is None:
-            continue
-        item = instrument.items[item_id]
-        if item.type == "choice":
-            if isinstance(value, bool) or not isinstance(value, int) or value not in item.codes:
-                raise InvalidAnswers(f"{item_id!r} has no code {value!r}")
-        elif not isinstance(value, str):
-            raise InvalidAnswers(f"{item_id!r} needs text, got {value!r}")
-
-
-def first_incomplete_page(instrument: Instrument, answers: Mapping[str, object]) -> int:
-    """1-based number of the first page with a required answer missing, or
-    ``len(blocks) + 1`` when every required answer is there."""
-    for number, block in enumerate(instrument.blocks, start=1):
-        for item_id in block.items:
-            if not instrument.items[item_id].optional and answers.get(item_id) in (None, ""):
-                return number
-    return len(instrument.blocks) + 1
+    checked = check_answers(instrument, answers, block=block)
+    if checked.problems:
+        raise InvalidAnswers(checked.problems[0].message)
 
 
 def complete_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int | str]:
     """The answers to store: validated against the whole instrument, blanks left out."""
-    out: dict[str, int | str] = {}
-    for item_id, value in answers.items():
-        item = instrument.items.get(item_id)
-        if item is None:
-            raise InvalidAnswers(f"unknown item {item_id!r}")
-        if value in (None, ""):
-            continue
-        if item.type == "choice":
-            if isinstance(value, bool) or not isinstance(value, int) or value not in item.codes:
-                raise InvalidAnswers(f"{item_id!r} has no code {value!r}")
-        elif not isinstance(value, str):
-            raise InvalidAnswers(f"{item_id!r} needs text")
-        out[item_id] = value
-    page = first_incomplete_page(instrument, out)
-    if page <= len(instrument.blocks):
-        raise Incomplete(page)
-    return out
+    checked = check_answers(instrument, answers, complete=True)
+    wrong = [p for p in checked.problems if p.kind != "missing"]
+    if wrong:
+        raise InvalidAnswers(wrong[0].message)
+    if checked.first_incomplete_page is not None:
+        raise Incomplete(checked.first_incomplete_page)
+    return checked.answers
 
 
 # ------------------------------------------------------------------ drafts

@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from collabdx.core.answers import first_incomplete_page
 from collabdx.core.instruments import Instrument
 from collabdx.reports.fmt import long_date
 from collabdx.web.collab.models import PartnerLink
@@ -70,7 +71,7 @@ def start(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
         return refused
     instrument = services.instrument_for(link.wave)
     draft = services.find_draft(link, draft_secret(request, token))
-    resume_page = services.first_incomplete_page(instrument, draft.answers) if draft else None
+    resume_page = first_incomplete_page(instrument, draft.answers) if draft else None
     return render(
         request,
         "survey/start.jinja",
@@ -114,7 +115,7 @@ def page(request: HttpRequest, token: str, number: int, link: PartnerLink) -> Ht
     secret = draft_secret(request, token)
     draft: Draft | None = services.find_draft(link, secret)
     saved = draft.answers if draft else {}
-    reachable = services.first_incomplete_page(instrument, saved)
+    reachable = first_incomplete_page(instrument, saved)
     if number > reachable:
         # Pages are answered in order: go to the first one still to do.
         if draft is None:
@@ -194,7 +195,7 @@ def check(request: HttpRequest, token: str, link: PartnerLink) -> HttpResponse:
     draft = services.find_draft(link, secret)
     if draft is None or secret is None:
         return redirect("survey:start", token)
-    todo = services.first_incomplete_page(instrument, draft.answers)
+    todo = first_incomplete_page(instrument, draft.answers)
     if todo <= len(instrument.blocks):
         return redirect("survey:page", token, todo)
     return render(

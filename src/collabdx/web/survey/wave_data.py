@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from collabdx.core.answers import stored_code
 from collabdx.core.data_quality import QualityCheck, Row, check_quality
 from collabdx.core.instruments import Instrument, load_instrument
 from collabdx.core.responses import ResponseSet, from_records
@@ -71,24 +72,13 @@ def _instrument_of(wave: Wave, versions_seen: set[tuple[str, str]]) -> Instrumen
     return load_instrument(instrument_id, version)
 
 
-def _code(value: object, allowed: tuple[int, ...]) -> int | None:
-    """A stored answer as a valid code for its item, or None (treated as unanswered)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and value in allowed:
-        return value
-    return None
-
-
 def _record(
     instrument: Instrument, answers: object, organisation_item: str | None, organisation: str
 ) -> dict[str, object]:
     stored = answers if isinstance(answers, Mapping) else {}
     record: dict[str, object] = {}
     for item in instrument.choice_items:
-        record[item.id] = _code(stored.get(item.id), item.codes)
+        record[item.id] = stored_code(item, stored.get(item.id))
     # Free text other than the organisation is not used by any report.
     if organisation_item is not None:
         record[organisation_item] = organisation
@@ -106,7 +96,7 @@ def _random_ids(n: int) -> list[str]:
 
 def _quality_row(instrument: Instrument, key: object, partner: str, answers: object) -> Row:
     stored = answers if isinstance(answers, Mapping) else {}
-    codes = {item.id: _code(stored.get(item.id), item.codes) for item in instrument.choice_items}
+    codes = {item.id: stored_code(item, stored.get(item.id)) for item in instrument.choice_items}
     return Row(str(key), partner, codes)
 
 
