@@ -97,17 +97,11 @@ def report_pdf_status(request: HttpRequest, pk: int, wave_pk: int) -> HttpRespon
     be made" with "Try again" (this URL, POST) if its task broke."""
     wave = wave_for(request, pk, wave_pk, Action.READ)
     args = [wave.collaboration_id, wave.pk]
-    status_url = reverse("results:report_pdf_status", args=args)
-    if request.method == "POST":
-        stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
-        prepared.retry(wave.pk, stamp, pack_files.PACK)
-        return redirect(status_url)
-    state = _pdf_state(request, wave)
-    if isinstance(state, HttpResponse):
-        return state
-    return prepared.status_page(
-        request, wave, state, what="workshop pack", label="workshop pack (PDF)",
-        status_url=status_url, download_url=reverse("results:report_pdf", args=args),
+    return prepared.status_view(
+        request, wave, kind=pack_files.PACK, state_of=lambda: _pdf_state(request, wave),
+        what="workshop pack", label="workshop pack (PDF)",
+        status_url=reverse("results:report_pdf_status", args=args),
+        download_url=reverse("results:report_pdf", args=args),
     )  # fmt: skip
 
 
@@ -157,15 +151,9 @@ def export_status(request: HttpRequest, pk: int, wave_pk: int, fmt: str) -> Http
         raise Http404("No such format")
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
     args = [wave.collaboration_id, wave.pk]
-    status_url = reverse("results:export_status", args=[*args, fmt])
-    if request.method == "POST":
-        stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
-        prepared.retry(wave.pk, stamp, f"export.{fmt}")
-        return redirect(status_url)
-    state = _export_state(request, wave, fmt)
-    if isinstance(state, HttpResponse):
-        return state
-    return prepared.status_page(
-        request, wave, state, what=f"{fmt.upper()} export", label=f"{fmt.upper()} export",
-        status_url=status_url, download_url=reverse("results:export", args=[*args, fmt]),
+    return prepared.status_view(
+        request, wave, kind=f"export.{fmt}", state_of=lambda: _export_state(request, wave, fmt),
+        what=f"{fmt.upper()} export", label=f"{fmt.upper()} export",
+        status_url=reverse("results:export_status", args=[*args, fmt]),
+        download_url=reverse("results:export", args=[*args, fmt]),
     )  # fmt: skip

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from collabdx.web.collab.models import Wave
@@ -119,3 +120,19 @@ def status_page(request: HttpRequest, wave: Wave, state: State, *, what: str, la
         "what": what, "label": label, "status_url": status_url, "download_url": download_url,
         "report_url": reverse("results:report", args=[wave.collaboration_id, wave.pk]),
     }, status=status)  # fmt: skip
+
+
+def status_view(request: HttpRequest, wave: Wave, *, kind: str,
+                state_of: Callable[[], HttpResponse | State], what: str, label: str,
+                status_url: str, download_url: str) -> HttpResponse:
+    """The body every background file's status URL shares: a POST ("Try again")
+    forgets a broken task and comes back here, so the GET queues it once more; a GET
+    shows the refusal page ``state_of`` gives, or the file's state."""
+    if request.method == "POST":
+        retry(wave.pk, pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE), kind)
+        return redirect(status_url)
+    state = state_of()
+    if isinstance(state, HttpResponse):
+        return state
+    return status_page(request, wave, state, what=what, label=label, status_url=status_url,
+                       download_url=download_url)  # fmt: skip

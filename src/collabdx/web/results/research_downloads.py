@@ -120,14 +120,9 @@ def research_status(request: HttpRequest, pk: int, wave_pk: int, kind: str) -> H
         raise Http404("No such research download")
     wave = wave_for(request, pk, wave_pk, Action.DOWNLOAD)
     args = [wave.collaboration_id, wave.pk]
-    status_url = reverse("results:research_status", args=[*args, kind])
-    if request.method == "POST":
-        stamp = pack_files.pack_stamp(wave, settings.MIN_GROUP_SIZE)
-        prepared.retry(wave.pk, stamp, f"research.{kind}")
-        return redirect(status_url)
-    state = _state(request, wave, kind)
-    if isinstance(state, HttpResponse):
-        return state
-    return prepared.status_page(request, wave, state, what=LABELS[kind], label=LABELS[kind],
-                                status_url=status_url,
-                                download_url=reverse(URL_NAMES[kind], args=args))  # fmt: skip
+    return prepared.status_view(
+        request, wave, kind=f"research.{kind}", state_of=lambda: _state(request, wave, kind),
+        what=LABELS[kind], label=LABELS[kind],
+        status_url=reverse("results:research_status", args=[*args, kind]),
+        download_url=reverse(URL_NAMES[kind], args=args),
+    )  # fmt: skip
