@@ -3,7 +3,8 @@
 Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), issue 12:
 while a round is open nothing about the levels chosen is shown anywhere (only how
 many ratings have come in); a closed round's split over levels is decided by
-``core.rating_disclosure.rating_split`` and only worded here.
+``core.rating_disclosure.rating_split`` and worded by ``reports.workshop_ratings``,
+which the pack shares.
 
 Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 """
