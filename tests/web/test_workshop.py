@@ -14,9 +14,10 @@ from django.test import Client
 from markupsafe import escape
 
 from collabdx.core.theory import load_theory
+from collabdx.reports import workshop_ratings
 from collabdx.web.collab.models import Membership
 from collabdx.web.collab.services import close_wave
-from collabdx.web.workshop import presenters, services
+from collabdx.web.workshop import services
 from collabdx.web.workshop.models import (
     MaturityAgreement,
     MaturityRating,
@@ -376,7 +377,7 @@ def test_an_earlier_round_can_be_shown_and_stays_as_it_closed(owner_client, wave
 def test_the_split_room_rule(counts, split):
     # By hand: split when the largest count is under 60% of all: 9/15 = 60% is not split,
     # 6/10 = 60% not split, 6/15 = 40% split, 5/10 = 50% split.
-    assert presenters.split_room(counts) is split
+    assert workshop_ratings.split_room(counts) is split
 
 
 @pytest.mark.parametrize("k", [3, 4, 5, 7])
@@ -390,7 +391,7 @@ def test_what_is_shown_never_pins_a_level_count_under_k(k):
                 continue
             split = (a, b, n - a - b)
             levels = ["pathological"] * a + ["bureaucratic"] * b + ["generative"] * split[2]
-            d = presenters.distribution(levels, k)
+            d = workshop_ratings.distribution(levels, k)
             assert d.kind == "counts" or not d.counts
             for (_label, count), actual in zip(d.counts, split, strict=bool(d.counts)):
                 assert count is None or (count == actual and count >= k)

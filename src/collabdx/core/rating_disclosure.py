@@ -11,7 +11,7 @@ bureaucratic" would tell each of them what the others chose. An element rated by
 fewer than k people shows no count and no level.
 
 Pure, so attacker tests can call it; the workshop page, the pack and the archive
-only word its result (``web.workshop.presenters.distribution``).
+only word its result (``reports.workshop_ratings.distribution``).
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ from collabdx.reports.sections import (
     SplitItem,
 )
 from collabdx.reports.trend_chart import Trends
+from collabdx.reports.trends import FEWER_WAVES, TrendInput, build_trends
+from collabdx.reports.workshop_ratings import WorkshopRatings, workshop_grid
 
 ATTRIBUTION = (
     "Built on Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, "
@@ -183,6 +185,9 @@ def build_report(
     with_research: bool = False,
     research_bootstrap_b: int = WEB_BOOTSTRAP_B,
     earlier: EarlierWave | None = None,
+    workshop: WorkshopRatings | None = None,
+    trends: TrendInput | None = None,
+    data_quality: QualityCheck | None = None,
 ) -> ReportModel:
     """The report for one wave of responses.
 
@@ -198,6 +203,11 @@ def build_report(
 
     ``earlier`` (the web app) is the previous wave with the actions adopted in its
     workshop, as plain data; the model then says what moved (``reports.moved``).
+    ``workshop`` (the web app) is this wave's workshop's latest closed rating round
+    and agreed levels, filled into the maturity grid (``reports.workshop_ratings``);
+    ``trends`` its waves up to this one with their events (``reports.trends``); with
+    them the model has trends, or says why it has none. ``data_quality`` is the
+    check that decided which responses count (``core.data_quality``).
     """
     k = check_min_group_size(min_group_size)
     instrument = responses.instrument
@@ -242,6 +252,7 @@ def build_report(
         demo_label=demo_label,
         context=context or CollaborationContext(),
         wave_name=wave_name,
+        data_quality=data_quality,
     )
     if withheld:
         return model
@@ -274,6 +285,13 @@ def build_report(
     scale_of = {i.id: str(i.scale) for i in instrument.scored_items}
     findings = derive_findings(scales, items, gaps, split, recommendations, scale_of)
     grid = default_maturity_grid(maturity, scales, k, instrument) if instrument.maturity else None
+    if grid is not None and workshop is not None:
+        grid = workshop_grid(grid, workshop, k, _theory().maturity_elements)
+    wave_trends: dict[str, Any] = {}
+    if trends is not None:  # the web app: trends, or why there are none
+        trend = build_trends(trends, instrument.id, k)
+        note = "" if trend is not None else FEWER_WAVES.format(k=k)
+        wave_trends = {"trends": trend, "trends_note": note}
     research = (
         research_result(responses, k, partner_counts=partner_counts,
                         bootstrap_b=research_bootstrap_b)
@@ -292,4 +310,5 @@ def build_report(
         maturity_grid=grid,
         research=research,
         moved=what_moved(earlier, responses, k, _theory()),
+        **wave_trends,
     )

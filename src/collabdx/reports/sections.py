@@ -94,7 +94,7 @@ class RatingSummary:
     """Private maturity ratings for one element in a closed rating round, as the
     workshop may show them.
 
-    ``kind``: "counts", "not_shown" or "no_round" (see web.workshop.presenters);
+    ``kind``: "counts", "not_shown" or "no_round" (see reports.workshop_ratings);
     a level's count is None when it is not shown.
     """
 

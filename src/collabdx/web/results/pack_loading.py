@@ -1,13 +1,15 @@
 """The workshop pack for one wave, as the web app fills it in: the report model plus
-what only the web app knows.
+what only the web app knows, loaded here as plain data and passed into
+``reports.build_report``, which builds the whole model (nothing is added after).
 
 * the collaboration's context (name, type, mandated, cross-sector, stage);
 * the partner list of the wave's survey links (zeros included), which decides
   which partners may be shown (``reports.partners``);
-* the maturity matrix workshop's private ratings of its latest closed rating round
-  (under the workshop's own disclosure rules, ``workshop.presenters``; an open
-  round shows nothing) and agreed levels;
-* trends across the collaboration's waves up to this one, with its events;
+* the maturity matrix workshop's latest closed rating round and agreed levels
+  (an open round's ratings are never read; ``reports.workshop_ratings`` shows them
+  under ``core.rating_disclosure``);
+* the collaboration's waves up to this one with its events, for trends
+  (``reports.trends``);
 * the actions adopted in the previous wave's workshop, for what moved since
   (``reports.moved``; the previous wave's figures only once it is released).
 
@@ -17,33 +19,21 @@ always show the same figures.
 
 from __future__ import annotations
 
-import dataclasses
-
-from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.responses import ResponseSet
 from collabdx.core.theory import load_theory
-from collabdx.reports.fmt import long_date
 from collabdx.reports.model import ReportModel, build_report
 from collabdx.reports.moved import AdoptedAction, EarlierWave
-from collabdx.reports.sections import (
-    CollaborationContext,
-    MaturityCell,
-    MaturityGrid,
-    RatingSummary,
-)
-from collabdx.reports.trend_chart import Trends
+from collabdx.reports.sections import CollaborationContext
+from collabdx.reports.trend_chart import SkippedWave
+from collabdx.reports.trends import TrendInput, TrendWave
+from collabdx.reports.workshop_ratings import AgreedLevel, ClosedRound, WorkshopRatings
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Wave
 from collabdx.web.results import presenters
 from collabdx.web.survey.wave_data import MixedInstrumentError, WaveData, load_wave
-from collabdx.web.workshop import presenters as workshop
 from collabdx.web.workshop import rounds
 from collabdx.web.workshop.models import MaturityAgreement
 
 DEMO_BANNER = "Demo collaboration: synthetic responses from fictional organisations. Not real data."
-FEWER_WAVES = (
-    "Trends appear here once the collaboration has more than one wave of this survey with "
-    "at least {k} responses, up to and including this one. The trends page shows every wave."
-)
 
 
 def context_of(collab: Collaboration) -> CollaborationContext:
@@ -53,67 +43,36 @@ def context_of(collab: Collaboration) -> CollaborationContext:
     )  # fmt: skip
 
 
-def maturity_grid(wave: Wave, grid: MaturityGrid, k: int) -> MaturityGrid:
-    """The survey's starting points (from the report) with the workshop's private
-    ratings (the latest closed round) and agreed levels for this wave."""
+def workshop_ratings(wave: Wave) -> WorkshopRatings:
+    """The wave's workshop as plain data for ``reports.workshop_ratings``: its latest
+    closed rating round (an open round's ratings are never read) and agreed levels."""
     shown = rounds.shown_round(wave)
     ratings = rounds.closed_round_ratings(shown)
-    summaries, _before = workshop.element_summaries(wave, ratings, k)
-    by_element = {s.element.id: s for s in summaries}
-    rows: list[MaturityCell] = []
-    for row in grid.rows:
-        s = by_element.get(row.element_id)
-        if s is None:
-            rows.append(row)
-            continue
-        d = s.distribution
-        rows.append(
-            dataclasses.replace(
-                row,
-                ratings=RatingSummary(d.kind, d.n, d.summary, d.counts),
-                agreed_level=s.agreed_label,
-                agreed_on=s.agreed_on,
-                rationale=s.agreement.rationale if s.agreement else "",
-            )
-        )
-    if shown is None or ratings is None:
-        note = (
-            "Private ratings appear here once a rating round of this wave's workshop has "
-            "closed: nothing about them is shown while people are still rating."
-        )
-        return MaturityGrid(False, note, tuple(rows))
-    note = (
-        f"{len(ratings)} people rated the elements in private in round {shown.number} of "
-        f"this wave's workshop (closed {long_date(shown.closed_on)}). A level's "
-        f"count is shown only when at least {k} people chose it, and other levels are not "
-        "shown with it where needed, so that no hidden count can be worked out; when "
-        f"everyone chose the same level no count is shown. Hidden counts read “{NOT_SHOWN}”."
-    )
-    return MaturityGrid(True, note, tuple(rows))
+    closed = (
+        None if shown is None or ratings is None or shown.closed_on is None
+        else ClosedRound(shown.number, shown.closed_on, tuple(ratings))
+    )  # fmt: skip
+    agreed = {
+        a.element_id: AgreedLevel(a.agreed_level, a.recorded_on, a.rationale)
+        for a in MaturityAgreement.objects.filter(wave=wave)
+    }
+    return WorkshopRatings(closed, agreed)
 
 
-def trends_up_to(wave: Wave, responses: ResponseSet, k: int) -> Trends | None:
-    """Trends of this wave's survey over the waves up to and including this one, with
-    the events up to its closing date; None with fewer than two usable waves."""
-    usable: list[presenters.WaveStats] = []
-    skipped: list[presenters.SkippedWave] = []
+def trend_input(wave: Wave, responses: ResponseSet) -> TrendInput:
+    """This wave's collaboration's waves up to and including it (``responses`` are
+    its own) and the events up to its closing date, as plain data for
+    ``reports.trends``."""
+    waves: list[TrendWave | SkippedWave] = []
     for w in wave.earlier_waves(including_this=True):
         try:
             rs = responses if w.pk == wave.pk else load_wave(w).responses
         except MixedInstrumentError:
-            skipped.append(presenters.SkippedWave(w.name, "it mixes survey versions"))
+            waves.append(SkippedWave(w.name, "it mixes survey versions"))
             continue
-        if rs.instrument_id != responses.instrument_id:
-            continue
-        if rs.n < k:
-            skipped.append(presenters.SkippedWave(w.name, f"results need at least {k} responses"))
-            continue
-        usable.append(presenters.WaveStats(w, rs))
-    if len(usable) < 2:
-        return None
+        waves.append(presenters.trend_wave(presenters.WaveStats(w, rs)))
     events = [e for e in wave.collaboration.events.all() if e.happened_on <= wave.last_day]
-    charts = presenters.trend_charts(usable, events, k, {})
-    return Trends(tuple(charts), tuple(presenters.event_rows(events)), tuple(skipped))
+    return TrendInput(tuple(waves), presenters.trend_events(events))
 
 
 def earlier_wave(wave: Wave) -> EarlierWave | None:
@@ -155,20 +114,13 @@ def earlier_wave(wave: Wave) -> EarlierWave | None:
 
 
 def wave_pack_model(wave: Wave, data: WaveData, k: int) -> ReportModel:
-    """The report model for ``wave``, with everything the web app adds."""
+    """The report model for ``wave``: the web app loads what only it knows, and
+    ``reports.build_report`` builds the whole model from it."""
     collab = wave.collaboration
-    model = build_report(
+    return build_report(
         data.responses, min_group_size=k, title=f"{wave.name}: group report",
         demo_label=DEMO_BANNER if collab.is_demo else None, context=context_of(collab),
         partner_counts=data.partner_counts, wave_name=wave.name, with_research=True,
-        earlier=earlier_wave(wave),
+        earlier=earlier_wave(wave), workshop=workshop_ratings(wave),
+        trends=trend_input(wave, data.responses), data_quality=data.quality,
     )  # fmt: skip
-    model = dataclasses.replace(model, data_quality=data.quality)
-    if model.withheld:
-        return model
-    grid = model.maturity_grid
-    if grid is not None:
-        grid = maturity_grid(wave, grid, k)
-    trends = trends_up_to(wave, data.responses, k)
-    note = FEWER_WAVES.format(k=k) if trends is None else ""
-    return dataclasses.replace(model, maturity_grid=grid, trends=trends, trends_note=note)

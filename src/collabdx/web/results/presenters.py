@@ -12,13 +12,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from collabdx.core.disclosure import NOT_SHOWN, wave_stat_visible
-from collabdx.core.instruments import load_instrument
 from collabdx.core.responses import ResponseSet
-from collabdx.core.stats import group_stats
 from collabdx.core.theory import load_theory
-from collabdx.reports import trend_chart
-from collabdx.reports.fmt import ci, long_date, num
+from collabdx.reports import trends
+from collabdx.reports.fmt import long_date
 from collabdx.reports.trend_chart import (
     EventRow,
     SkippedWave,
@@ -26,6 +23,7 @@ from collabdx.reports.trend_chart import (
     TrendChart,
     TrendScale,
 )
+from collabdx.reports.trends import TrendEvent, TrendWave
 from collabdx.web.collab.models import ActionPlanItem, Collaboration, Event, Wave
 from collabdx.web.collab.presenters import action_name, wave_dates
 
@@ -51,13 +49,21 @@ class WaveStats:
     responses: ResponseSet
 
 
-def event_rows(events: Iterable[Event]) -> list[EventRow]:
+def trend_wave(ws: WaveStats) -> TrendWave:
+    """A wave as plain data for ``reports.trends``."""
+    return TrendWave(ws.wave.name, wave_day(ws.wave), _dates(ws.wave), ws.wave.pk, ws.responses)
+
+
+def trend_events(events: Iterable[Event]) -> tuple[TrendEvent, ...]:
+    """Events as plain data for ``reports.trends``, their kinds as the pages name them."""
     kinds = dict(Event.KINDS)
-    ordered = sorted(events, key=lambda e: (e.happened_on, e.pk))
-    return [
-        EventRow(i, long_date(e.happened_on), kinds.get(e.kind, e.kind), e.description)
-        for i, e in enumerate(ordered, start=1)
-    ]
+    return tuple(
+        TrendEvent(e.happened_on, e.pk, kinds.get(e.kind, e.kind), e.description) for e in events
+    )
+
+
+def event_rows(events: Iterable[Event]) -> list[EventRow]:
+    return trends.event_rows(trend_events(events))
 
 
 def trend_charts(
@@ -66,87 +72,8 @@ def trend_charts(
     k: int,
     selected: Mapping[str, set[str]],
 ) -> list[TrendChart]:
-    """One chart per instrument id; waves re-scored against their own versions.
-
-    ``selected`` maps an instrument id to the scale ids to draw; when it names
-    none, the newest version's ``[trends]`` default scales (or else every scale) are
-    drawn. The data table always lists every scale.
-    """
-    kinds = dict(Event.KINDS)
-    numbered = [
-        (i, e.happened_on,
-         f"{long_date(e.happened_on)}, {kinds.get(e.kind, e.kind).lower()}: {e.description}")
-        for i, e in enumerate(sorted(events, key=lambda e: (e.happened_on, e.pk)), start=1)
-    ]  # fmt: skip
-    by_instrument: dict[str, list[WaveStats]] = {}
-    for ws in usable:
-        by_instrument.setdefault(ws.responses.instrument_id, []).append(ws)
-    out = []
-    for iid, group in by_instrument.items():
-        group = sorted(group, key=lambda ws: (wave_day(ws.wave), ws.wave.pk))
-        versions = sorted({ws.responses.instrument_version for ws in group}, key=int)
-        latest = load_instrument(iid, versions[-1])
-        # Scales in the newest version's order, then any only older versions have.
-        names: dict[str, str] = {s.id: s.name for s in latest.scales.values()}
-        stats = []
-        for ws in group:
-            ins = ws.responses.instrument
-            for scale in ins.scales.values():
-                names.setdefault(scale.id, scale.name)
-            stats.append(group_stats(ws.responses).scales)
-        chosen = set(selected.get(iid, ())) & set(names)
-        if not chosen:
-            chosen = set(latest.trend_scales) & set(names)
-        drawn = [sid for sid in names if not chosen or sid in chosen]
-        series = []
-        table = []
-        for sid, name in names.items():
-            points = []
-            cells = []
-            for ws, st in zip(group, stats, strict=True):
-                s = st.get(sid)
-                if s is None or s.mean is None or not wave_stat_visible(ws.responses.n, s.n, k):
-                    cells.append(TableCell("Not asked" if s is None else NOT_SHOWN, "", ""))
-                    continue
-                points.append(trend_chart.Point(ws.wave.name, wave_day(ws.wave), s.mean, s.ci95))
-                cells.append(TableCell(num(s.mean), ci(s.ci95), str(s.n)))
-            table.append((name, cells))
-            if sid in drawn and points:
-                series.append(trend_chart.SeriesIn(name, tuple(points)))
-        defaults = [names[sid] for sid in names if sid in latest.trend_scales]
-        default_note = (
-            f"Unless you choose, the chart shows {' and '.join(defaults).lower()}, "
-            "as Figure 13 of the report does."
-            if defaults
-            else "Unless you choose, the chart shows every scale."
-        )
-        chart = (
-            trend_chart.line_chart(
-                series, numbered, [(wave_day(ws.wave), ws.wave.name) for ws in group]
-            )
-            if series
-            else None
-        )
-        if len(versions) > 1:
-            versions_note = (
-                f"These waves used versions {', '.join(versions[:-1])} and {versions[-1]} of the "
-                "survey. Each wave is scored against its own version; scales are matched by name "
-                "across versions."
-            )
-        else:
-            versions_note = (
-                f"Every wave here used version {versions[0]} of the survey "
-                "and is scored against it."
-            )
-        out.append(
-            TrendChart(
-                iid, latest.title, versions_note, chart,
-                [TrendScale(sid, nm, sid in drawn) for sid, nm in names.items()],
-                [(ws.wave.name, _dates(ws.wave), str(ws.responses.n)) for ws in group],
-                table, f"trend-{iid}", default_note,
-            )
-        )  # fmt: skip
-    return out
+    """The trends page's charts (``reports.trends.trend_charts``)."""
+    return trends.trend_charts([trend_wave(ws) for ws in usable], trend_events(events), k, selected)
 
 
 # ---- Action plan -----------------------------------------------------------------------

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from collabdx.core.theory import load_theory
+from collabdx.reports.workshop_ratings import distribution
 from collabdx.web.collab.archive import iso_date
 from collabdx.web.collab.models import Wave
 from collabdx.web.workshop.models import MaturityAgreement, RatingRound
-from collabdx.web.workshop.presenters import LEVEL_LABELS, distribution
+from collabdx.web.workshop.presenters import LEVEL_LABELS
 
 
 def wave_maturity(wave: Wave, k: int, files: dict[str, bytes]) -> dict[str, Any]:

@@ -3,26 +3,27 @@
 Disclosure control for the private ratings (k = ``settings.MIN_GROUP_SIZE``), issue 12:
 while a round is open nothing about the levels chosen is shown anywhere (only how
 many ratings have come in); a closed round's split over levels is decided by
-``core.rating_disclosure.rating_split`` and only worded here.
+``core.rating_disclosure.rating_split`` and worded by ``reports.workshop_ratings``,
+which the pack shares.
 
 Every hidden figure reads ``NOT_SHOWN``, whatever the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from collabdx.core.disclosure import NOT_SHOWN
 from collabdx.core.maturity import LABEL as MATURITY_LABEL
-from collabdx.core.rating_disclosure import rating_split
 from collabdx.core.scoring import scale_scores
 from collabdx.core.theory import load_theory
 from collabdx.core.theory_model import LEVELS, MaturityElement
 from collabdx.reports.feedback import MaturitySuggestion, maturity_rows
 from collabdx.reports.fmt import long_date
+from collabdx.reports.workshop_ratings import NO_ROUND, RatingDistribution, distribution
 from collabdx.web.collab.models import Wave
 from collabdx.web.survey.wave_data import MixedInstrumentError, load_wave
 from collabdx.web.workshop.models import LEVEL_CHOICES, MaturityAgreement
@@ -62,76 +63,6 @@ def element_texts() -> list[ElementText]:
         )
         for e in load_theory().maturity_elements.values()
     ]
-
-
-# --- disclosure control for the private ratings -----------------------------------
-
-
-@dataclass(frozen=True)
-class RatingDistribution:
-    """How one element's private ratings in one closed round may be shown.
-
-    ``kind``: "counts" (at least one level's count shown), "not_shown" (nothing of
-    the split over levels) or "no_round" (no round has closed yet).
-    """
-
-    kind: str
-    n: int | None  # people who rated the element; None when under k
-    counts: tuple[tuple[str, int | None], ...] = ()  # (level label, count or None)
-    summary: str = ""
-    explanation: str = ""
-    split: bool | None = None  # SPLIT_RULE; None when not every count is shown
-
-
-# The room is split when no level has a clear majority of the private ratings. A
-# stated rule (issue 14), derived by collabdx, so a facilitator can explain the flag.
-SPLIT_AGREEMENT = 0.6
-SPLIT_RULE = (
-    "The room is split on an element when no level has at least 60% of the private "
-    "ratings: discuss it before agreeing a level. (collabdx's rule, derived; shown only "
-    "when every level's count is shown, so the flag reveals nothing the counts do not.)"
-)
-
-
-def split_room(counts: Sequence[int | None]) -> bool | None:
-    """:data:`SPLIT_RULE` over one element's shown counts; None when any is hidden."""
-    if any(c is None for c in counts):
-        return None
-    shown = [int(c) for c in counts if c is not None]
-    total = sum(shown)
-    return None if not total else max(shown) < SPLIT_AGREEMENT * total
-
-
-def distribution(levels: Iterable[str], k: int) -> RatingDistribution:
-    """The shown form of one element's ratings (``levels``: one level per rating);
-    what may be shown is ``core.rating_disclosure.rating_split``'s decision."""
-    split = rating_split(levels, k)
-    if split.under_k:
-        return RatingDistribution(
-            "not_shown", None, summary=NOT_SHOWN,
-            explanation=f"{NOT_SHOWN}: an element's ratings need at least {k} people.",
-        )  # fmt: skip
-    n = split.n
-    if split.withheld:
-        return RatingDistribution(
-            "not_shown", n, summary=NOT_SHOWN,
-            explanation=(
-                f"{n} people rated this element. How many chose each level is not shown: "
-                "showing it could reveal how individuals rated."
-            ),
-        )  # fmt: skip
-    shown = tuple((LEVEL_LABELS[lvl], c) for lvl, c in split.counts)
-    summary = ", ".join(f"{label} {NOT_SHOWN.lower() if c is None else c}" for label, c in shown)
-    return RatingDistribution(
-        "counts", n, shown, summary, f"{n} people rated this element.",
-        split_room([c for _, c in shown]),
-    )  # fmt: skip
-
-
-NO_ROUND = RatingDistribution(
-    "no_round", None, summary="No round closed yet",
-    explanation="Private ratings are shown here once a rating round has closed.",
-)  # fmt: skip
 
 
 # --- the survey's suggested starting level -------------------------------------------

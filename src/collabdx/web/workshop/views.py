@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from collabdx.core.maturity import WEAK_LEVELS, WEAK_RULE
 from collabdx.core.theory import load_theory
+from collabdx.reports.workshop_ratings import SPLIT_RULE
 from collabdx.web.collab.access import wave_for
 from collabdx.web.collab.models import Wave
 from collabdx.web.collab.presenters import qr_svg
@@ -195,7 +196,7 @@ def facilitate(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             "forms": forms,
             "form_errors": _prefixed_errors(bound) if bound else [],
             "suggestion_label": presenters.SUGGESTION_LABEL,
-            "split_rule": presenters.SPLIT_RULE,
+            "split_rule": SPLIT_RULE,
             "weak_rule": WEAK_RULE,
             "weak_levels": WEAK_LEVELS,
         },
