@@ -172,11 +172,18 @@ def default_maturity_grid(
     return MaturityGrid(False, NO_RATINGS, tuple(rows))
 
 
+def default_title(instrument_title: str) -> str:
+    """"<what the instrument measures>: group report": its title without a trailing
+    "survey" (the report is not the survey)."""
+    topic = instrument_title.removesuffix(" survey").strip()
+    return f"{topic}: group report"
+
+
 def build_report(
     responses: ResponseSet,
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-    title: str = "Readiness for collaboration: group report",
+    title: str | None = None,
     demo_label: str | None = None,
     with_feedback: bool = True,
     context: CollaborationContext | None = None,
@@ -208,6 +215,9 @@ def build_report(
     ``trends`` its waves up to this one with their events (``reports.trends``); with
     them the model has trends, or says why it has none. ``data_quality`` is the
     check that decided which responses count (``core.data_quality``).
+
+    ``title`` defaults to the instrument's own ("Readiness for collaboration:
+    group report"), so another instrument's report never carries the readiness title.
     """
     k = check_min_group_size(min_group_size)
     instrument = responses.instrument
@@ -235,7 +245,7 @@ def build_report(
         for i in instrument.scored_items
     )  # fmt: skip
     model = ReportModel(
-        title=title,
+        title=title or default_title(instrument.title),
         instrument_id=instrument.id,
         instrument_version=instrument.version,
         instrument_title=instrument.title,
