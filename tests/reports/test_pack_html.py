@@ -174,3 +174,13 @@ def test_hidden_partner_figures_are_nowhere_in_the_html(pilot_html):
     assert SOUTHMOOR not in pilot_html and WESTVALE not in pilot_html
     for figure in HIDDEN_FIGURES:
         assert figure not in pilot_html, figure
+
+
+def test_a_box_caption_says_marked_only_when_something_is_marked(pilot_html):
+    # The pilot rates mechanisms of Box 1 only (issue 14: Box 2's caption used to say
+    # "weak and strong mechanisms marked" over a drawing with no mark).
+    texts = ["".join(c.itertext()) for c in parse(pilot_html).iter("figcaption")]
+    captions = [t for t in texts if "causal web, Box" in t]
+    assert len(captions) == 2
+    assert "Box 1, with this collaboration's weak and strong mechanisms marked" in captions[0]
+    assert "Box 2, with no mechanism marked" in captions[1]

@@ -86,6 +86,7 @@ class CausalFigure:
     anchor: str  # the figure's id in the page
     svg: Markup
     key: tuple[LinkKey, ...]
+    marked: bool = True  # False: no mechanism this Box draws was rated weak or strong
 
 
 def figures(
@@ -109,7 +110,7 @@ def figures(
             CausalFigure(
                 source, first_number + k, anchor,
                 Markup(drawn),  # noqa: S704 - causal_web.svg escapes every label
-                tuple(link_key(box)),
+                tuple(link_key(box)), bool(marks),
             )
         )  # fmt: skip
     return out
