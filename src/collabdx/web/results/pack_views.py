@@ -57,15 +57,8 @@ def _pdf_state(request: HttpRequest, wave: Wave) -> HttpResponse | prepared.Stat
     refused = _refusal(request, wave)
     if refused is not None:
         return refused
-    k = settings.MIN_GROUP_SIZE
-    stamp = pack_files.pack_stamp(wave, k)
-    state = prepared.ensure(wave.pk, stamp, pack_files.PACK,
-                            lambda: render_pack_pdf.enqueue(wave.pk, stamp))  # fmt: skip
-    if isinstance(state, prepared.Refused):
-        if state.reason == "refused":
-            return refusals.too_few(request, wave, k)
-        return refusals.problem(request, wave, state.reason)
-    return state
+    return prepared.file_state(request, wave, pack_files.PACK,
+                               lambda stamp: render_pack_pdf.enqueue(wave.pk, stamp))
 
 
 @never_cache
@@ -112,17 +105,10 @@ def is_large(wave: Wave) -> bool:
 
 def _export_state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | prepared.State:
     """A refusal page, or the export's state (queueing its task if needed)."""
-    k = settings.MIN_GROUP_SIZE
     if not wave.results_released():
         return refusals.not_released(request, wave, 409)
-    stamp = pack_files.pack_stamp(wave, k)
-    state = prepared.ensure(wave.pk, stamp, f"export.{fmt}",
-                            lambda: render_export.enqueue(wave.pk, fmt, stamp))  # fmt: skip
-    if isinstance(state, prepared.Refused):
-        if state.reason == "refused":
-            return refusals.too_few(request, wave, k)
-        return refusals.problem(request, wave, state.reason)
-    return state
+    return prepared.file_state(request, wave, f"export.{fmt}",
+                               lambda stamp: render_export.enqueue(wave.pk, fmt, stamp))
 
 
 def large_export(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse:

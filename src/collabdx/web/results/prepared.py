@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import pack_files
+from collabdx.web.results import pack_files, refusals
 
 logger = logging.getLogger("collabdx.tasks")
 
@@ -136,3 +136,18 @@ def status_view(request: HttpRequest, wave: Wave, *, kind: str,
         return state
     return status_page(request, wave, state, what=what, label=label, status_url=status_url,
                        download_url=download_url)  # fmt: skip
+
+
+def file_state(request: HttpRequest, wave: Wave, kind: str,
+               enqueue: Callable[[str], object]) -> HttpResponse | State:
+    """The state of ``wave``'s kept file of ``kind`` under its current stamp, queueing
+    its task (``enqueue(stamp)``) if needed; a refusal the task kept (too few, mixed
+    versions) becomes the report's own refusal page. Callers check release first."""
+    k = settings.MIN_GROUP_SIZE
+    stamp = pack_files.pack_stamp(wave, k)
+    state = ensure(wave.pk, stamp, kind, lambda: enqueue(stamp))
+    if isinstance(state, Refused):
+        if state.reason == "refused":
+            return refusals.too_few(request, wave, k)
+        return refusals.problem(request, wave, state.reason)
+    return state

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from collabdx.io.statfiles import StatFormat
 from collabdx.web.collab.access import Action, wave_for
 from collabdx.web.collab.models import Wave
-from collabdx.web.results import pack_files, pack_views, prepared, refusals
+from collabdx.web.results import pack_views, prepared, refusals
 from collabdx.web.results.research_files import STAT_TYPES, stat_download
 from collabdx.web.results.research_views import _attachment, _filename, _gate, long_zip
 from collabdx.web.results.tasks import RESEARCH_FILES, render_research_file
@@ -48,17 +48,10 @@ def research_file(data: WaveData, fmt: str, k: int) -> bytes:
 
 def _state(request: HttpRequest, wave: Wave, fmt: str) -> HttpResponse | prepared.State:
     """A refusal page, or the state of the kept file (queueing its task if needed)."""
-    k = settings.MIN_GROUP_SIZE
     if not wave.results_released():
         return refusals.not_released(request, wave, 409)
-    stamp = pack_files.pack_stamp(wave, k)
-    state = prepared.ensure(wave.pk, stamp, f"research.{fmt}",
-                            lambda: render_research_file.enqueue(wave.pk, fmt, stamp))  # fmt: skip
-    if isinstance(state, prepared.Refused):
-        if state.reason == "refused":
-            return refusals.too_few(request, wave, k)
-        return refusals.problem(request, wave, state.reason)
-    return state
+    return prepared.file_state(request, wave, f"research.{fmt}",
+                               lambda stamp: render_research_file.enqueue(wave.pk, fmt, stamp))
 
 
 def _handed_over(request: HttpRequest, wave: Wave, fmt: str, body: object) -> HttpResponse:
