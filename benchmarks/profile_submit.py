@@ -92,8 +92,9 @@ def _child(token: str, count: int, lines: int) -> dict[str, Any]:
     # The statements of one submit, counted as Django's test runner counts them.
     from django.test.utils import CaptureQueriesContext
 
+    ready = prepare()
     with CaptureQueriesContext(connection) as captured:
-        submit(*prepare())
+        submit(*ready)
     out["statements"] = [q["sql"][:160] for q in captured.captured_queries]
     out["bare"] = measure(bare, [(SimpleCookie(), "")] * count)
     out["submit"] = measure(submit, [prepare() for _ in range(count)])
