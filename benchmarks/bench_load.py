@@ -41,7 +41,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,13 @@ class LoadProfile:
     seconds: float = 60.0  # per phase
     think: tuple[float, float] = (0.5, 1.5)  # before each respondent / probe request
     facilitator_think: tuple[float, float] = (0.2, 0.6)
-    closed_responses: int = 1000  # in-request exports below BACKGROUND_EXPORT_ROWS
+    closed_responses: int = 1000  # exports made by the worker (BACKGROUND_EXPORT_ROWS)
     formats: tuple[str, ...] = ("csv", "xlsx", "json")
     workers: int = 4  # gunicorn workers (`collabdx serve --workers`)
     dbs: tuple[str, ...] = ("sqlite", "postgres")
     max_phase_seconds: float = 600.0  # hard stop, whatever is in flight
     min_rounds: int = 0  # journeys / download rounds every client finishes regardless
+    env: tuple[tuple[str, str], ...] = ()  # added to the server's environment (compare)
 
 
 FULL = LoadProfile()
@@ -335,6 +336,7 @@ def bench(p: LoadProfile, log: Callable[[str], object] = print) -> list[DbResult
             log(f"load: {db}: preparing a fresh environment")
             with target(db, partners=6, waves=1) as t:
                 t.env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+                t.env.update(p.env)
                 who = seed(t, p.closed_responses)
                 server = ServeServer(t, p.workers, name=f"serve-{db}")
                 launched = time.perf_counter()
@@ -439,12 +441,59 @@ def render(results: list[DbResult], p: LoadProfile) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ before / after
+
+# The settings before issue 15's respondent margin: the worker at the server's own
+# priority, and exports of up to 1,999 responses made in the request (never kept).
+CONFIGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "before": (("COLLABDX_WORKER_NICE", "0"), ("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000")),
+    "after": (),  # the defaults
+}
+
+
+def compare(p: LoadProfile, rounds: int, log: Callable[[str], object] = print) -> str:
+    """``before`` and ``after`` in turn, ``rounds`` times each (each a fresh server and
+    database), so both see the same machine; a Markdown table, one row per run."""
+    rows = [
+        "| run | config | load start → end (downloads phase) | respondent p99 quiet ms "
+        "| bare p99 downloads ms | **respondent p99 downloads ms** | respondent p95 "
+        "downloads ms | export p50 / p99 ms | pdf p50 / p99 ms | files | errors |",
+        "|---:|---|---|---:|---:|---:|---:|---|---|---:|---:|",
+    ]
+    for i in range(rounds):
+        for name, env in CONFIGS.items():
+            [r] = bench(replace(p, env=env), log)
+            q, d = r.phases["quiet"], r.phases["downloads"]
+
+            def pair(kind: str, d: LoadPhase = d) -> str:
+                x = d.latency.get(kind)
+                return f"{x['p50_ms']:.0f} / {x['p99_ms']:.0f}" if x else "–"
+
+            rows.append(
+                f"| {i + 1} | {name} | {d.loadavg[0].split()[0]} → {d.loadavg[1].split()[0]} "
+                f"| {q.latency['respondent']['p99_ms']:.0f} "
+                f"| {d.latency.get('bare', {}).get('p99_ms', 0):.0f} "
+                f"| {d.latency['respondent']['p99_ms']:.0f} "
+                f"| {d.latency['respondent']['p95_ms']:.0f} | {pair('export')} | {pair('pdf')} "
+                f"| {d.downloads} | {len(r.errors())} |"
+            )
+            log(rows[-1])
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_load")
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("seed", help="(inside the environment) facilitator and closed wave")
     s.add_argument("--responses", type=int, required=True)
+    c = sub.add_parser("compare", help="before/after the respondent margin, alternating")
+    c.add_argument("--rounds", type=int, default=2)
+    c.add_argument("--seconds", type=float, default=QUICK.seconds)
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        print(compare(replace(QUICK, seconds=args.seconds), args.rounds,
+                      log=functools.partial(print, file=sys.stderr)))  # fmt: skip
+        return
     print(json.dumps(_seed_here(args.responses)))
 
 

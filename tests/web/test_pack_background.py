@@ -180,3 +180,33 @@ def test_large_export_is_refused_under_k_and_for_an_unknown_format(settings, own
     assert owner_client.get(url).status_code == 409
     assert owner_client.get(url.replace("export.csv", "export/csv/")).status_code == 409
     assert owner_client.get(url.replace("export.csv", "export/pdf/")).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_by_default_an_export_of_500_responses_is_queued_not_made_in_the_request(
+    settings, owner_client, collab, closed_wave
+):
+    """The default threshold (issue 15): a facilitator's XLSX of a wave of 500 responses
+    would hold a web worker and a core beside respondents, so the worker makes it; one
+    response fewer is still made in the request. No override of the setting here."""
+    from collabdx.web.survey.models import Response
+    from tests.web.factories import ResponseFactory
+    from tests.web.test_results import answers
+
+    settings.TASKS = DB_TASKS
+    p = list(partners(collab).values())
+    Response.objects.bulk_create(
+        ResponseFactory.build(wave=closed_wave, partner=p[i % 3],
+                              answers=answers(trust=(4, 3, 4, 3, 4, 3), variant=i % 16))
+        for i in range(499)
+    )  # fmt: skip
+    url = f"/collaborations/{collab.pk}/waves/{closed_wave.pk}/export.xlsx"
+    r = owner_client.get(url)
+    assert r.status_code == 200 and body(r).startswith(b"PK")
+    assert DBTaskResult.objects.count() == 0 and downloads() == 1
+    ResponseFactory(wave=closed_wave, partner=p[0], answers=answers(trust=(4, 4, 4, 4, 4, 4)))
+    r = owner_client.get(url)
+    status = f"/collaborations/{collab.pk}/waves/{closed_wave.pk}/export/xlsx/"
+    assert r.status_code == 302 and r["Location"] == status
+    assert DBTaskResult.objects.count() == 1 and downloads() == 1
+    assert "The XLSX export is being prepared" in owner_client.get(status).content.decode()
