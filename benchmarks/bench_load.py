@@ -19,8 +19,14 @@ Two phases of ``seconds`` each, one after the other:
   ``probes`` clients GET the bare view with the same pauses;
 * ``downloads``: the same, while ``facilitators`` signed-in facilitators download the
   workshop pack PDF (queued for the background worker the first time: they follow
-  the "being prepared" page until it is offered) and the CSV, XLSX and JSON exports,
-  again and again with a short pause.
+  the "being prepared" page until it is offered) and the CSV, XLSX and JSON exports
+  (made by the worker too and kept, as the wave has at least
+  ``COLLABDX_BACKGROUND_EXPORT_ROWS`` responses), again and again with a short pause.
+
+``python -m benchmarks.bench_load compare`` runs the quick profile with the settings
+before issue 15's respondent margin (the worker at the server's priority, exports
+made in the request up to 2,000 responses) and after, alternating, and prints one
+row per run (``--config`` also offers each change on its own).
 
 Reported per phase and per request kind: p50 / p95 / p99 (ms, at the client, from
 connect to the end of the reply) and each as a ratio to the bare view's same
@@ -385,8 +391,9 @@ def render(results: list[DbResult], p: LoadProfile) -> str:
         "of the bare view (`/bench/bare/`, same workers, same middleware) at the same pace;",
         f"*downloads*, the same while {p.facilitators} signed-in facilitators download the "
         "closed wave's",
-        f"workshop pack PDF (queued for the worker the first time) and its "
-        f"{', '.join(f.upper() for f in p.formats)} exports",
+        f"workshop pack PDF and its {', '.join(f.upper() for f in p.formats)} exports "
+        "(the PDF queued for the worker the first time, then kept; the exports too from "
+        "`COLLABDX_BACKGROUND_EXPORT_ROWS` responses, default 500)",
         f"again and again ({p.facilitator_think[0]:g}–{p.facilitator_think[1]:g} s apart). "
         "Latency per request at the client",
         "(connect to end of reply); ratio = the kind's percentile ÷ the bare view's same",
@@ -448,12 +455,16 @@ def render(results: list[DbResult], p: LoadProfile) -> str:
 CONFIGS: dict[str, tuple[tuple[str, str], ...]] = {
     "before": (("COLLABDX_WORKER_NICE", "0"), ("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000")),
     "after": (),  # the defaults
+    # Each change on its own: the worker's priority only / the export threshold only.
+    "nice-only": (("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"),),
+    "threshold-only": (("COLLABDX_WORKER_NICE", "0"),),
 }
 
 
-def compare(p: LoadProfile, rounds: int, log: Callable[[str], object] = print) -> str:
-    """``before`` and ``after`` in turn, ``rounds`` times each (each a fresh server and
-    database), so both see the same machine; a Markdown table, one row per run."""
+def compare(p: LoadProfile, rounds: int, log: Callable[[str], object] = print,
+            configs: tuple[str, ...] = ("before", "after")) -> str:  # fmt: skip
+    """The ``configs`` in turn, ``rounds`` times each (each a fresh server and
+    database), so all see the same machine; a Markdown table, one row per run."""
     rows = [
         "| run | config | load start → end (downloads phase) | respondent p99 quiet ms "
         "| bare p99 downloads ms | **respondent p99 downloads ms** | respondent p95 "
@@ -461,8 +472,8 @@ def compare(p: LoadProfile, rounds: int, log: Callable[[str], object] = print) -
         "|---:|---|---|---:|---:|---:|---:|---|---|---:|---:|",
     ]
     for i in range(rounds):
-        for name, env in CONFIGS.items():
-            [r] = bench(replace(p, env=env), log)
+        for name in configs:
+            [r] = bench(replace(p, env=CONFIGS[name]), log)
             q, d = r.phases["quiet"], r.phases["downloads"]
 
             def pair(kind: str, d: LoadPhase = d) -> str:
@@ -489,10 +500,13 @@ def main(argv: list[str] | None = None) -> None:
     c = sub.add_parser("compare", help="before/after the respondent margin, alternating")
     c.add_argument("--rounds", type=int, default=2)
     c.add_argument("--seconds", type=float, default=QUICK.seconds)
+    c.add_argument("--config", action="append", choices=tuple(CONFIGS),
+                   help="configurations to alternate (repeatable; default before, after)")
     args = parser.parse_args(argv)
     if args.command == "compare":
         print(compare(replace(QUICK, seconds=args.seconds), args.rounds,
-                      log=functools.partial(print, file=sys.stderr)))  # fmt: skip
+                      log=functools.partial(print, file=sys.stderr),
+                      configs=tuple(args.config or ("before", "after"))))  # fmt: skip
         return
     print(json.dumps(_seed_here(args.responses)))
 
