@@ -88,6 +88,9 @@ class LoadProfile:
     max_phase_seconds: float = 600.0  # hard stop, whatever is in flight
     min_rounds: int = 0  # journeys / download rounds every client finishes regardless
     env: tuple[tuple[str, str], ...] = ()  # added to the server's environment (compare)
+    # Facilitators fetch the exports before the PDF: on a loaded machine the PDF can take
+    # longer than a phase, and the exports would then never be asked for.
+    exports_first: bool = False
 
 
 FULL = LoadProfile()
@@ -203,11 +206,14 @@ class Facilitator:
                 time.sleep(1.0)
         raise BenchError(f"{path}: never offered")
 
-    def round(self, formats: tuple[str, ...]) -> None:
-        self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
+    def round(self, formats: tuple[str, ...], exports_first: bool = False) -> None:
+        if not exports_first:
+            self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
         magic = {"csv": b"", "xlsx": b"PK", "json": b"{"}
         for fmt in formats:
             self.fetch("export", f"{self.base}/export.{fmt}", magic.get(fmt, b""))
+        if exports_first:
+            self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
 
 
 # ------------------------------------------------------------------ phases
@@ -293,7 +299,7 @@ def run_phase(name: str, t: Target, port: int, p: LoadProfile, survey: Survey,
             if not more(j):
                 return
             f.patient = functools.partial(more, j)
-            f.round(p.formats)
+            f.round(p.formats, p.exports_first)
 
     tasks: list[tuple[Callable[[int], None], int]] = [(respondent, i) for i in range(p.respondents)]
     tasks += [(probe, i) for i in range(p.probes)]
@@ -500,11 +506,14 @@ def main(argv: list[str] | None = None) -> None:
     c = sub.add_parser("compare", help="before/after the respondent margin, alternating")
     c.add_argument("--rounds", type=int, default=2)
     c.add_argument("--seconds", type=float, default=QUICK.seconds)
+    c.add_argument("--exports-first", action="store_true",
+                   help="facilitators fetch the exports before the PDF")
     c.add_argument("--config", action="append", choices=tuple(CONFIGS),
                    help="configurations to alternate (repeatable; default before, after)")
     args = parser.parse_args(argv)
     if args.command == "compare":
-        print(compare(replace(QUICK, seconds=args.seconds), args.rounds,
+        profile = replace(QUICK, seconds=args.seconds, exports_first=args.exports_first)
+        print(compare(profile, args.rounds,
                       log=functools.partial(print, file=sys.stderr),
                       configs=tuple(args.config or ("before", "after"))))  # fmt: skip
         return
