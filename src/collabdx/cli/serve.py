@@ -81,8 +81,9 @@ def lower_priority(increment: int) -> int:
     large export is a second or more of CPU; at the same priority it takes a core from
     the respondents' requests for all that time (their p99 went from 0.14 s to about
     1 s while facilitators downloaded, docs/benchmarks.md). At a lower priority the
-    scheduler gives respondents the cores first and the file waits for idle time,
-    which a facilitator following a "being prepared" page does not notice."""
+    scheduler gives respondents the cores first and the file is made in the time they
+    leave. The facilitator follows a "being prepared" page meanwhile; on a saturated
+    machine that wait grows (docs/benchmarks.md), which is the trade made on purpose."""
     return os.nice(increment) if increment > 0 else os.nice(0)
 
 
@@ -231,7 +232,8 @@ def worker(
                      "COLLABDX_WORKER_NICE, 10; 0 keeps the priority it started with)."),
     ] = None,
 ) -> None:
-    """Run background tasks (PDF packs, e-mail) queued in the web app's database.
+    """Run background tasks (PDF packs, large exports, e-mail) queued in the web app's
+    database.
 
     `collabdx serve` starts one; run more, on this or other machines with the same
     DATABASE_URL and COLLABDX_DATA_DIR, for more throughput. It runs at a lower CPU
