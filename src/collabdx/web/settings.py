@@ -227,8 +227,8 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
 # Exports of waves with at least this many responses are made by the background worker
 # too and kept; smaller ones stay in the request. Measured (benchmarks/bench_threshold.py,
-# docs/benchmarks.md): the XLSX costs about 1 s of CPU at 800 responses and 1.8 s at
-# 1,600, so at 2,000 (the old default) a facilitator's export held a web worker and a
+# docs/benchmarks.md): the XLSX costs 0.6-1.0 s of CPU at 800 responses and 1.2-1.8 s
+# at 1,600, so at 2,000 (the old default) a facilitator's export held a web worker and a
 # core for seconds beside respondents; under 500 every format stays well under 1 s.
 BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "500"))
 # A released wave with at least this many responses has its report model (the report
