@@ -84,7 +84,9 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
     """The workshop pack of the 21-respondent pilot needs t, F and normal quantiles
     (``scipy.special``) and fits nothing with ``scipy.optimize``: importing scipy.stats
     or scipy.optimize would cost more than `collabdx score` takes in all (issue 15).
-    Without ``--pdf`` nothing loads WeasyPrint."""
+    Without ``--pdf`` nothing loads WeasyPrint. The causal web's routes are read from
+    the file kept beside the theory (core/theory_routes.py), so networkx is not loaded
+    either."""
     fixture = Path(__file__).parent / "fixtures" / "reports" / "pilot21.csv"
     code = (
         "import runpy, sys\n"
@@ -93,7 +95,8 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
         "    runpy.run_module('collabdx.cli', run_name='__main__')\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django')\n"
+        "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django',\n"
+        "         'networkx')\n"
         "print(sorted({k for k in sys.modules if k in heavy}))\n"
     )
     result = subprocess.run(

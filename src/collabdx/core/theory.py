@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from collabdx.core import theory_parse as tp
 from collabdx.core.theory_model import (
@@ -34,6 +32,9 @@ from collabdx.core.theory_model import (
 )
 from collabdx.core.theory_parse import TheoryError
 from collabdx.core.theory_web import build_edges, build_graph, to_json_dict, write_graphml
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Theory",
@@ -90,11 +91,15 @@ class Theory:
 
     def upstream(self, node_id: str) -> set[str]:
         """Every node from which ``node_id`` can be reached, directly or via a chain."""
+        import networkx as nx  # here: the workshop pack does without it (issue 15)
+
         self._check_node(node_id)
         return set(nx.ancestors(self._graph, node_id))
 
     def downstream(self, node_id: str) -> set[str]:
         """Every node reachable from ``node_id``, directly or via a chain."""
+        import networkx as nx
+
         self._check_node(node_id)
         return set(nx.descendants(self._graph, node_id))
 
