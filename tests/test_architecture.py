@@ -86,7 +86,8 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
     or scipy.optimize would cost more than `collabdx score` takes in all (issue 15).
     Without ``--pdf`` nothing loads WeasyPrint. The causal web's routes are read from
     the file kept beside the theory (core/theory_routes.py), so networkx is not loaded
-    either."""
+    either; the web app's earlier waves, trends and workshop ratings are not loaded for
+    a file, and SVG text is escaped without xml.sax.saxutils (which loads urllib)."""
     fixture = Path(__file__).parent / "fixtures" / "reports" / "pilot21.csv"
     code = (
         "import runpy, sys\n"
@@ -96,7 +97,9 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
         "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django',\n"
-        "         'networkx')\n"
+        "         'networkx', 'xml.sax.saxutils', 'urllib.request',\n"
+        "         'collabdx.reports.moved', 'collabdx.reports.trends',\n"
+        "         'collabdx.reports.trend_chart', 'collabdx.reports.workshop_ratings')\n"
         "print(sorted({k for k in sys.modules if k in heavy}))\n"
     )
     result = subprocess.run(
