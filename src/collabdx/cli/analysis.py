@@ -119,7 +119,9 @@ def report(
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     html = render_html(model)
-    data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
+    data = None  # only when asked for: a tenth of the pack's rendering (issue 15)
+    if json_out is not None:
+        data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
     pdf_bytes = None
     if pdf is not None:
         from collabdx.reports.pdf import PdfUnavailable, html_to_pdf, import_weasyprint
@@ -132,7 +134,7 @@ def report(
             raise fail(str(exc)) from exc
     # Everything is computed; only now write, each file atomically.
     write_text(output, html)
-    if json_out is not None:
+    if json_out is not None and data is not None:
         write_text(json_out, data + "\n")
     if pdf is not None and pdf_bytes is not None:
         write_bytes_atomic(pdf, pdf_bytes)
