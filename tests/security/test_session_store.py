@@ -176,3 +176,49 @@ def test_flush_after_a_rotation_deletes_and_forgets_the_key():
     s["b"] = 2
     s.save()
     assert SessionStore(s.session_key).load() == {"b": 2}
+
+
+def test_next_midnight_rounds_up_to_the_day():
+    utc = dt.UTC
+    assert session_store.next_midnight(dt.datetime(2026, 3, 1, 0, 0, tzinfo=utc)) == dt.datetime(
+        2026, 3, 1, tzinfo=utc
+    )
+    assert session_store.next_midnight(
+        dt.datetime(2026, 3, 1, 0, 0, 1, tzinfo=utc)
+    ) == dt.datetime(2026, 3, 2, tzinfo=utc)
+    assert session_store.next_midnight(
+        dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=utc)
+    ) == dt.datetime(2027, 1, 1, tzinfo=utc)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_respondents_session_row_keeps_no_time_of_day():
+    # After a submission the session holds the respondent's feedback, which matches
+    # their response: an expiry to the second would date the submission.
+    age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    before = timezone.now()
+    s = stored({"feedback": {"scores": [1, 2]}})
+    after = timezone.now()
+    row = Session.objects.get(session_key=s.session_key)
+    assert row.expire_date.astimezone(dt.UTC).time() == dt.time(0)
+    # Never shorter than the age, at most a day longer.
+    assert before + age <= row.expire_date < after + age + dt.timedelta(days=1)
+    s.cycle_key()
+    s.save()
+    row = Session.objects.get(session_key=s.session_key)
+    assert row.expire_date.astimezone(dt.UTC).time() == dt.time(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_short_session_keeps_its_exact_expiry():
+    # A signed-in facilitator's session is set to end after a few hours; rounding it
+    # up to midnight would let it outlive that.
+    hour = dt.timedelta(seconds=3600)
+    before = timezone.now()
+    s = SessionStore()
+    s["_auth_user_id"] = "1"
+    s.set_expiry(3600)
+    s.save()
+    after = timezone.now()
+    row = Session.objects.get(session_key=s.session_key)
+    assert before + hour <= row.expire_date <= after + hour

@@ -32,12 +32,20 @@ Django's, unchanged: the app is served by WSGI.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import DatabaseError, IntegrityError, connections, router
 from django.utils.crypto import get_random_string
+
+
+def next_midnight(moment: dt.datetime) -> dt.datetime:
+    """The first midnight (UTC) at or after ``moment``."""
+    utc = moment.astimezone(dt.UTC)
+    midnight = dt.datetime.combine(utc.date(), dt.time(0), tzinfo=dt.UTC)
+    return midnight if midnight == utc else midnight + dt.timedelta(days=1)
 
 
 class SessionStore(DbSessionStore):
@@ -58,6 +66,23 @@ class SessionStore(DbSessionStore):
                 continue  # the key was taken (about 2**-165): another
             self.modified = True
             return
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        """The row, with a respondent's expiry stored to the day.
+
+        A respondent's session lives the default ``SESSION_COOKIE_AGE`` from its last
+        save, and after a submission it holds the respondent's own feedback scores,
+        which match their response. An expiry to the second would then give away
+        when they submitted (save time = expiry - age), a time the response itself
+        keeps only as a date. So a session on the default age (no ``set_expiry``, not
+        signed in) stores its expiry rounded up to midnight: it may live up to a day
+        longer, never shorter. A signed-in facilitator's session keeps its exact
+        expiry, because it is short (``COLLABDX_SESSION_HOURS``) and must end on time.
+        """
+        obj = super().create_model_instance(data)
+        if data.get("_session_expiry") is None and "_auth_user_id" not in data:
+            obj.expire_date = next_midnight(obj.expire_date)
+        return obj
 
     def cycle_key(self) -> None:
         """A new session key for the same data; the old row is deleted now, the new one
