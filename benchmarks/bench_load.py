@@ -19,8 +19,14 @@ Two phases of ``seconds`` each, one after the other:
   ``probes`` clients GET the bare view with the same pauses;
 * ``downloads``: the same, while ``facilitators`` signed-in facilitators download the
   workshop pack PDF (queued for the background worker the first time: they follow
-  the "being prepared" page until it is offered) and the CSV, XLSX and JSON exports,
-  again and again with a short pause.
+  the "being prepared" page until it is offered) and the CSV, XLSX and JSON exports
+  (made by the worker too and kept, as the wave has at least
+  ``COLLABDX_BACKGROUND_EXPORT_ROWS`` responses), again and again with a short pause.
+
+``python -m benchmarks.bench_load compare`` runs the quick profile with the settings
+before issue 15's respondent margin (the worker at the server's priority, exports
+made in the request up to 2,000 responses) and after, alternating, and prints one
+row per run (``--config`` also offers each change on its own).
 
 Reported per phase and per request kind: p50 / p95 / p99 (ms, at the client, from
 connect to the end of the reply) and each as a ratio to the bare view's same
@@ -41,7 +47,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +81,16 @@ class LoadProfile:
     seconds: float = 60.0  # per phase
     think: tuple[float, float] = (0.5, 1.5)  # before each respondent / probe request
     facilitator_think: tuple[float, float] = (0.2, 0.6)
-    closed_responses: int = 1000  # in-request exports below BACKGROUND_EXPORT_ROWS
+    closed_responses: int = 1000  # exports made by the worker (BACKGROUND_EXPORT_ROWS)
     formats: tuple[str, ...] = ("csv", "xlsx", "json")
     workers: int = 4  # gunicorn workers (`collabdx serve --workers`)
     dbs: tuple[str, ...] = ("sqlite", "postgres")
     max_phase_seconds: float = 600.0  # hard stop, whatever is in flight
     min_rounds: int = 0  # journeys / download rounds every client finishes regardless
+    env: tuple[tuple[str, str], ...] = ()  # added to the server's environment (compare)
+    # Facilitators fetch the exports before the PDF: on a loaded machine the PDF can take
+    # longer than a phase, and the exports would then never be asked for.
+    exports_first: bool = False
 
 
 FULL = LoadProfile()
@@ -196,11 +206,14 @@ class Facilitator:
                 time.sleep(1.0)
         raise BenchError(f"{path}: never offered")
 
-    def round(self, formats: tuple[str, ...]) -> None:
-        self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
+    def round(self, formats: tuple[str, ...], exports_first: bool = False) -> None:
+        if not exports_first:
+            self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
         magic = {"csv": b"", "xlsx": b"PK", "json": b"{"}
         for fmt in formats:
             self.fetch("export", f"{self.base}/export.{fmt}", magic.get(fmt, b""))
+        if exports_first:
+            self.fetch("pdf", f"{self.base}/report.pdf", b"%PDF")
 
 
 # ------------------------------------------------------------------ phases
@@ -286,7 +299,7 @@ def run_phase(name: str, t: Target, port: int, p: LoadProfile, survey: Survey,
             if not more(j):
                 return
             f.patient = functools.partial(more, j)
-            f.round(p.formats)
+            f.round(p.formats, p.exports_first)
 
     tasks: list[tuple[Callable[[int], None], int]] = [(respondent, i) for i in range(p.respondents)]
     tasks += [(probe, i) for i in range(p.probes)]
@@ -335,6 +348,7 @@ def bench(p: LoadProfile, log: Callable[[str], object] = print) -> list[DbResult
             log(f"load: {db}: preparing a fresh environment")
             with target(db, partners=6, waves=1) as t:
                 t.env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+                t.env.update(p.env)
                 who = seed(t, p.closed_responses)
                 server = ServeServer(t, p.workers, name=f"serve-{db}")
                 launched = time.perf_counter()
@@ -383,8 +397,9 @@ def render(results: list[DbResult], p: LoadProfile) -> str:
         "of the bare view (`/bench/bare/`, same workers, same middleware) at the same pace;",
         f"*downloads*, the same while {p.facilitators} signed-in facilitators download the "
         "closed wave's",
-        f"workshop pack PDF (queued for the worker the first time) and its "
-        f"{', '.join(f.upper() for f in p.formats)} exports",
+        f"workshop pack PDF and its {', '.join(f.upper() for f in p.formats)} exports "
+        "(the PDF queued for the worker the first time, then kept; the exports too from "
+        "`COLLABDX_BACKGROUND_EXPORT_ROWS` responses, default 500)",
         f"again and again ({p.facilitator_think[0]:g}–{p.facilitator_think[1]:g} s apart). "
         "Latency per request at the client",
         "(connect to end of reply); ratio = the kind's percentile ÷ the bare view's same",
@@ -439,12 +454,69 @@ def render(results: list[DbResult], p: LoadProfile) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ before / after
+
+# The settings before issue 15's respondent margin: the worker at the server's own
+# priority, and exports of up to 1,999 responses made in the request (never kept).
+CONFIGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "before": (("COLLABDX_WORKER_NICE", "0"), ("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000")),
+    "after": (),  # the defaults
+    # Each change on its own: the worker's priority only / the export threshold only.
+    "nice-only": (("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"),),
+    "threshold-only": (("COLLABDX_WORKER_NICE", "0"),),
+}
+
+
+def compare(p: LoadProfile, rounds: int, log: Callable[[str], object] = print,
+            configs: tuple[str, ...] = ("before", "after")) -> str:  # fmt: skip
+    """The ``configs`` in turn, ``rounds`` times each (each a fresh server and
+    database), so all see the same machine; a Markdown table, one row per run."""
+    rows = [
+        "| run | config | load start → end (downloads phase) | respondent p99 quiet ms "
+        "| bare p99 downloads ms | **respondent p99 downloads ms** | respondent p95 "
+        "downloads ms | export p50 / p99 ms | pdf p50 / p99 ms | files | errors |",
+        "|---:|---|---|---:|---:|---:|---:|---|---|---:|---:|",
+    ]
+    for i in range(rounds):
+        for name in configs:
+            [r] = bench(replace(p, env=CONFIGS[name]), log)
+            q, d = r.phases["quiet"], r.phases["downloads"]
+
+            def pair(kind: str, d: LoadPhase = d) -> str:
+                x = d.latency.get(kind)
+                return f"{x['p50_ms']:.0f} / {x['p99_ms']:.0f}" if x else "–"
+
+            rows.append(
+                f"| {i + 1} | {name} | {d.loadavg[0].split()[0]} → {d.loadavg[1].split()[0]} "
+                f"| {q.latency['respondent']['p99_ms']:.0f} "
+                f"| {d.latency.get('bare', {}).get('p99_ms', 0):.0f} "
+                f"| {d.latency['respondent']['p99_ms']:.0f} "
+                f"| {d.latency['respondent']['p95_ms']:.0f} | {pair('export')} | {pair('pdf')} "
+                f"| {d.downloads} | {len(r.errors())} |"
+            )
+            log(rows[-1])
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_load")
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("seed", help="(inside the environment) facilitator and closed wave")
     s.add_argument("--responses", type=int, required=True)
+    c = sub.add_parser("compare", help="before/after the respondent margin, alternating")
+    c.add_argument("--rounds", type=int, default=2)
+    c.add_argument("--seconds", type=float, default=QUICK.seconds)
+    c.add_argument("--exports-first", action="store_true",
+                   help="facilitators fetch the exports before the PDF")
+    c.add_argument("--config", action="append", choices=tuple(CONFIGS),
+                   help="configurations to alternate (repeatable; default before, after)")
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        profile = replace(QUICK, seconds=args.seconds, exports_first=args.exports_first)
+        print(compare(profile, args.rounds,
+                      log=functools.partial(print, file=sys.stderr),
+                      configs=tuple(args.config or ("before", "after"))))  # fmt: skip
+        return
     print(json.dumps(_seed_here(args.responses)))
 
 

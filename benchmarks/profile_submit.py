@@ -89,6 +89,13 @@ def _child(token: str, count: int, lines: int) -> dict[str, Any]:
         return {"app_ms": cpu / n * 1000, "db_ms": db / n * 1000, "wall_ms": wall / n * 1000}
 
     out: dict[str, Any] = {"vendor": connection.vendor, "count": count}
+    # The statements of one submit, counted as Django's test runner counts them.
+    from django.test.utils import CaptureQueriesContext
+
+    ready = prepare()
+    with CaptureQueriesContext(connection) as captured:
+        submit(*ready)
+    out["statements"] = [q["sql"][:160] for q in captured.captured_queries]
     out["bare"] = measure(bare, [(SimpleCookie(), "")] * count)
     out["submit"] = measure(submit, [prepare() for _ in range(count)])
     jobs = [prepare() for _ in range(count)]
@@ -97,6 +104,7 @@ def _child(token: str, count: int, lines: int) -> dict[str, Any]:
     for jar, draft in jobs:
         submit(jar, draft)
     profiler.disable()
+    out["calls"] = pstats.Stats(profiler).total_calls / count  # type: ignore[attr-defined]
     for key in ("cumulative", "tottime"):
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).strip_dirs().sort_stats(key).print_stats(lines)
@@ -129,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         x = r[kind]
         print(f"{kind:6}: app {x['app_ms']:.2f} ms + db {x['db_ms']:.2f} ms CPU per request "
               f"= {x['app_ms'] + x['db_ms']:.2f} ms; wall {x['wall_ms']:.2f} ms")  # fmt: skip
+    print(f"per submit: {len(r['statements'])} SQL statements, "
+          f"{r['calls']:,.0f} Python function calls (under cProfile)")  # fmt: skip
+    for sql in r["statements"]:
+        print("  " + sql)
     print("\n===== by cumulative time =====\n" + r["cumulative"])
     print("===== by own time =====\n" + r["tottime"])
 

@@ -5,9 +5,12 @@
     .venv/bin/python -m benchmarks.run --only web --only report   # some parts only
     make bench                                    # the full run
 
-Six parts. ``load``: 50 respondents walking the survey while facilitators download the
-pack PDF and exports, under ``collabdx serve`` itself (gunicorn and the tasks worker),
-p50/p95/p99 per request kind against a bare view (benchmarks/bench_load.py). ``ics``:
+Seven parts. ``threshold``: the report page and the exports built in the request for
+closed waves of 100 to 1,600 responses against a bare view, the evidence for the
+in-request thresholds (benchmarks/bench_threshold.py; ``--threshold-sizes``). ``load``:
+50 respondents walking the survey while facilitators download the pack PDF and
+exports, under ``collabdx serve`` itself (gunicorn and the tasks worker), p50/p95/p99
+per request kind against a bare view (benchmarks/bench_load.py). ``ics``:
 the report page, research page and CSV export of a closed wave of 20,000 and
 100,000 responses across 40 partners against a bare view, in one process with
 Django's test client (benchmarks/bench_ics.py; ``--ics-sizes``,
@@ -50,7 +53,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_ics, bench_load, bench_pack, bench_report, bench_web
+from benchmarks import (
+    bench_ics,
+    bench_load,
+    bench_pack,
+    bench_report,
+    bench_threshold,
+    bench_web,
+)
 from benchmarks.bench_scoring import REPO, SEED, TOLERANCE, Result, baseline_mb, bench
 
 DOC = REPO / "docs" / "benchmarks.md"
@@ -62,8 +72,9 @@ MARKERS = {
     "pack": ("<!-- pack-results:start -->", "<!-- pack-results:end -->"),
     "ics": ("<!-- ics-results:start -->", "<!-- ics-results:end -->"),
     "load": ("<!-- load-results:start -->", "<!-- load-results:end -->"),
+    "threshold": ("<!-- threshold-results:start -->", "<!-- threshold-results:end -->"),
 }
-PARTS = ("scoring", "report", "web", "pack", "ics", "load")
+PARTS = ("scoring", "report", "web", "pack", "ics", "load", "threshold")
 FULL, QUICK = [10_000, 100_000, 1_000_000], [10_000, 100_000]
 REPORT_FULL, REPORT_QUICK = [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000]
 # The research appendix's memory grows with n² (docs/benchmarks.md): 20k needs about
@@ -109,6 +120,11 @@ Each part rewrites only its own results section; the notes are written by hand.
 
 {MARKERS["load"][0]}
 {MARKERS["load"][1]}
+
+## What a facilitator's request builds in the request (issue 15)
+
+{MARKERS["threshold"][0]}
+{MARKERS["threshold"][1]}
 """
 
 
@@ -278,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", help="comma-separated respondent counts for scoring")
     parser.add_argument("--report-sizes", help="comma-separated respondent counts for report")
     parser.add_argument("--ics-sizes", help="comma-separated wave sizes for ics")
+    parser.add_argument("--threshold-sizes", help="comma-separated wave sizes for threshold")
     parser.add_argument("--ics-db", action="append", choices=("sqlite", "postgres"),
                         help="databases for ics (repeatable; default sqlite)")
     parser.add_argument("--repeats", type=int, default=3, help="scoring and report runs")
@@ -367,6 +384,13 @@ def main(argv: list[str] | None = None) -> None:
         errors = [e for r in loaded for e in r.errors()]
         if errors:
             raise SystemExit("load benchmark: unexpected replies:\n  " + "\n  ".join(errors[:20]))
+    if "threshold" in parts:
+        watch = LoadWatch()
+        default = bench_threshold.QUICK_SIZES if args.quick else bench_threshold.SIZES
+        sizes = _sizes(args.threshold_sizes, default)
+        thr = bench_threshold.bench(sizes, repeats=args.repeats)
+        done("threshold", bench_threshold.render(thr), watch)
+        raw["threshold"] = thr
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")

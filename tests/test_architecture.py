@@ -84,7 +84,12 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
     """The workshop pack of the 21-respondent pilot needs t, F and normal quantiles
     (``scipy.special``) and fits nothing with ``scipy.optimize``: importing scipy.stats
     or scipy.optimize would cost more than `collabdx score` takes in all (issue 15).
-    Without ``--pdf`` nothing loads WeasyPrint."""
+    Without ``--pdf`` nothing loads WeasyPrint. The causal web's routes are read from
+    the file kept beside the theory (core/theory_routes.py), so networkx is not loaded
+    either; the web app's earlier waves, trends and workshop ratings are not loaded for
+    a file, and SVG text is escaped without xml.sax.saxutils (which loads urllib). The
+    psychometric fits a group this small does not reach (CFA, EFA, invariance, omega's
+    bootstrap) are imported where they run."""
     fixture = Path(__file__).parent / "fixtures" / "reports" / "pilot21.csv"
     code = (
         "import runpy, sys\n"
@@ -93,7 +98,13 @@ def test_collabdx_report_on_a_small_group_loads_no_scipy_stats_or_optimize(tmp_p
         "    runpy.run_module('collabdx.cli', run_name='__main__')\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django')\n"
+        "heavy = ('scipy.stats', 'scipy.optimize', 'weasyprint', 'pingouin', 'django',\n"
+        "         'networkx', 'xml.sax.saxutils', 'urllib.request',\n"
+        "         'collabdx.reports.moved', 'collabdx.reports.trends',\n"
+        "         'collabdx.reports.trend_chart', 'collabdx.reports.workshop_ratings')\n"
+        "heavy += tuple('collabdx.core.psychometrics.' + m for m in\n"
+        "               ('efa', 'models', 'refine', 'robust', 'validity', 'multigroup',\n"
+        "                'onefactor'))\n"
         "print(sorted({k for k in sys.modules if k in heavy}))\n"
     )
     result = subprocess.run(

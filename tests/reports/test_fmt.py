@@ -9,6 +9,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from collabdx.reports import fmt
 
@@ -84,3 +86,58 @@ def test_abbreviations_are_spelled_out_at_first_use_only_in_prose():
         "<svg><text>PCN</text></svg><textarea>PCN</textarea>"
         "<p>PCN [primary care network], PCN; ICSs</p>"
     )
+
+
+@given(st.lists(st.sampled_from(["<b>", "</b>", "<style>", "</style>", "<svg/>", "<x", ">",
+                                 "IOC", "IOCs", "ICS", "PCN", " text ", "", "<!-- c -->"]),
+                max_size=30))
+def test_split_tags_gives_what_re_split_gives(pieces):
+    """spell_out_first walks the page lazily (issue 15), part for part as re.split did."""
+    import re
+
+    from collabdx.reports.fmt import _split_tags
+
+    html = "".join(pieces)
+    assert [p for _s, p in _split_tags(html)] == re.split(r"(<[^>]*>)", html)
+    assert all(html.startswith(p, s) for s, p in _split_tags(html))
+
+
+def _spell_out_first_walking_every_part(html: str) -> str:
+    """spell_out_first as it was before it stopped early (issue 15), for comparison."""
+    import re
+
+    seen: set[str] = set()
+    word = re.compile(r"\b(" + "|".join(fmt.ABBREVIATIONS) + r")(s?)\b")
+    skip = ""
+    out = []
+    for part in re.split(r"(<[^>]*>)", html):
+        tag = re.match(r"<(/?)([a-zA-Z][\w-]*)", part)
+        if tag:
+            name = tag.group(2).lower()
+            if skip and tag.group(1) and name == skip:
+                skip = ""
+            elif not skip and name in fmt._NOT_PROSE and not tag.group(1) and part[-2:] != "/>":
+                skip = name
+        elif part and not part.startswith("<") and not skip:
+
+            def expand(m: re.Match[str]) -> str:
+                if m.group(1) in seen:
+                    return m.group(0)
+                seen.add(m.group(1))
+                one, many = fmt.ABBREVIATIONS[m.group(1)]
+                return f"{m.group(0)} [{many if m.group(2) else one}]"
+
+            part = word.sub(expand, part)
+        out.append(part)
+    return "".join(out)
+
+
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<style>", "</style>", "<svg>", "</svg>",
+                                 "<svg/>", "<title>", "</title>", "<a title='IOC'>", "<x",
+                                 ">", "IOC", "IOCs", "ICS", "PCNs", "xIOC", " text ", "",
+                                 "<!-- IOC -->"]),
+                max_size=40))
+def test_spell_out_first_stopping_early_changes_nothing(pieces):
+    html = "".join(pieces)
+    assert fmt.spell_out_first(html) == _spell_out_first_walking_every_part(html)
+

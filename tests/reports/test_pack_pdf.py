@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -17,9 +19,35 @@ from collabdx.reports.pdf import html_to_pdf, local_only_fetcher, render_pdf
 pytest.importorskip("weasyprint")
 
 
+@dataclass
+class Rendered:
+    reader: PdfReader
+    column_layouts: int  # how often WeasyPrint laid out a multi-column box
+
+
 @pytest.fixture(scope="module")
-def pilot_pdf(pilot_model) -> PdfReader:
-    return PdfReader(io.BytesIO(render_pdf(pilot_model)))
+def pilot_render(pilot_model) -> Rendered:
+    # Counted through WeasyPrint's own layout function: the cost of balanced columns
+    # (issue 15) is in how often it runs, which no timing could check on a busy machine.
+    from weasyprint.layout import block
+
+    calls = 0
+    columns_layout = block.columns_layout
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return columns_layout(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(block, "columns_layout", counted)
+        pdf = render_pdf(pilot_model)
+    return Rendered(PdfReader(io.BytesIO(pdf)), calls)
+
+
+@pytest.fixture(scope="module")
+def pilot_pdf(pilot_render) -> PdfReader:
+    return pilot_render.reader
 
 
 def page_texts(reader: PdfReader) -> list[str]:
@@ -123,6 +151,16 @@ def test_each_box_of_the_causal_web_gets_a_landscape_page_of_its_own(pilot_pdf, 
     for label in ("Existing successful", "Task achievement", "Involvement of", "Clarity of roles"):
         assert label in found["Box 1"], label
     assert "Population health" in found["Box 2"] and "Existing successful" not in found["Box 2"]
+
+
+def test_the_causal_web_keys_are_laid_out_once_per_page(pilot_render, pilot_texts):
+    """Issue 15: WeasyPrint balances the key's two columns by laying them out again and
+    again, and did all of it twice on each key's last page while the list had a bottom
+    margin (pack-print.css). One multi-column layout for each page the keys print on."""
+    key_pages = [n for n, t in enumerate(pilot_texts, start=1) if "(CMOC box" in t]
+    # Box 1's key fills a page and ends on the next; Box 2's fits on one.
+    assert len(key_pages) == 3
+    assert pilot_render.column_layouts == len(key_pages)
 
 
 def test_rendering_fetches_nothing(caplog):

@@ -53,7 +53,9 @@ def research_url(collab, wave, suffix: str = "/") -> str:
 
 
 def worker() -> None:
-    result = CliRunner().invoke(app, ["worker", "--batch"])
+    # --nice 0: in this process the default (+10) would lower the test run's own
+    # priority for every later test (the worker's niceness: tests/reliability).
+    result = CliRunner().invoke(app, ["worker", "--batch", "--nice", "0"])
     assert result.exit_code == 0, result.output
 
 

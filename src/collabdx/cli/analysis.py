@@ -22,7 +22,7 @@ from collabdx.cli.common import (
     out,
     write_text,
 )
-from collabdx.cli.pack_options import restores_gc
+from collabdx.cli.pack_options import quiet_gc, restores_gc
 from collabdx.core.disclosure import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_GROUP_SIZE_FLOOR,
@@ -98,7 +98,11 @@ def report(
     """Write the workshop pack: summary and findings, every question, perception gaps,
     action statements, the causal web, the maturity matrix and the methods, as HTML
     (and optionally PDF and JSON)."""
-    from collabdx.cli.pack_options import context_from_options, quiet_gc, write_bytes_atomic
+    # Quiet the collector before the pack's imports as well as after them: with the
+    # default thresholds, importing scipy.special, Jinja and the report modules ran
+    # some fifty collections over the libraries already loaded (issue 15).
+    quiet_gc()
+    from collabdx.cli.pack_options import context_from_options, write_bytes_atomic
     from collabdx.reports.html import render_html
     from collabdx.reports.json_report import report_to_dict
     from collabdx.reports.model import build_report
@@ -119,7 +123,9 @@ def report(
     except DisclosureError as exc:
         raise fail(f"--min-group-size: {exc}") from exc
     html = render_html(model)
-    data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
+    data = None  # only when asked for: a tenth of the pack's rendering (issue 15)
+    if json_out is not None:
+        data = json.dumps(report_to_dict(model), indent=2, ensure_ascii=False)
     pdf_bytes = None
     if pdf is not None:
         from collabdx.reports.pdf import PdfUnavailable, html_to_pdf, import_weasyprint
@@ -132,7 +138,7 @@ def report(
             raise fail(str(exc)) from exc
     # Everything is computed; only now write, each file atomically.
     write_text(output, html)
-    if json_out is not None:
+    if json_out is not None and data is not None:
         write_text(json_out, data + "\n")
     if pdf is not None and pdf_bytes is not None:
         write_bytes_atomic(pdf, pdf_bytes)

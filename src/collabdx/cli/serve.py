@@ -64,13 +64,27 @@ PR_SET_PDEATHSIG = 1
 
 
 def worker_command(*, queue: str = "default", interval: float = 1.0,
-                   batch: bool = False) -> list[str]:
+                   batch: bool = False, nice: int | None = None) -> list[str]:
     """The background worker's command line: django-tasks-db's ``db_worker`` through
     ``collabdx worker`` (the same code whether ``serve`` starts it or an operator runs
-    it on another machine)."""
+    it on another machine). ``nice``: its niceness increment (None: the setting)."""
     cmd = [sys.executable, "-m", "collabdx.cli", "worker", "--queue", queue,
            "--interval", str(interval)]  # fmt: skip
+    cmd += ["--nice", str(nice)] if nice is not None else []
     return [*cmd, "--batch"] if batch else cmd
+
+
+def lower_priority(increment: int) -> int:
+    """Add ``increment`` to this process's niceness (as ``nice -n``); its new niceness.
+
+    Why: the worker that ``serve`` starts shares the web server's cores. A PDF or a
+    large export is a second or more of CPU; at the same priority it takes a core from
+    the respondents' requests for all that time (their p99 went from 0.14 s to about
+    1 s while facilitators downloaded, docs/benchmarks.md). At a lower priority the
+    scheduler gives respondents the cores first and the file is made in the time they
+    leave. The facilitator follows a "being prepared" page meanwhile; on a saturated
+    machine that wait grows (docs/benchmarks.md), which is the trade made on purpose."""
+    return os.nice(increment) if increment > 0 else os.nice(0)
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -148,9 +162,11 @@ def start_worker(log: Path | None = None) -> subprocess.Popen[bytes]:
     and, through PDEATHSIG, stops when it stops: on Ctrl+C (the terminal sends SIGINT to
     the whole process group), on SIGTERM, and on SIGKILL of the master.
     """
+    from django.conf import settings
+
     return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        worker_command(), preexec_fn=die_with_parent if sys.platform == "linux" else None,
-        stdin=subprocess.DEVNULL,
+        worker_command(nice=settings.WORKER_NICE),
+        preexec_fn=die_with_parent if sys.platform == "linux" else None, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
 
@@ -191,7 +207,8 @@ def serve(
     if control is None:
         out.print("(No gunicorn control socket: the data directory's path is too long.)")
     if background:
-        out.print("Background worker started (PDF packs, e-mail).", highlight=False)
+        out.print("Background worker started (PDF packs, large exports, e-mail; "
+                  f"niceness +{settings.WORKER_NICE}).", highlight=False)
     sys.stdout.flush()
     if background:
         start_worker()
@@ -208,12 +225,20 @@ def worker(
     batch: Annotated[
         bool, typer.Option("--batch", help="Run what is queued, then exit.")
     ] = False,
+    nice: Annotated[
+        int | None,
+        typer.Option(min=0, max=19, help="Add this to the worker's niceness, so web "
+                     "requests on the same machine go first (default: "
+                     "COLLABDX_WORKER_NICE, 10; 0 keeps the priority it started with)."),
+    ] = None,
 ) -> None:
-    """Run background tasks (PDF packs, e-mail) queued in the web app's database.
+    """Run background tasks (PDF packs, large exports, e-mail) queued in the web app's
+    database.
 
     `collabdx serve` starts one; run more, on this or other machines with the same
-    DATABASE_URL and COLLABDX_DATA_DIR, for more throughput. Stops cleanly on Ctrl+C
-    or SIGTERM after the task in hand.
+    DATABASE_URL and COLLABDX_DATA_DIR, for more throughput. It runs at a lower CPU
+    priority (--nice, COLLABDX_WORKER_NICE) so that web requests on the same machine
+    go first. Stops cleanly on Ctrl+C or SIGTERM after the task in hand.
     """
     import os
 
@@ -222,6 +247,9 @@ def worker(
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
+
+    lower_priority(settings.WORKER_NICE if nice is None else nice)
     options: dict[str, object] = {"queue_name": queue, "interval": interval, "reload": False}
     if batch:
         options.update(batch=True, startup_delay=False)

@@ -10,13 +10,17 @@ to Python. The tests use it to drive a fixture readiness v2 end to end.
 from __future__ import annotations
 
 import os
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 ENV_VAR = "COLLABDX_DATA_PATH"
 
 
+@cache
 def packaged_dir(kind: str) -> Path:
+    """Cached: where the installed package lives does not change while it runs, and
+    asking importlib.resources was a tenth of a survey submission's feedback."""
     return Path(str(resources.files("collabdx.data").joinpath(kind)))
 
 

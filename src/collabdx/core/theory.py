@@ -10,14 +10,14 @@ The causal web built from the CMOCs is in :mod:`collabdx.core.theory_web`.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from collabdx.core import theory_parse as tp
 from collabdx.core.theory_model import (
@@ -35,6 +35,9 @@ from collabdx.core.theory_model import (
 from collabdx.core.theory_parse import TheoryError
 from collabdx.core.theory_web import build_edges, build_graph, to_json_dict, write_graphml
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 __all__ = [
     "Theory",
     "TheoryError",
@@ -45,6 +48,9 @@ __all__ = [
 ]
 
 DEFAULT_THEORY = "millar2023.toml"
+# Kept beside the packaged theory by `python -m collabdx.core.theory_routes`: its TOML
+# as JSON and the causal web's routes, with the TOML's SHA-256 (issue 15).
+KEPT_FILE = DEFAULT_THEORY.removesuffix(".toml") + ".kept.json"
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,15 @@ class Theory:
 
     def upstream(self, node_id: str) -> set[str]:
         """Every node from which ``node_id`` can be reached, directly or via a chain."""
+        import networkx as nx  # here: the workshop pack does without it (issue 15)
+
         self._check_node(node_id)
         return set(nx.ancestors(self._graph, node_id))
 
     def downstream(self, node_id: str) -> set[str]:
         """Every node reachable from ``node_id``, directly or via a chain."""
+        import networkx as nx
+
         self._check_node(node_id)
         return set(nx.descendants(self._graph, node_id))
 
@@ -188,10 +198,39 @@ def _parse_bytes(raw: bytes, origin: str) -> Theory:
     return parse_theory(data)
 
 
+def packaged_bytes() -> bytes:
+    """The packaged theory file, as read from the package."""
+    return resources.files("collabdx.data").joinpath("theory", DEFAULT_THEORY).read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def kept_document() -> dict[str, Any] | None:
+    """What is kept beside the packaged theory, or None when it was not made from the
+    packaged TOML's bytes (edited since, and not remade) or cannot be read.
+
+    Like a ``.pyc`` beside its source: JSON parses in a thirtieth of the time tomllib
+    takes over the 100 kB theory, and the routes need no networkx. It is used only when
+    its hash matches, so a stale file costs time, never a wrong pack;
+    ``tests/core/test_theory_routes.py`` fails until it is remade.
+    """
+    try:
+        raw = resources.files("collabdx.data").joinpath("theory", KEPT_FILE).read_bytes()
+        doc = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("theory_sha256") != hashlib.sha256(packaged_bytes()).hexdigest():
+        return None
+    return doc
+
+
 @functools.lru_cache(maxsize=1)
 def _load_default() -> Theory:
-    resource = resources.files("collabdx.data").joinpath("theory", DEFAULT_THEORY)
-    return _parse_bytes(resource.read_bytes(), f"collabdx/data/theory/{DEFAULT_THEORY}")
+    kept = kept_document()
+    if kept is not None and isinstance(kept.get("data"), dict):
+        return parse_theory(kept["data"])
+    return _parse_bytes(packaged_bytes(), f"collabdx/data/theory/{DEFAULT_THEORY}")
 
 
 def load_theory(path: Path | None = None) -> Theory:

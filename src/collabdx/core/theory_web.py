@@ -15,11 +15,11 @@ from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from collabdx.core.theory_model import CMOC, Direction, Edge, Node, Term
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from collabdx.core.theory import Theory
 
 ROLES = ("context", "mechanism", "outcome")
@@ -75,6 +75,10 @@ def build_graph(
     nodes: Mapping[str, Node], cmocs: Mapping[str, CMOC], edges: Iterable[Edge]
 ) -> nx.MultiDiGraph:
     """A MultiDiGraph keyed by sign, so +1 and -1 edges between two nodes coexist."""
+    # networkx is imported here, not at the top: the workshop pack reads the routes
+    # it needs from core.theory_routes and never builds the graph (issue 15).
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for node in nodes.values():
         graph.add_node(
@@ -130,6 +134,8 @@ def to_json_dict(theory: Theory) -> dict[str, Any]:
 
 def write_graphml(theory: Theory, path: Path | str) -> None:
     """Write the causal web as GraphML (edge ``cmocs`` joined by ";")."""
+    import networkx as nx
+
     # GraphML attributes must be scalars, so tuples are flattened to strings.
     graph = nx.MultiDiGraph(id=theory.id, version=theory.version, citation=theory.citation)
     for node_id, data in theory.graph().nodes(data=True):

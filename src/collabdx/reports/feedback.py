@@ -16,13 +16,14 @@ from collabdx.core.maturity import suggest_maturity
 from collabdx.core.responses import ResponseSet
 from collabdx.core.rules import (
     Recommendation,
+    RuleSet,
     evaluate_group,
     evaluate_respondent,
     rules_for,
     rules_path_for,
 )
 from collabdx.core.scoring import respondent_scale_scores
-from collabdx.core.theory import load_theory
+from collabdx.core.theory import Theory, load_theory
 from collabdx.reports import pack_core
 
 
@@ -82,7 +83,15 @@ def respondent_feedback(
     One respondent once got 16 statements, five from one answer (issue 14): on a
     phone that was a 9,000-pixel page repeating itself."""
     theory = load_theory()
-    rules = rules_for(instrument, theory=theory)
+    return _chosen(rules_for(instrument, theory=theory), theory, answers, scale_scores)
+
+
+def _chosen(
+    rules: RuleSet | None,
+    theory: Theory,
+    answers: dict[str, int | None],
+    scale_scores: dict[str, float | None],
+) -> tuple[Recommendation, ...]:
     if rules is None:
         return ()
     recs = evaluate_respondent(rules, theory, answers, scale_scores)
@@ -116,5 +125,9 @@ def personal_feedback(
         item.id: v if isinstance(v := answers.get(item.id), int) else None
         for item in instrument.choice_items
     }
-    recs = respondent_feedback(instrument, codes, scores)
-    return PersonalFeedback(scores, recs, has_rules(instrument))
+    # The rules file is looked for once (a directory listing): respondent_feedback and
+    # has_rules would each look again, on every submission.
+    theory = load_theory()
+    rules = rules_for(instrument, theory=theory)
+    recs = _chosen(rules, theory, codes, scores)
+    return PersonalFeedback(scores, recs, rules is not None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 MINUS = "\u2212"
 DASH = "–"
@@ -86,6 +86,17 @@ ABBREVIATIONS = {
 _NOT_PROSE = ("style", "script", "title", "textarea", "svg")
 
 
+def _split_tags(html: str) -> Iterator[tuple[int, str]]:
+    """The parts ``re.split(r"(<[^>]*>)", html)`` gives, text and tag by turn, each
+    with where it starts; lazily, so a caller can stop part way."""
+    pos = 0
+    for m in re.finditer(r"<[^>]*>", html):
+        yield pos, html[pos : m.start()]
+        yield m.start(), m.group(0)
+        pos = m.end()
+    yield pos, html[pos:]
+
+
 def spell_out_first(html: str) -> str:
     """``html`` with the first use of each abbreviation in its text spelled out.
 
@@ -96,9 +107,16 @@ def spell_out_first(html: str) -> str:
     """
     seen: set[str] = set()
     word = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")(s?)\b")
+    # Every abbreviation a text part can hold is in the page (tags delimit the parts,
+    # so \b matches alike): once all of these are spelled out, the rest of the
+    # page stays as it is and need not be walked part by part (issue 15).
+    present = {a for a in ABBREVIATIONS if a in html and re.search(rf"\b{a}s?\b", html)}
     skip = ""  # the element being skipped, up to its end tag (a <style> holds no tags)
-    out = []
-    for part in re.split(r"(<[^>]*>)", html):
+    out: list[str] = []
+    for start, part in _split_tags(html):
+        if seen >= present:
+            out.append(html[start:])
+            break
         tag = re.match(r"<(/?)([a-zA-Z][\w-]*)", part)
         if tag:
             name = tag.group(2).lower()

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,7 +33,6 @@ from collabdx.core.stats import BAND_NOTE, Summary, summarise
 from collabdx.reports.findings import derive_findings
 from collabdx.reports.fmt import num
 from collabdx.reports.gaps import perception_gaps, split_opinion
-from collabdx.reports.moved import EarlierWave, Moved, what_moved
 from collabdx.reports.overlay import Overlay, causal_overlay
 from collabdx.reports.partners import (
     count_tables,
@@ -51,9 +50,14 @@ from collabdx.reports.sections import (
     MaturityGrid,
     SplitItem,
 )
-from collabdx.reports.trend_chart import Trends
-from collabdx.reports.trends import FEWER_WAVES, TrendInput, build_trends
-from collabdx.reports.workshop_ratings import WorkshopRatings, workshop_grid
+
+if TYPE_CHECKING:
+    # Only the web app passes earlier waves, workshop ratings and trends: their modules
+    # are imported where they are used, not by every `collabdx report` (issue 15).
+    from collabdx.reports.moved import EarlierWave, Moved
+    from collabdx.reports.trend_chart import Trends
+    from collabdx.reports.trends import TrendInput
+    from collabdx.reports.workshop_ratings import WorkshopRatings
 
 ATTRIBUTION = (
     "Built on Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, "
@@ -296,12 +300,21 @@ def build_report(
     findings = derive_findings(scales, items, gaps, split, recommendations, scale_of)
     grid = default_maturity_grid(maturity, scales, k, instrument) if instrument.maturity else None
     if grid is not None and workshop is not None:
+        from collabdx.reports.workshop_ratings import workshop_grid
+
         grid = workshop_grid(grid, workshop, k, _theory().maturity_elements)
     wave_trends: dict[str, Any] = {}
     if trends is not None:  # the web app: trends, or why there are none
+        from collabdx.reports.trends import FEWER_WAVES, build_trends
+
         trend = build_trends(trends, instrument.id, k)
         note = "" if trend is not None else FEWER_WAVES.format(k=k)
         wave_trends = {"trends": trend, "trends_note": note}
+    moved = None
+    if earlier is not None:  # the web app: what moved since the last workshop
+        from collabdx.reports.moved import what_moved
+
+        moved = what_moved(earlier, responses, k, _theory())
     research = (
         research_result(responses, k, partner_counts=partner_counts,
                         bootstrap_b=research_bootstrap_b)
@@ -319,6 +332,6 @@ def build_report(
         overlay=overlay,
         maturity_grid=grid,
         research=research,
-        moved=what_moved(earlier, responses, k, _theory()),
+        moved=moved,
         **wave_trends,
     )

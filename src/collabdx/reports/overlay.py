@@ -10,7 +10,8 @@ the pack is for finding what to work on.
 For each weak node the overlay also gives the route the theory draws from it to
 collaborative behaviour (a shortest path in the web) and the factors that act on
 it directly, so the drawing can pick out contexts → weak mechanism → collaborative
-behaviour.
+behaviour. Both come from :mod:`collabdx.core.theory_routes` (kept for the packaged
+theory, so the pack does not import networkx).
 """
 
 from __future__ import annotations
@@ -20,12 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from collabdx.core.instruments import Instrument
 from collabdx.core.theory import Theory
+from collabdx.core.theory_routes import TARGET, NodeRoute, node_routes
 
-TARGET = "collaborative_behaviour"
 SIGN_TEXT = {(1,): "increases", (-1,): "decreases", (-1, 1): "increases or decreases"}
 
 
@@ -73,23 +72,24 @@ class Overlay:
         )
 
 
-def _effect(graph: nx.MultiDiGraph, a: str, b: str) -> str:
-    signs = tuple(sorted({int(d["sign"]) for d in graph.get_edge_data(a, b).values()}))
-    return SIGN_TEXT.get(signs, "affects")
+def _signs(theory: Theory) -> dict[tuple[str, str], set[int]]:
+    signs: dict[tuple[str, str], set[int]] = {}
+    for e in theory.edges:
+        signs.setdefault((e.source, e.target), set()).add(int(e.sign))
+    return signs
 
 
-def _route(theory: Theory, graph: nx.MultiDiGraph, node: str) -> Route:
+def _route(
+    theory: Theory, signs: Mapping[tuple[str, str], set[int]], node: str, route: NodeRoute
+) -> Route:
     labels = {n: theory.nodes[n].label for n in theory.nodes}
-    try:
-        path = nx.shortest_path(graph, node, TARGET) if node != TARGET else [node]
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        path = [node]
-    steps = tuple(
-        Step(a, b, _effect(graph, a, b)) for a, b in itertools.pairwise(path)
-    )
-    preds = list(dict.fromkeys(graph.predecessors(node))) if node in graph else []
-    acted = tuple(Step(p, node, _effect(graph, p, node)) for p in preds if p != node)
-    return Route(node, labels[node], tuple(labels[n] for n in path), steps, acted)
+
+    def step(a: str, b: str) -> Step:
+        return Step(a, b, SIGN_TEXT.get(tuple(sorted(signs[(a, b)])), "affects"))
+
+    steps = tuple(step(a, b) for a, b in itertools.pairwise(route.path))
+    acted = tuple(step(p, node) for p in route.predecessors if p != node)
+    return Route(node, labels[node], tuple(labels[n] for n in route.path), steps, acted)
 
 
 def causal_overlay(
@@ -123,8 +123,11 @@ def causal_overlay(
                 highlight[n] = level
     if not marks:
         return None
-    graph = theory.graph()
     weak = [n for n in theory.nodes if highlight.get(n) == "weak"]  # the theory's order
-    routes = tuple(_route(theory, graph, n) for n in weak)
+    if weak:
+        known, signs = node_routes(theory), _signs(theory)
+        routes = tuple(_route(theory, signs, n, known[n]) for n in weak)
+    else:
+        routes = ()
     target = theory.nodes[TARGET].label if TARGET in theory.nodes else TARGET
     return Overlay(tuple(marks), highlight, routes, target)

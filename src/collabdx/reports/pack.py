@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collabdx.core.breakdowns import Breakdown
 from collabdx.core.disclosure import NOT_SHOWN
@@ -18,7 +18,6 @@ from collabdx.reports import pack_core, pack_parts, pack_research, pack_sections
 from collabdx.reports.fmt import ci, num, pct, signed
 from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel, StatRow
-from collabdx.reports.moved import MovedView, moved_view
 from collabdx.reports.pack_figures import (
     Figure,
     FigureNumbers,
@@ -30,6 +29,9 @@ from collabdx.reports.pack_figures import (
 )
 from collabdx.reports.research import CLI_BOOTSTRAP_B
 from collabdx.reports.sections import CountTable
+
+if TYPE_CHECKING:
+    from collabdx.reports.moved import MovedView
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,8 @@ def pack_view(model: ReportModel, *, theory: Any = None) -> Pack:
     )  # fmt: skip
     pack.findings = _findings(model, figures)
     if model.moved is not None:
+        from collabdx.reports.moved import moved_view  # the web app's, see model.py
+
         pack.moved = moved_view(model.moved, k)
     if model.research is not None:
         pack.research = pack_research.appendix(model.research, CLI_BOOTSTRAP_B)

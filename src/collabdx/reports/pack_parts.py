@@ -9,7 +9,7 @@ unvalidated parts are collabdx's own (derived) reading and say so in the pack.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collabdx.core.disclosure import NOT_SHOWN, rule_text
 from collabdx.core.stats import BANDS
@@ -20,7 +20,9 @@ from collabdx.reports.gaps import SPLIT_SHARE
 from collabdx.reports.model import ReportModel
 from collabdx.reports.pack_figures import FigureNumbers
 from collabdx.reports.sections import NOT_RECORDED, CollaborationContext
-from collabdx.reports.trend_chart import Trends
+
+if TYPE_CHECKING:
+    from collabdx.reports.trend_chart import Trends
 
 SEED = (
     "Millar R, Avery Aunger J, Rafferty AM, Greenhalgh J, Mannion R, McLeod H, Faulks D. "

@@ -226,8 +226,11 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # Files made by background tasks (workshop pack PDFs) wait here to be downloaded.
 GENERATED_DIR = Path(env("COLLABDX_GENERATED_DIR", str(DATA_DIR / "generated")))
 # Exports of waves with at least this many responses are made by the background worker
-# too (smaller ones take well under a second and stay in the request).
-BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
+# too and kept; smaller ones stay in the request. Measured (benchmarks/bench_threshold.py,
+# docs/benchmarks.md): the XLSX costs 0.6-1.0 s of CPU at 800 responses and 1.2-1.8 s
+# at 1,600, so at 2,000 (the old default) a facilitator's export held a web worker and a
+# core for seconds beside respondents; under 500 every format stays well under 1 s.
+BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "500"))
 # A released wave with at least this many responses has its report model (the report
 # page, the research page) drawn by the worker; smaller ones are drawn in the request:
 # under the confirmatory factor analysis' 480 complete responses the model has no CFA,
@@ -235,6 +238,13 @@ BACKGROUND_EXPORT_ROWS = int(env("COLLABDX_BACKGROUND_EXPORT_ROWS", "2000"))
 # (results.model_gate.is_large). Row-level research downloads follow
 # BACKGROUND_EXPORT_ROWS.
 BACKGROUND_REPORT_ROWS = int(env("COLLABDX_BACKGROUND_REPORT_ROWS", "400"))
+# Background workers (`collabdx worker`, and the one `collabdx serve` starts) add this
+# to their niceness (nice(1)'s increment, 0-19): on a machine they share with the web
+# server, respondents' requests get the cores first and a PDF or export waits instead
+# (issue 15: respondents' p99 while facilitators download; docs/scaling.md).
+WORKER_NICE = int(env("COLLABDX_WORKER_NICE", "10"))
+if not 0 <= WORKER_NICE <= 19:
+    raise ImproperlyConfigured(f"COLLABDX_WORKER_NICE must be 0 to 19, not {WORKER_NICE}")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -251,6 +261,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
+# Django's database sessions with fewer SQL statements per write: rotating the key at
+# a survey submission is 2 statements instead of 9 (security/session_store.py, issue 15).
+SESSION_ENGINE = "collabdx.web.security.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

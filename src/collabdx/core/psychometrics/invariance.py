@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,16 +28,11 @@ from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.factor import free_parameter_count
 from collabdx.core.psychometrics.grouping import Grouping
-from collabdx.core.psychometrics.multigroup import (
-    LEVELS,
-    GroupData,
-    fit,
-    group_data,
-    invariance_spec,
-    start_values,
-)
 from collabdx.core.psychometrics.stat import p_phrase
 from collabdx.core.psychometrics.structure import block_model, pattern_for
+
+if TYPE_CHECKING:
+    from collabdx.core.psychometrics.multigroup import GroupData
 
 DELTA_CFI = -0.010
 DELTA_RMSEA = 0.015
@@ -93,6 +89,9 @@ def _indices(chi2: float, df: int, base: tuple[float, int], n: int, g: int) -> t
 
 def fit_levels(pattern: np.ndarray, data: list[GroupData]) -> tuple[InvarianceLevel, ...]:
     """Configural, metric and scalar fits of ``pattern`` to the groups' data."""
+    # Imported here: a small group's pack fits nothing and does without it (issue 15).
+    from collabdx.core.psychometrics.multigroup import LEVELS, fit, invariance_spec, start_values
+
     base = _baseline(data)
     n = sum(d.n for d in data)
     out: list[InvarianceLevel] = []
@@ -138,6 +137,8 @@ def measurement_invariance(
             f"here has {largest}."
         )
         return replace(base, statement=statement)
+    from collabdx.core.psychometrics.multigroup import group_data
+
     data = [group_data(blocks[i].to_numpy(dtype=float)) for i in ok]
     levels = fit_levels(pattern, data)
     metric, scalar = levels[1], levels[2]

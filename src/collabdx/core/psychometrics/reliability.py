@@ -20,7 +20,6 @@ from scipy import special  # not scipy.stats, whose import costs ~1 s (issue 15)
 from collabdx.core.instruments import Instrument, Scale
 from collabdx.core.psychometrics import thresholds as th
 from collabdx.core.psychometrics.factor import fit_ml, omega_from_fit
-from collabdx.core.psychometrics.onefactor import omega_bootstrap_values
 from collabdx.core.psychometrics.polychoric import CorrelationMatrix, correlation_matrix
 from collabdx.core.psychometrics.stat import Stat, not_computed
 
@@ -99,6 +98,10 @@ def omega_bootstrap(
     All resamples are fitted at once (:mod:`.onefactor`, issue 15): the same resamples
     and the same ML solutions as fitting them one by one, 10-20 times faster.
     """
+    from collabdx.core.psychometrics.onefactor import (
+        omega_bootstrap_values,  # only when fitted: a small group's pack does without it (issue 15)
+    )
+
     values = omega_bootstrap_values(data, b, seed)
     if len(values) < max(20, b // 2):
         return None, len(values)

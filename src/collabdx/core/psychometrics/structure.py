@@ -16,6 +16,7 @@ many are needed and why.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,10 @@ from collabdx.core.psychometrics.factor import (
     free_parameter_count,
 )
 from collabdx.core.psychometrics.reliability import listwise_coverage
-from collabdx.core.psychometrics.robust import ScaledTest, satorra_bentler
 from collabdx.core.psychometrics.stat import p_phrase
+
+if TYPE_CHECKING:
+    from collabdx.core.psychometrics.robust import ScaledTest
 
 ESTIMATOR = (
     "Maximum likelihood on the Pearson covariance matrix of the keyed items (complete "
@@ -203,6 +206,8 @@ def run_structure(keyed: pd.DataFrame, instrument: Instrument) -> StructureResul
         f"CFA of {len(factors)} correlated factors on {len(items)} items, {n} complete "
         f"responses (at least {need} needed)."
     )
+    from collabdx.core.psychometrics.robust import satorra_bentler  # only when fitted (issue 15)
+
     return replace(
         base,
         computed=True,

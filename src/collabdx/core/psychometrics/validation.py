@@ -10,26 +10,22 @@ Each runs only with the n it needs and otherwise says what that is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from collabdx.core.instruments import Instrument
 from collabdx.core.psychometrics import thresholds as th
-from collabdx.core.psychometrics.efa import EfaResult, efa
 from collabdx.core.psychometrics.factor import fit_ml, free_parameter_count
 from collabdx.core.psychometrics.missing import FimlFit, MissingnessSummary, fiml_cfa, missingness
-from collabdx.core.psychometrics.models import ModelComparison, compare_models
-from collabdx.core.psychometrics.refine import (
-    MI_SHOWN,
-    RESIDUAL_LIMIT,
-    ModificationIndex,
-    ResidualCorrelation,
-    modification_indices,
-    residual_correlations,
-)
 from collabdx.core.psychometrics.structure import block_model, pattern_for
-from collabdx.core.psychometrics.validity import ValidityResult, validity
+
+if TYPE_CHECKING:
+    from collabdx.core.psychometrics.efa import EfaResult
+    from collabdx.core.psychometrics.models import ModelComparison
+    from collabdx.core.psychometrics.refine import ModificationIndex, ResidualCorrelation
+    from collabdx.core.psychometrics.validity import ValidityResult
 
 MI_LISTED = 10  # the largest modification indices listed
 
@@ -100,6 +96,8 @@ def run_validation(keyed: pd.DataFrame, instrument: Instrument, k: int) -> Valid
     efa_need = max(th.CFA_MIN_N_FLOOR, 5 * len(items))
     efa_result = None
     if n >= efa_need:
+        from collabdx.core.psychometrics.efa import efa  # only when run (issue 15)
+
         efa_result = efa(complete.to_numpy(dtype=float), items)
         efa_statement = f"EFA of the {len(items)} questions on {n} complete responses."
     else:
@@ -113,6 +111,16 @@ def run_validation(keyed: pd.DataFrame, instrument: Instrument, k: int) -> Valid
             f"responses, {need} needed (as for the CFA).",
             summary, fiml, fiml_statement, None, None, (), (), efa_result, efa_statement,
         )  # fmt: skip
+    # Imported only now: a group too small for the CFA does without them (issue 15).
+    from collabdx.core.psychometrics.models import compare_models
+    from collabdx.core.psychometrics.refine import (
+        MI_SHOWN,
+        RESIDUAL_LIMIT,
+        modification_indices,
+        residual_correlations,
+    )
+    from collabdx.core.psychometrics.validity import validity
+
     x = complete.to_numpy(dtype=float)
     cov = np.cov(x, rowvar=False, ddof=0)
     fit = fit_ml(cov, pattern)

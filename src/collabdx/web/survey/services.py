@@ -253,7 +253,9 @@ def submit_response(
                     return AlreadySubmitted()
                 raise DraftMissing("no saved answers")
             answers = complete_answers(instrument, draft.answers)
-            if Wave.objects.select_for_update().get(pk=wave.pk).closed_on is not None:
+            # Only the column asked for: the lock is on the row all the same.
+            locked = Wave.objects.select_for_update().filter(pk=wave.pk)
+            if locked.values_list("closed_on", flat=True).get() is not None:
                 # Closed early since this request read the wave: its results may be
                 # showing already, and one more response would change them.
                 raise WaveNotOpen(wave.name)
