@@ -142,5 +142,8 @@ class SessionStore(DbSessionStore):
         table = connections[using].ops.quote_name(model._meta.db_table)
         column = connections[using].ops.quote_name(model._meta.pk.column)
         # QuerySet.delete() would wrap this one statement in a transaction of its own.
+        # The table and column names come from the model and are quoted by the backend;
+        # the key is a parameter.
+        sql = f"DELETE FROM {table} WHERE {column} = %s"  # noqa: S608  # nosec B608
         with connections[using].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [session_key])  # noqa: S608 - names from the model, key as a parameter
+            cursor.execute(sql, [session_key])
